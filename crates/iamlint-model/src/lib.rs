@@ -1,0 +1,14 @@
+//! IAM semantics for iamlint: where things are ([`source`]), what Terraform evaluated ([`value`]),
+//! what a policy document says ([`policy`]) and everything a rule may look at ([`model`]).
+//!
+//! This crate does no I/O and knows nothing of HCL: both front-ends build a [`Model`] and rules
+//! see only that.
+
+pub mod model;
+pub mod policy;
+pub mod source;
+pub mod value;
+
+pub use model::{Coverage, LoadError, Model, PolicyBody, PolicyKind, PolicyRecord, Suppression, Use};
+pub use source::{FileId, Location, OffsetMap, SourceFile, SourceMap};
+pub use value::{Data, Encoded, Key, Str, Unknown, Value};

@@ -1,0 +1,120 @@
+//! Everything a rule may look at: sources, resources, the policies they carry, and what the
+//! front-end could not see or read.
+
+use crate::policy::PolicyDocument;
+use crate::source::{FileId, Location, SourceMap};
+use crate::value::Unknown;
+
+/// What a policy governs, which decides which grammar rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PolicyKind {
+    /// What a user, group or role may do (`aws_iam_policy`, `aws_iam_role_policy`, …).
+    Identity,
+    /// Who may assume a role (`aws_iam_role.assume_role_policy`).
+    Trust,
+}
+
+impl PolicyKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity policy",
+            PolicyKind::Trust => "trust policy",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PolicyBody {
+    Document(PolicyDocument),
+    /// A string that is not JSON: AWS rejects it with MalformedPolicyDocument at apply.
+    InvalidJson { message: String, loc: Option<Location> },
+    /// Could not be evaluated; a coverage note says why.
+    Unknown(Unknown),
+}
+
+/// Where a policy is used: the resource attribute that takes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Use {
+    pub address: String,
+    pub attribute: String,
+    pub loc: Option<Location>,
+}
+
+/// One policy as AWS will see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyRecord {
+    /// The Terraform address that holds the policy text: the resource, or the
+    /// `data.aws_iam_policy_document` that renders it.
+    pub address: String,
+    pub kind: PolicyKind,
+    pub body: PolicyBody,
+    /// The policy expression (or the data source block).
+    pub loc: Option<Location>,
+    /// Where it is used, when the holder is not the user itself (a policy-document data source
+    /// used by a role's `assume_role_policy`).
+    pub uses: Vec<Use>,
+}
+
+impl PolicyRecord {
+    pub fn document(&self) -> Option<&PolicyDocument> {
+        match &self.body {
+            PolicyBody::Document(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// A resource or data source instance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    pub address: String,
+    pub mode: Mode,
+    pub kind: String,
+    pub name: String,
+    /// The whole block.
+    pub loc: Option<Location>,
+}
+
+/// Something the front-end could not evaluate. A rule never guesses past it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Coverage {
+    pub address: String,
+    pub message: String,
+    pub loc: Option<Location>,
+}
+
+/// A file that could not be read or parsed. The run goes on with every other file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LoadError {
+    pub path: String,
+    /// Where in the file, when its text was read.
+    pub loc: Option<Location>,
+    pub message: String,
+}
+
+/// `# iamlint:ignore RULE[,RULE] -- reason` (or `//`), found in a comment.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Suppression {
+    pub file: FileId,
+    /// 1-based line of the comment; it covers this line and the next.
+    pub line: u32,
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    pub loc: Location,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub sources: SourceMap,
+    pub resources: Vec<Resource>,
+    pub policies: Vec<PolicyRecord>,
+    pub coverage: Vec<Coverage>,
+    pub errors: Vec<LoadError>,
+    pub suppressions: Vec<Suppression>,
+}

@@ -1,0 +1,198 @@
+//! Evaluated values: JSON-like data plus **unknown**, each node with the location it came from.
+//!
+//! A value Terraform only knows after apply keeps its origin (`aws_iam_role.app.arn`), and a
+//! string with unknown parts stays partial: its text holds [`Str::UNKNOWN_MARK`] where each
+//! unknown part stands, so `arn:aws:iam::${var.acct}:role/app` can still be read and matched.
+
+use std::sync::Arc;
+
+use crate::source::{Location, OffsetMap};
+
+/// Why a value is not known, in Terraform's words: `var.x`, `aws_iam_role.app.arn`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Unknown {
+    pub origin: Arc<str>,
+}
+
+impl Unknown {
+    pub fn new(origin: impl Into<Arc<str>>) -> Self {
+        Unknown { origin: origin.into() }
+    }
+}
+
+/// A string, possibly partial.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Str {
+    /// The text, with one [`Str::UNKNOWN_MARK`] per unknown part.
+    pub text: String,
+    /// The unknown parts, in order of their marks.
+    pub unknowns: Vec<Unknown>,
+    /// Where each byte of `text` came from, when finer than the value's own location
+    /// (a heredoc's lines, an escaped JSON string).
+    pub map: Option<Arc<OffsetMap>>,
+    /// The structured value this string is the JSON encoding of (`jsonencode({...})`,
+    /// `data.aws_iam_policy_document.x.json`). Its nodes keep their own locations, so a
+    /// policy read from it points into the HCL object rather than at the string.
+    pub encoded: Option<Arc<Encoded>>,
+}
+
+/// A structured value and the Terraform address that rendered it to JSON, when that is not the
+/// resource using it (`data.aws_iam_policy_document.x`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Encoded {
+    pub value: Value,
+    pub holder: Option<Arc<str>>,
+}
+
+impl Str {
+    /// Stands for an unknown part inside [`Str::text`]. A private-use code point: it does not
+    /// occur in IAM policies, and JSON parsing keeps it inside strings.
+    pub const UNKNOWN_MARK: char = '\u{E000}';
+
+    pub fn known(text: impl Into<String>) -> Self {
+        Str { text: text.into(), unknowns: Vec::new(), map: None, encoded: None }
+    }
+
+    /// The text when every part is known.
+    pub fn as_known(&self) -> Option<&str> {
+        self.unknowns.is_empty().then_some(self.text.as_str())
+    }
+
+    pub fn is_known(&self) -> bool {
+        self.unknowns.is_empty()
+    }
+
+    /// The text for people: each unknown part shown as `${origin}`.
+    pub fn display(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        let mut unknowns = self.unknowns.iter();
+        for ch in self.text.chars() {
+            if ch == Self::UNKNOWN_MARK {
+                match unknowns.next() {
+                    Some(u) => {
+                        out.push_str("${");
+                        out.push_str(&u.origin);
+                        out.push('}');
+                    }
+                    None => out.push_str("${?}"),
+                }
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    }
+}
+
+/// A key of an object, with where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub loc: Option<Location>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Str),
+    List(Vec<Value>),
+    Object(Vec<(Key, Value)>),
+    Unknown(Unknown),
+}
+
+/// A value with the location of the expression (or JSON token) that produced it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub data: Data,
+    pub loc: Option<Location>,
+}
+
+impl Value {
+    pub fn new(data: Data, loc: Option<Location>) -> Self {
+        Value { data, loc }
+    }
+
+    pub fn unknown(origin: impl Into<Arc<str>>, loc: Option<Location>) -> Self {
+        Value::new(Data::Unknown(Unknown::new(origin)), loc)
+    }
+
+    pub fn string(text: impl Into<String>, loc: Option<Location>) -> Self {
+        Value::new(Data::String(Str::known(text)), loc)
+    }
+
+    pub fn as_str(&self) -> Option<&Str> {
+        match &self.data {
+            Data::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_known_str(&self) -> Option<&str> {
+        self.as_str().and_then(Str::as_known)
+    }
+
+    pub fn as_object(&self) -> Option<&[(Key, Value)]> {
+        match &self.data {
+            Data::Object(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` in an object; the last one wins, as in Terraform.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object()?.iter().rev().find(|(k, _)| k.name == key).map(|(_, v)| v)
+    }
+
+    /// Whether this value, or anything inside it, is unknown.
+    pub fn first_unknown(&self) -> Option<&Unknown> {
+        match &self.data {
+            Data::Unknown(u) => Some(u),
+            Data::String(s) => s.unknowns.first(),
+            Data::List(items) => items.iter().find_map(Value::first_unknown),
+            Data::Object(entries) => entries.iter().find_map(|(_, v)| v.first_unknown()),
+            _ => None,
+        }
+    }
+
+    /// A short name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.data {
+            Data::Null => "null",
+            Data::Bool(_) => "bool",
+            Data::Number(_) => "number",
+            Data::String(_) => "string",
+            Data::List(_) => "list",
+            Data::Object(_) => "object",
+            Data::Unknown(_) => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_string_displays_its_origins() {
+        let s = Str {
+            text: format!("arn:aws:iam::{}:role/app", Str::UNKNOWN_MARK),
+            unknowns: vec![Unknown::new("var.acct")],
+            map: None,
+            encoded: None,
+        };
+        assert_eq!(s.display(), "arn:aws:iam::${var.acct}:role/app");
+        assert_eq!(s.as_known(), None);
+    }
+
+    #[test]
+    fn get_takes_the_last_duplicate_key() {
+        let k = |n: &str| Key { name: n.into(), loc: None };
+        let v = Value::new(
+            Data::Object(vec![(k("a"), Value::string("1", None)), (k("a"), Value::string("2", None))]),
+            None,
+        );
+        assert_eq!(v.get("a").and_then(Value::as_known_str), Some("2"));
+    }
+}

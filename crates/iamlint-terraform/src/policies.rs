@@ -1,0 +1,245 @@
+//! From blocks to the model: resources, and the policies their attributes carry.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use iamlint_model::model::{Mode, Resource};
+use iamlint_model::policy::{ItemText, PolicyDocument};
+use iamlint_model::{
+    Coverage, Data, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Str, Unknown, Use, Value,
+};
+
+use crate::eval::{Evaluator, Scope, jsonencode};
+use crate::syntax::{BlockRef, ParsedFile};
+
+/// Resource types whose attribute holds a policy, and what kind of policy it is.
+const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 5] = [
+    ("aws_iam_policy", "policy", PolicyKind::Identity),
+    ("aws_iam_role_policy", "policy", PolicyKind::Identity),
+    ("aws_iam_user_policy", "policy", PolicyKind::Identity),
+    ("aws_iam_group_policy", "policy", PolicyKind::Identity),
+    ("aws_iam_role", "assume_role_policy", PolicyKind::Trust),
+];
+
+const POLICY_DOCUMENT: &str = "aws_iam_policy_document";
+
+/// Rendered `aws_iam_policy_document` data sources by name, with what could not be evaluated.
+struct Documents {
+    rendered: HashMap<String, (Value, Vec<String>)>,
+}
+
+impl Scope for Documents {
+    fn resolve(&self, path: &[&str]) -> Option<Value> {
+        match path {
+            ["data", POLICY_DOCUMENT, name, "json" | "minified_json"] => self.rendered.get(*name).map(|(v, _)| v.clone()),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn build(model: &mut Model, files: &[ParsedFile]) {
+    let mut docs = Documents { rendered: HashMap::new() };
+    let mut builder = Builder { records: Vec::new(), notes: HashMap::new() };
+    for file in files {
+        let input = input_of(model, file);
+        for block in file.blocks() {
+            let Some((mode, ty, name)) = resource_labels(&block) else { continue };
+            model.resources.push(Resource {
+                address: address(mode, ty, name),
+                mode,
+                kind: ty.to_string(),
+                name: name.to_string(),
+                loc: block.loc,
+            });
+            if mode == Mode::Data && ty == POLICY_DOCUMENT {
+                let mut ev = Evaluator::new(file.file, file.base, &input, &crate::eval::NoScope);
+                let doc = crate::policy_document::render(file, block.body, block.loc, &mut ev);
+                let address: Arc<str> = address(mode, ty, name).into();
+                let json = jsonencode(doc, Some(address), block.loc);
+                docs.rendered.insert(name.to_string(), (json, ev.notes));
+            }
+        }
+    }
+    for (holder, (_, notes)) in &docs.rendered {
+        builder.notes.insert(format!("data.{POLICY_DOCUMENT}.{holder}"), notes.clone());
+    }
+    for file in files {
+        let input = input_of(model, file);
+        for block in file.blocks() {
+            let Some((Mode::Managed, ty, name)) = resource_labels(&block) else { continue };
+            let resource = address(Mode::Managed, ty, name);
+            let mut ev = Evaluator::new(file.file, file.base, &input, &docs);
+            for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| *t == ty) {
+                if let Some(a) = block.body.attr(file, attr) {
+                    let v = ev.eval(a.expr);
+                    builder.add(&resource, attr, *kind, v, std::mem::take(&mut ev.notes));
+                }
+            }
+            if ty == "aws_iam_role" {
+                for inline in block.body.blocks(file, Some("inline_policy")) {
+                    if let Some(a) = inline.body.attr(file, "policy") {
+                        let v = ev.eval(a.expr);
+                        builder.add(&resource, "inline_policy.policy", PolicyKind::Identity, v, std::mem::take(&mut ev.notes));
+                    }
+                }
+            }
+            if block.body.attr(file, "count").is_some() || block.body.attr(file, "for_each").is_some() {
+                model.coverage.push(Coverage {
+                    address: resource.clone(),
+                    message: "`count`/`for_each` instances are not expanded yet: linted as one instance".into(),
+                    loc: block.loc,
+                });
+            }
+        }
+    }
+    builder.finish(model);
+}
+
+fn input_of(model: &Model, file: &ParsedFile) -> Arc<str> {
+    let text = &model.sources.get(file.file).text;
+    Arc::from(&text[file.base..])
+}
+
+fn resource_labels<'b>(block: &'b BlockRef) -> Option<(Mode, &'b str, &'b str)> {
+    let mode = match block.ident.as_str() {
+        "resource" => Mode::Managed,
+        "data" => Mode::Data,
+        _ => return None,
+    };
+    match block.labels.as_slice() {
+        [ty, name] => Some((mode, ty, name)),
+        _ => None,
+    }
+}
+
+fn address(mode: Mode, ty: &str, name: &str) -> String {
+    match mode {
+        Mode::Managed => format!("{ty}.{name}"),
+        Mode::Data => format!("data.{ty}.{name}"),
+    }
+}
+
+struct Builder {
+    records: Vec<(PolicyRecord, Vec<String>)>,
+    /// Notes of data sources, added to every record they hold.
+    notes: HashMap<String, Vec<String>>,
+}
+
+impl Builder {
+    fn add(&mut self, resource: &str, attribute: &str, kind: PolicyKind, v: Value, notes: Vec<String>) {
+        let loc = v.loc;
+        let (body, holder) = policy_body(v);
+        let Some(holder) = holder else {
+            let record = PolicyRecord { address: resource.to_string(), kind, body, loc, uses: Vec::new() };
+            self.records.push((record, notes));
+            return;
+        };
+        // A policy-document data source: one record per document and kind, with its uses.
+        let use_ = Use { address: resource.to_string(), attribute: attribute.to_string(), loc };
+        if let Some((r, _)) = self.records.iter_mut().find(|(r, _)| *r.address == *holder && r.kind == kind) {
+            r.uses.push(use_);
+            return;
+        }
+        let held_notes = self.notes.get(&*holder).cloned().unwrap_or_default();
+        let record = PolicyRecord { address: holder.to_string(), kind, body, loc: None, uses: vec![use_] };
+        self.records.push((record, held_notes.into_iter().chain(notes).collect()));
+    }
+
+    fn finish(self, model: &mut Model) {
+        for (mut record, notes) in self.records {
+            if record.loc.is_none() {
+                record.loc = record.document().and_then(|d| d.loc);
+            }
+            if let Some(c) = coverage(&record, notes) {
+                model.coverage.push(c);
+            }
+            model.policies.push(record);
+        }
+    }
+}
+
+/// Reads a policy attribute's value: a JSON string (decoded with positions), or the structured
+/// value a `jsonencode` or policy document rendered. Returns the holder when that is a data source.
+fn policy_body(v: Value) -> (PolicyBody, Option<Arc<str>>) {
+    match v.data {
+        Data::String(s) => match &s.encoded {
+            Some(enc) => (PolicyBody::Document(PolicyDocument::from_value(&enc.value)), enc.holder.clone()),
+            None => (decode_policy_text(&s, v.loc), None),
+        },
+        Data::Unknown(u) => (PolicyBody::Unknown(u), None),
+        Data::Object(_) => (PolicyBody::Document(PolicyDocument::from_value(&v)), None),
+        _ => (
+            PolicyBody::InvalidJson { message: format!("a policy must be a JSON string, not a {}", v.type_name()), loc: v.loc },
+            None,
+        ),
+    }
+}
+
+fn decode_policy_text(s: &Str, loc: Option<Location>) -> PolicyBody {
+    let locate = |a: usize, b: usize| s.map.as_ref().and_then(|m| m.map_range(a, b)).or(loc);
+    match crate::json::decode(&s.text, &locate, &s.unknowns) {
+        Ok(v) => PolicyBody::Document(PolicyDocument::from_value(&v)),
+        // An unknown part may well be what breaks the JSON (`"Action": ${var.actions}`).
+        Err(_) if !s.unknowns.is_empty() => PolicyBody::Unknown(s.unknowns[0].clone()),
+        Err(e) => PolicyBody::InvalidJson { message: e.message, loc: locate(e.start, e.end.max(e.start + 1)) },
+    }
+}
+
+/// What of a policy stayed unknown in a way that can hide a finding.
+fn coverage(record: &PolicyRecord, notes: Vec<String>) -> Option<Coverage> {
+    let mut origins: Vec<&Unknown> = Vec::new();
+    match &record.body {
+        PolicyBody::Unknown(u) => origins.push(u),
+        PolicyBody::InvalidJson { .. } => {}
+        PolicyBody::Document(doc) => {
+            origins.extend(&doc.statements_unknown);
+            for s in &doc.statements {
+                origins.extend(list_unknowns(&s.action));
+                origins.extend(list_unknowns(&s.resource).into_iter().filter(|u| !is_resource_attribute(&u.origin)));
+                origins.extend(s.effect.iter().flat_map(|e| item_unknowns(&e.text)));
+                if let Some(p) = &s.principal {
+                    origins.extend(&p.unknown);
+                    origins.extend(p.principals.iter().flat_map(|p| item_unknowns(&p.item.text)));
+                }
+                origins.extend(&s.conditions_unknown);
+                origins.extend(s.conditions.iter().flat_map(|c| c.unknown.iter()));
+            }
+        }
+    }
+    if origins.is_empty() && notes.is_empty() {
+        return None;
+    }
+    let mut names: Vec<String> = origins.iter().map(|u| format!("`{}`", u.origin)).collect();
+    names.sort();
+    names.dedup();
+    let mut message = format!("{} could not be fully evaluated", record.kind.noun());
+    if !names.is_empty() {
+        message.push_str(&format!(": depends on {}", names.join(", ")));
+    }
+    let mut notes = notes;
+    notes.sort();
+    notes.dedup();
+    if !notes.is_empty() {
+        message.push_str(&format!("; {}", notes.join("; ")));
+    }
+    Some(Coverage { address: record.address.clone(), message, loc: record.loc })
+}
+
+fn list_unknowns(list: &Option<iamlint_model::policy::ElementList>) -> Vec<&Unknown> {
+    list.iter().flat_map(|l| l.unknown.iter().chain(l.items.iter().flat_map(|i| item_unknowns(&i.text)))).collect()
+}
+
+fn item_unknowns(text: &ItemText) -> Vec<&Unknown> {
+    match text {
+        ItemText::Known(_) => Vec::new(),
+        ItemText::Partial(s) => s.unknowns.iter().collect(),
+        ItemText::Unknown(u) => vec![u],
+    }
+}
+
+/// `aws_s3_bucket.b.arn`: known only after apply, but it names a resource of this
+/// configuration, which is no blind spot for document-level rules.
+fn is_resource_attribute(origin: &str) -> bool {
+    let first = origin.split('.').next().unwrap_or("");
+    first.starts_with("aws_") && origin.split('.').count() >= 3
+}

@@ -1,0 +1,148 @@
+//! The loader end to end: every policy shape, with exact locations of its elements.
+
+use iamlint_model::policy::PolicyDocument;
+use iamlint_model::{Location, Model, PolicyBody, PolicyKind};
+use iamlint_terraform::load_sources;
+
+fn load(files: &[(&str, &str)]) -> Model {
+    load_sources(files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect())
+}
+
+fn text(model: &Model, loc: Option<Location>) -> String {
+    let loc = loc.expect("a location");
+    model.sources.get(loc.file).slice(loc).to_string()
+}
+
+fn line_col(model: &Model, loc: Option<Location>) -> (u32, u32) {
+    let loc = loc.unwrap();
+    let lc = model.sources.get(loc.file).line_col(loc.start);
+    (lc.line, lc.column)
+}
+
+fn doc(model: &Model, i: usize) -> &PolicyDocument {
+    model.policies[i].document().unwrap_or_else(|| panic!("not a document: {:?}", model.policies[i].body))
+}
+
+fn first_action_loc(d: &PolicyDocument) -> Option<Location> {
+    d.statements[0].action.as_ref().unwrap().items[0].loc
+}
+
+#[test]
+fn indented_heredoc_actions_point_at_their_line_and_column() {
+    let src = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<-EOF\n    {\n      \"Statement\": [{\n        \"Effect\": \"Allow\",\n        \"Action\": \"iam:*\",\n        \"Resource\": \"*\"\n      }]\n    }\n  EOF\n}\n";
+    let m = load(&[("main.tf", src)]);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    let d = doc(&m, 0);
+    assert_eq!(text(&m, first_action_loc(d)), "\"iam:*\"");
+    assert_eq!(line_col(&m, first_action_loc(d)), (6, 19));
+    assert_eq!(m.policies[0].address, "aws_iam_policy.p");
+}
+
+#[test]
+fn quoted_json_with_escapes_maps_back() {
+    let src = "resource \"aws_iam_policy\" \"p\" {\n  policy = \"{\\\"Statement\\\":{\\\"Effect\\\":\\\"Allow\\\",\\\"Action\\\":\\\"s3:*\\\",\\\"Resource\\\":\\\"*\\\"}}\"\n}\n";
+    let m = load(&[("main.tf", src)]);
+    let d = doc(&m, 0);
+    assert_eq!(text(&m, first_action_loc(d)), "\\\"s3:*\\\"");
+}
+
+#[test]
+fn jsonencode_points_into_the_hcl_object() {
+    let src = r#"resource "aws_iam_role_policy" "p" {
+  role = aws_iam_role.r.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "kms:*"]
+      Resource = "${aws_s3_bucket.b.arn}/*"
+    }]
+  })
+}
+"#;
+    let m = load(&[("main.tf", src)]);
+    let d = doc(&m, 0);
+    let action = d.statements[0].action.as_ref().unwrap();
+    assert_eq!(text(&m, action.items[1].loc), "\"kms:*\"");
+    assert_eq!(line_col(&m, action.items[1].loc), (7, 35));
+    let resource = &d.statements[0].resource.as_ref().unwrap().items[0];
+    assert_eq!(resource.display(), "${aws_s3_bucket.b.arn}/*");
+    assert!(m.coverage.is_empty(), "a resource ARN is no blind spot: {:?}", m.coverage);
+}
+
+#[test]
+fn policy_document_data_source_is_the_holder_and_the_role_a_use() {
+    let src = r#"data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+"#;
+    let m = load(&[("main.tf", src)]);
+    assert_eq!(m.policies.len(), 1);
+    let p = &m.policies[0];
+    assert_eq!(p.address, "data.aws_iam_policy_document.trust");
+    assert_eq!(p.kind, PolicyKind::Trust);
+    assert_eq!(p.uses[0].address, "aws_iam_role.r");
+    let principal = &p.document().unwrap().statements[0].principal.as_ref().unwrap().principals[0];
+    assert!(principal.is_wildcard());
+    assert_eq!(text(&m, principal.item.loc), "\"*\"");
+}
+
+#[test]
+fn invalid_json_is_located_inside_the_heredoc() {
+    let src = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\nEOF\n}\n";
+    let m = load(&[("main.tf", src)]);
+    let PolicyBody::InvalidJson { loc, .. } = &m.policies[0].body else { panic!("{:?}", m.policies[0].body) };
+    assert_eq!(line_col(&m, *loc).0, 5);
+}
+
+#[test]
+fn a_broken_file_does_not_hide_the_others() {
+    let good = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = []})\n}\n";
+    let m = load(&[("bad.tf", "resource \"x\" {\n  a = \n}\n"), ("good.tf", good)]);
+    assert_eq!(m.errors.len(), 1);
+    assert_eq!(m.errors[0].path, "bad.tf");
+    assert_eq!(m.policies.len(), 1);
+}
+
+#[test]
+fn unknown_policies_become_coverage_notes() {
+    let src = "resource \"aws_iam_policy\" \"p\" {\n  policy = var.policy\n}\nresource \"aws_iam_policy\" \"q\" {\n  policy = templatefile(\"p.json\", {})\n}\n";
+    let m = load(&[("main.tf", src)]);
+    assert!(matches!(m.policies[0].body, PolicyBody::Unknown(_)));
+    let messages: Vec<_> = m.coverage.iter().map(|c| format!("{}: {}", c.address, c.message)).collect();
+    assert_eq!(
+        messages,
+        [
+            "aws_iam_policy.p: identity policy could not be fully evaluated: depends on `var.policy`",
+            "aws_iam_policy.q: identity policy could not be fully evaluated: depends on `templatefile(\"p.json\", {})`; function templatefile() is not evaluated yet",
+        ]
+    );
+}
+
+#[test]
+fn tf_json_files_are_read() {
+    let src = r#"{"resource": {"aws_iam_policy": {"p": {"policy": "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}}"}}}}"#;
+    let m = load(&[("main.tf.json", src)]);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(m.policies[0].address, "aws_iam_policy.p");
+    assert_eq!(doc(&m, 0).statements[0].action.as_ref().unwrap().items[0].known(), Some("*"));
+}
+
+#[test]
+fn a_bom_keeps_offsets_exact() {
+    let src = "\u{FEFF}resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"s3:*\", Resource = \"*\"}]})\n}\n";
+    let m = load(&[("main.tf", src)]);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(text(&m, first_action_loc(doc(&m, 0))), "\"s3:*\"");
+}
