@@ -1,0 +1,20 @@
+//! The rules of iamlint. A rule sees only the [`Model`](iamlint_model::Model), never HCL, so it
+//! works the same on `.tf` files and on plan JSON.
+//!
+//! Each rule lives in its own file under `rules/<category>/`, declared with [`declare_rule!`]
+//! whose doc comment is the rule's documentation, and listed once in [`registry`].
+
+#[macro_use]
+mod declare;
+pub mod context;
+pub mod docs;
+pub mod finding;
+pub mod registry;
+pub mod rule;
+mod rules;
+pub mod run;
+
+pub use context::Context;
+pub use finding::{Finding, Related};
+pub use rule::{Category, Phase, Rule, RuleMeta, Severity};
+pub use run::{Selection, run};

@@ -84,8 +84,7 @@ fn parse(model: &Model, id: iamlint_model::FileId) -> Result<ParsedFile, LoadErr
         message,
     };
     if file.path.ends_with(".json") {
-        let locate = |s: usize, e: usize| Some(Location::new(id, base + s, base + e));
-        return match crate::json::decode(input, &locate, &[]) {
+        return match crate::json::decode_file(input, id, base) {
             Ok(v) => Ok(ParsedFile { file: id, base, syntax: Syntax::Json(v) }),
             Err(e) => Err(error(e.start, e.end, format!("invalid JSON: {}", e.message))),
         };

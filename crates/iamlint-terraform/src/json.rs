@@ -3,7 +3,11 @@
 //! Used for policy strings (heredocs, quoted JSON, `file()` contents) and `.tf.json` files.
 //! Policy JSON is parsed strictly, as AWS does: no comments, no trailing commas.
 
-use iamlint_model::{Data, Key, Location, Str, Unknown, Value};
+use std::sync::Arc;
+
+use iamlint_model::{Data, FileId, Key, Location, Str, Unknown, Value};
+
+use crate::align::{Escapes, literal_map};
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
@@ -22,6 +26,22 @@ const MAX_DEPTH: usize = 256;
 /// Parses `text`; `locate` maps a byte range of `text` to the source. Each
 /// [`Str::UNKNOWN_MARK`] in the text stands for the next of `unknowns`.
 pub fn decode(text: &str, locate: &dyn Fn(usize, usize) -> Option<Location>, unknowns: &[Unknown]) -> Result<Value, JsonError> {
+    decode_inner(text, locate, unknowns, None)
+}
+
+/// Parses a whole file (`text` starts `base` bytes into `file`): strings also get a byte map,
+/// so that JSON nested in a string (a policy in `.tf.json`) is located exactly.
+pub fn decode_file(text: &str, file: FileId, base: usize) -> Result<Value, JsonError> {
+    let locate = |s: usize, e: usize| Some(Location::new(file, base + s, base + e));
+    decode_inner(text, &locate, &[], Some((file, base, text)))
+}
+
+fn decode_inner(
+    text: &str,
+    locate: &dyn Fn(usize, usize) -> Option<Location>,
+    unknowns: &[Unknown],
+    file: Option<(FileId, usize, &str)>,
+) -> Result<Value, JsonError> {
     if let Some(at) = too_deep(text) {
         return Err(JsonError { message: format!("nested deeper than {MAX_DEPTH} levels"), start: at, end: at + 1 });
     }
@@ -45,7 +65,7 @@ pub fn decode(text: &str, locate: &dyn Fn(usize, usize) -> Option<Location>, unk
         return Err(JsonError { message: "empty document: expected a JSON value".into(), start: 0, end: text.len() });
     };
     let marks: Vec<usize> = text.match_indices(Str::UNKNOWN_MARK).map(|(i, _)| i).collect();
-    let cx = Cx { locate, unknowns, marks };
+    let cx = Cx { locate, unknowns, marks, file };
     Ok(cx.value(&root))
 }
 
@@ -80,6 +100,7 @@ struct Cx<'a> {
     locate: &'a dyn Fn(usize, usize) -> Option<Location>,
     unknowns: &'a [Unknown],
     marks: Vec<usize>,
+    file: Option<(FileId, usize, &'a str)>,
 }
 
 impl Cx<'_> {
@@ -90,6 +111,11 @@ impl Cx<'_> {
     fn string(&self, s: &ast::StringLit) -> Str {
         let mut out = Str::known(s.value.as_ref());
         let r = s.range;
+        if let Some((file, base, text)) = self.file
+            && let Some(raw) = text.get(r.start + 1..r.end.saturating_sub(1))
+        {
+            out.map = Some(Arc::new(literal_map(&s.value, raw, file, base + r.start + 1, Escapes::Json)));
+        }
         let first = self.marks.partition_point(|&m| m < r.start);
         let last = self.marks.partition_point(|&m| m < r.end);
         if first < last {
@@ -125,7 +151,6 @@ impl Cx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use iamlint_model::FileId;
 
     fn at(s: usize, e: usize) -> Option<Location> {
         Some(Location::new(FileId(0), s, e))

@@ -72,14 +72,15 @@ pub(crate) fn build(model: &mut Model, files: &[ParsedFile]) {
             for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| *t == ty) {
                 if let Some(a) = block.body.attr(file, attr) {
                     let v = ev.eval(a.expr);
-                    builder.add(&resource, attr, *kind, v, std::mem::take(&mut ev.notes));
+                    builder.add(&resource, attr, *kind, v, a.expr_loc, std::mem::take(&mut ev.notes));
                 }
             }
             if ty == "aws_iam_role" {
                 for inline in block.body.blocks(file, Some("inline_policy")) {
                     if let Some(a) = inline.body.attr(file, "policy") {
                         let v = ev.eval(a.expr);
-                        builder.add(&resource, "inline_policy.policy", PolicyKind::Identity, v, std::mem::take(&mut ev.notes));
+                        let notes = std::mem::take(&mut ev.notes);
+                        builder.add(&resource, "inline_policy.policy", PolicyKind::Identity, v, a.expr_loc, notes);
                     }
                 }
             }
@@ -126,8 +127,9 @@ struct Builder {
 }
 
 impl Builder {
-    fn add(&mut self, resource: &str, attribute: &str, kind: PolicyKind, v: Value, notes: Vec<String>) {
-        let loc = v.loc;
+    /// Records the policy `v` of `resource.attribute`, written at `expr_loc`.
+    fn add(&mut self, resource: &str, attribute: &str, kind: PolicyKind, v: Value, expr_loc: Option<Location>, notes: Vec<String>) {
+        let loc = expr_loc.or(v.loc);
         let (body, holder) = policy_body(v);
         let Some(holder) = holder else {
             let record = PolicyRecord { address: resource.to_string(), kind, body, loc, uses: Vec::new() };

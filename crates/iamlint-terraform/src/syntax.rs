@@ -52,10 +52,11 @@ pub struct BlockRef<'a> {
     pub loc: Option<Location>,
 }
 
-/// An attribute: its expression and the location of its name.
+/// An attribute: its expression, the location of its name and of its value expression.
 pub struct AttrRef<'a> {
     pub expr: ExprRef<'a>,
     pub key_loc: Option<Location>,
+    pub expr_loc: Option<Location>,
 }
 
 impl<'a> BodyRef<'a> {
@@ -63,7 +64,7 @@ impl<'a> BodyRef<'a> {
         match *self {
             BodyRef::Hcl(body) => body.iter().find_map(|s| match s {
                 Structure::Attribute(a) if a.key.as_str() == name => {
-                    Some(AttrRef { expr: ExprRef::Hcl(&a.value), key_loc: file.loc(a.key.span()) })
+                    Some(AttrRef { expr: ExprRef::Hcl(&a.value), key_loc: file.loc(a.key.span()), expr_loc: file.loc(a.value.span()) })
                 }
                 _ => None,
             }),
@@ -71,7 +72,7 @@ impl<'a> BodyRef<'a> {
                 .iter()
                 .rev()
                 .find(|(k, _)| k.name == name)
-                .map(|(k, v)| AttrRef { expr: ExprRef::Json(v), key_loc: k.loc }),
+                .map(|(k, v)| AttrRef { expr: ExprRef::Json(v), key_loc: k.loc, expr_loc: v.loc }),
         }
     }
 

@@ -136,7 +136,9 @@ fn tf_json_files_are_read() {
     let m = load(&[("main.tf.json", src)]);
     assert!(m.errors.is_empty(), "{:?}", m.errors);
     assert_eq!(m.policies[0].address, "aws_iam_policy.p");
-    assert_eq!(doc(&m, 0).statements[0].action.as_ref().unwrap().items[0].known(), Some("*"));
+    let action = &doc(&m, 0).statements[0].action.as_ref().unwrap().items[0];
+    assert_eq!(action.known(), Some("*"));
+    assert_eq!(text(&m, action.loc), "\\\"*\\\"", "the escaped action inside the JSON string");
 }
 
 #[test]

@@ -1,0 +1,65 @@
+//! What a rule sees: the model, helpers over it, and (for after-findings rules) the findings.
+
+use iamlint_model::policy::{PolicyDocument, Statement};
+use iamlint_model::model::Resource;
+use iamlint_model::{Location, Model, PolicyKind, PolicyRecord};
+
+use crate::finding::Finding;
+
+pub struct Context<'a> {
+    pub model: &'a Model,
+    /// The findings of the model rules, for [`crate::Phase::AfterFindings`] rules.
+    pub findings: &'a [Finding],
+    /// The names of the rules that run.
+    pub selected: &'a [&'static str],
+}
+
+impl<'a> Context<'a> {
+    /// Every readable policy document with its record.
+    pub fn documents(&self) -> impl Iterator<Item = (&'a PolicyRecord, &'a PolicyDocument)> {
+        self.model.policies.iter().filter_map(|r| r.document().map(|d| (r, d)))
+    }
+
+    /// The resource whose block contains `loc`, or starts on the line after it (a comment
+    /// above a block).
+    pub fn resource_at(&self, loc: Location) -> Option<&'a Resource> {
+        let file = self.model.sources.get(loc.file);
+        let next_line = file.line_col(loc.start).line + 1;
+        self.model.resources.iter().find(|r| {
+            r.loc.is_some_and(|b| {
+                b.file == loc.file
+                    && ((b.start <= loc.start && loc.end <= b.end) || file.line_col(b.start).line == next_line)
+            })
+        })
+    }
+
+    /// Every statement of every readable policy document.
+    pub fn all_statements(&self) -> impl Iterator<Item = (&'a PolicyRecord, &'a Statement)> {
+        self.documents().flat_map(|(r, d)| d.statements.iter().map(move |s| (r, s)))
+    }
+
+    /// Every statement of every readable policy document of `kind`.
+    pub fn statements(&self, kind: PolicyKind) -> impl Iterator<Item = (&'a PolicyRecord, &'a Statement)> {
+        self.documents()
+            .filter(move |(r, _)| r.kind == kind)
+            .flat_map(|(r, d)| d.statements.iter().map(move |s| (r, s)))
+    }
+}
+
+/// Adds the places that use a policy held elsewhere (a policy-document data source used by a
+/// role) as related locations.
+pub fn with_uses(mut finding: Finding, record: &PolicyRecord) -> Finding {
+    for u in &record.uses {
+        let what = match record.kind {
+            PolicyKind::Trust => "used as the trust policy of",
+            PolicyKind::Identity => "used as a policy by",
+        };
+        finding = finding.with_related(format!("{what} {}", u.address), Some(&u.address), u.loc);
+    }
+    finding
+}
+
+/// The first present location.
+pub fn first_loc(locs: &[Option<Location>]) -> Option<Location> {
+    locs.iter().find_map(|l| *l)
+}

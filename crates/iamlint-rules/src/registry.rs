@@ -1,0 +1,27 @@
+//! Every rule, once. Adding a rule: write its file under `rules/<category>/`, list it here, and
+//! run `IAMLINT_BLESS=1 cargo test -p iamlint-rules --test generated_docs` to write its page.
+
+use crate::rule::Rule;
+use crate::rules::{correctness, security, suspicious};
+
+pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
+
+static ALL: &[&dyn Rule] = &[
+    &correctness::invalid_policy_json::InvalidPolicyJson,
+    &correctness::invalid_policy_element::InvalidPolicyElement,
+    &security::allow_not_action::AllowNotAction,
+    &security::allow_not_resource::AllowNotResource,
+    &security::full_admin_access::FullAdminAccess,
+    &security::service_wildcard_action::ServiceWildcardAction,
+    &security::trust_any_principal::TrustAnyPrincipal,
+    &suspicious::unused_suppression::UnusedSuppression,
+];
+
+/// Every rule, in a stable order (by category, then as listed).
+pub fn all() -> &'static [&'static dyn Rule] {
+    ALL
+}
+
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().name == name)
+}

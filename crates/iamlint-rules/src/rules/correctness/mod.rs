@@ -1,0 +1,2 @@
+pub mod invalid_policy_element;
+pub mod invalid_policy_json;

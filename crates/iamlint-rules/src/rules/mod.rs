@@ -1,0 +1,3 @@
+pub mod correctness;
+pub mod security;
+pub mod suspicious;

@@ -1,0 +1,5 @@
+pub mod allow_not_action;
+pub mod allow_not_resource;
+pub mod full_admin_access;
+pub mod service_wildcard_action;
+pub mod trust_any_principal;

@@ -1,0 +1,166 @@
+//! Each rule fires through every shape a policy takes in Terraform — a heredoc, `jsonencode`,
+//! a `data "aws_iam_policy_document"` — and points at the element it is about.
+
+use iamlint_rules::{Selection, run};
+use iamlint_terraform::load_sources;
+
+/// Runs every rule on `src`; returns (rule, flagged text, line) of the findings of `rule`.
+fn fired(rule: &str, src: &str) -> Vec<(String, u32)> {
+    let model = load_sources(vec![("main.tf".into(), src.to_string())]);
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let selection = Selection { select: vec!["all".into()], ..Selection::default() };
+    run(&model, &selection)
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| {
+            let loc = f.loc.unwrap();
+            let file = model.sources.get(loc.file);
+            (file.slice(loc).to_string(), file.line_col(loc.start).line)
+        })
+        .collect()
+}
+
+fn heredoc(resource: &str, attr: &str, json: &str) -> String {
+    format!("resource \"{resource}\" \"x\" {{\n  {attr} = <<-EOF\n{json}\n  EOF\n}}\n")
+}
+
+/// HCL accepts JSON syntax inside an object constructor, so `jsonencode(<json>)` is Terraform.
+fn jsonencode(resource: &str, attr: &str, json: &str) -> String {
+    format!("resource \"{resource}\" \"x\" {{\n  {attr} = jsonencode({json})\n}}\n")
+}
+
+fn document(resource: &str, attr: &str, statement: &str) -> String {
+    format!(
+        "data \"aws_iam_policy_document\" \"d\" {{\n  statement {{\n{statement}\n  }}\n}}\n\nresource \"{resource}\" \"x\" {{\n  {attr} = data.aws_iam_policy_document.d.json\n}}\n"
+    )
+}
+
+fn identity(statement: &str) -> String {
+    format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{statement}]}}")
+}
+
+/// (rule, identity JSON statement or trust, policy-document statement body, expected flagged text)
+struct Case {
+    rule: &'static str,
+    trust: bool,
+    json: &'static str,
+    doc: &'static str,
+    flagged_json: &'static str,
+    flagged_doc: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        rule: "full-admin-access",
+        trust: false,
+        json: r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#,
+        doc: "    actions = [\"*\"]\n    resources = [\"*\"]",
+        flagged_json: "\"*\"",
+        flagged_doc: "\"*\"",
+    },
+    Case {
+        rule: "service-wildcard-action",
+        trust: false,
+        json: r#"{"Effect": "Allow", "Action": ["s3:GetObject", "iam:*"], "Resource": "*"}"#,
+        doc: "    actions = [\"s3:GetObject\", \"iam:*\"]\n    resources = [\"*\"]",
+        flagged_json: "\"iam:*\"",
+        flagged_doc: "\"iam:*\"",
+    },
+    Case {
+        rule: "allow-not-action",
+        trust: false,
+        json: r#"{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}"#,
+        doc: "    not_actions = [\"iam:*\"]\n    resources = [\"*\"]",
+        flagged_json: "\"NotAction\"",
+        flagged_doc: "not_actions",
+    },
+    Case {
+        rule: "allow-not-resource",
+        trust: false,
+        json: r#"{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::x/*"}"#,
+        doc: "    actions = [\"s3:GetObject\"]\n    not_resources = [\"arn:aws:s3:::x/*\"]",
+        flagged_json: "\"NotResource\"",
+        flagged_doc: "not_resources",
+    },
+    Case {
+        rule: "invalid-policy-element",
+        trust: false,
+        json: r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [], "Principal": "*"}"#,
+        doc: "    actions = [\"s3:GetObject\"]\n    resources = []",
+        flagged_json: "[]",
+        flagged_doc: "[]",
+    },
+    Case {
+        rule: "trust-any-principal",
+        trust: true,
+        json: r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}}"#,
+        doc: "    actions = [\"sts:AssumeRole\"]\n    principals {\n      type = \"AWS\"\n      identifiers = [\"*\"]\n    }",
+        flagged_json: "\"*\"",
+        flagged_doc: "\"*\"",
+    },
+];
+
+#[test]
+fn rules_fire_through_heredoc_jsonencode_and_policy_documents() {
+    for case in CASES {
+        let (resource, attr) = if case.trust { ("aws_iam_role", "assume_role_policy") } else { ("aws_iam_policy", "policy") };
+        let json = identity(case.json);
+        for (shape, src, flagged) in [
+            ("heredoc", heredoc(resource, attr, &json), case.flagged_json),
+            ("jsonencode", jsonencode(resource, attr, &json), case.flagged_json),
+            ("policy document", document(resource, attr, case.doc), case.flagged_doc),
+        ] {
+            let got = fired(case.rule, &src);
+            assert!(
+                got.iter().any(|(text, _)| text == flagged),
+                "{} through {shape}: expected a finding on {flagged}, got {got:?}\n{src}",
+                case.rule
+            );
+        }
+    }
+}
+
+#[test]
+fn invalid_policy_json_fires_in_heredocs_and_quoted_strings_at_the_error() {
+    let broken = "{\"Statement\": [{\"Effect\": \"Allow\",}]}";
+    let got = fired("invalid-policy-json", &heredoc("aws_iam_policy", "policy", broken));
+    assert_eq!(got, [(",".to_string(), 3)], "at the trailing comma; the heredoc body starts on line 3");
+    let quoted = "resource \"aws_iam_user_policy\" \"x\" {\n  policy = \"{\\\"Statement\\\": [}\"\n}\n";
+    let got = fired("invalid-policy-json", quoted);
+    assert_eq!(got, [("}".to_string(), 2)]);
+}
+
+#[test]
+fn deny_statements_and_unknown_conditions_do_not_fire() {
+    let deny = identity(r#"{"Effect": "Deny", "Action": "*", "Resource": "*"}"#);
+    assert!(fired("full-admin-access", &jsonencode("aws_iam_policy", "policy", &deny)).is_empty());
+    let unknown = "resource \"aws_iam_role\" \"x\" {\n  assume_role_policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"*\"}, Condition = var.condition}]})\n}\n";
+    assert!(fired("trust-any-principal", unknown).is_empty(), "an unknown condition may restrict: coverage, not a finding");
+}
+
+#[test]
+fn irrelevant_or_weak_conditions_do_not_restrict_a_wildcard_principal() {
+    for condition in [
+        r#"{"StringEquals": {"sts:ExternalId": "abc"}}"#,
+        r#"{"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-1"}}"#,
+        r#"{"StringLike": {"aws:PrincipalArn": "*"}}"#,
+        r#"{"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}"#,
+    ] {
+        let st = format!(r#"{{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*", "Condition": {condition}}}"#);
+        let src = jsonencode("aws_iam_role", "assume_role_policy", &identity(&st));
+        assert_eq!(fired("trust-any-principal", &src).len(), 1, "{condition}");
+    }
+    let st = r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}"#;
+    assert!(fired("trust-any-principal", &jsonencode("aws_iam_role", "assume_role_policy", &identity(st))).is_empty());
+}
+
+#[test]
+fn service_wildcard_severity_depends_on_the_service() {
+    let model = load_sources(vec![(
+        "main.tf".into(),
+        jsonencode("aws_iam_policy", "policy", &identity(r#"{"Effect": "Allow", "Action": ["s3:*", "KMS:*", "*:Get*"], "Resource": "arn:aws:s3:::b"}"#)),
+    )]);
+    let findings = run(&model, &Selection::default());
+    let sev: Vec<_> = findings.iter().filter(|f| f.rule == "service-wildcard-action").map(|f| f.severity.as_str()).collect();
+    assert_eq!(sev, ["medium", "high", "high"]);
+}

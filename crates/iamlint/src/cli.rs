@@ -1,0 +1,136 @@
+//! The command line.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use iamlint_rules::{docs, registry};
+
+#[derive(Parser)]
+#[command(name = "iamlint", version, about = "A fast linter for AWS IAM in Terraform")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Lint directories of Terraform (.tf, .tf.json) and files
+    Check(CheckArgs),
+    /// List the rules
+    Rules(RulesArgs),
+    /// Print a rule's documentation
+    Explain {
+        /// The rule name, e.g. full-admin-access
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: source snippets with the flagged element underlined
+    Human,
+    /// Versioned JSON (schema version 1)
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// GitHub Actions workflow commands (annotations), plus a step summary
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Directories and files to lint [default: .]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: Format,
+    /// Write the report to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at least this severe [default: high, or the config's fail-on]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Run only these rules or categories (repeat or separate with commas; `all` for every rule)
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules or categories
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Config file [default: .iamlint.toml found upwards from the first path]
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Also list what could not be evaluated (human format)
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Args)]
+pub struct RulesArgs {
+    /// Print the rules as Markdown (the table of rules/README.md)
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+pub fn list_rules(args: &RulesArgs) -> Result<ExitCode, String> {
+    if args.markdown {
+        print!("{}", docs::table("rules/"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = registry::all().iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
+    println!("{:width$}  {:11}  {:8}  {:7}  summary", "rule", "category", "severity", "default");
+    for rule in registry::all() {
+        let m = rule.meta();
+        println!(
+            "{:width$}  {:11}  {:8}  {:7}  {}",
+            m.name,
+            m.category.as_str(),
+            m.severity.as_str(),
+            if m.category.enabled_by_default() { "on" } else { "off" },
+            m.summary
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn explain(name: &str) -> Result<ExitCode, String> {
+    let rule = registry::find(name).ok_or_else(|| unknown_rule(name))?;
+    print!("{}", docs::page(rule.meta()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "unknown rule `x`", with the closest name when there is one.
+pub fn unknown_rule(name: &str) -> String {
+    let closest = registry::all()
+        .iter()
+        .map(|r| r.meta().name)
+        .min_by_key(|n| edit_distance(n, name))
+        .filter(|n| edit_distance(n, name) <= n.len() / 3 + 1);
+    match closest {
+        Some(n) => format!("unknown rule `{name}` (did you mean `{n}`?); `iamlint rules` lists them"),
+        None => format!("unknown rule `{name}`; `iamlint rules` lists them"),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

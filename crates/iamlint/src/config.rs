@@ -1,0 +1,85 @@
+//! `.iamlint.toml`: rule selection and severities, and the severity that fails the run.
+//!
+//! ```toml
+//! fail-on = "medium"
+//!
+//! [rules]
+//! select = ["all"]
+//! ignore = ["allow-not-resource"]
+//! severity = { service-wildcard-action = "high" }
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::cli::FailOn;
+
+pub const FILE_NAME: &str = ".iamlint.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub fail_on: Option<FailOnName>,
+    #[serde(default)]
+    pub rules: RulesConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOnName {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+impl From<FailOnName> for FailOn {
+    fn from(f: FailOnName) -> FailOn {
+        match f {
+            FailOnName::Critical => FailOn::Critical,
+            FailOnName::High => FailOn::High,
+            FailOnName::Medium => FailOn::Medium,
+            FailOnName::Low => FailOn::Low,
+            FailOnName::Never => FailOn::Never,
+        }
+    }
+}
+
+/// Reads the given config file, or the first `.iamlint.toml` found from `start` upwards.
+pub fn load(explicit: Option<&Path>, start: &Path) -> Result<(Config, Option<PathBuf>), String> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => find_upwards(start),
+    };
+    let Some(path) = path else { return Ok((Config::default(), None)) };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let config = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((config, Some(path)))
+}
+
+fn find_upwards(start: &Path) -> Option<PathBuf> {
+    let start = std::path::absolute(start).ok()?;
+    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        dir = d.parent();
+    }
+    None
+}

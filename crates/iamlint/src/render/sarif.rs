@@ -1,0 +1,294 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning. Our own structs: the format is
+//! small, and we control exactly what is written (see DESIGN.md).
+
+use serde::Serialize;
+
+use iamlint_rules::{RuleMeta, Severity, docs, registry};
+
+use super::RULES_URL;
+use crate::report::{Position, Report};
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    results: Vec<SarifResult<'a>>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: String,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<&'static str>,
+    precision: &'static str,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    #[serde(rename = "problem.severity")]
+    problem_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<SarifLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<SarifLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation>,
+    partial_fingerprints: Fingerprints<'a>,
+    properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "iamlint/v1")]
+    v1: &'a str,
+}
+
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    severity: &'static str,
+    address: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub ranks security alerts by this score: critical > 9, high 7–8.9, medium 4–6.9, low < 4.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+fn rule(meta: &'static RuleMeta) -> Rule {
+    let what = docs::markdown(meta)
+        .split("## ")
+        .find_map(|s| s.strip_prefix("What it does\n"))
+        .map(|s| s.trim().replace('\n', " "))
+        .unwrap_or_else(|| meta.summary.to_string());
+    Rule {
+        id: meta.name,
+        name: meta.name.split('-').map(capitalize).collect(),
+        short_description: Text { text: meta.summary.to_string() },
+        full_description: Text { text: what },
+        help: Help { text: docs::markdown(meta), markdown: docs::page(meta) },
+        help_uri: format!("{RULES_URL}{}.md", meta.name),
+        default_configuration: Configuration { level: level(meta.severity) },
+        properties: RuleProperties {
+            tags: vec![meta.category.as_str(), "iam", "terraform", "aws"],
+            precision: "very-high",
+            security_severity: security_severity(meta.severity),
+            problem_severity: match meta.severity {
+                Severity::Critical | Severity::High => "error",
+                Severity::Medium => "warning",
+                Severity::Low => "recommendation",
+            },
+        },
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A relative path as a URI reference: `/` separators, and reserved bytes percent-encoded.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn location(report: &Report, p: Position, id: Option<usize>, message: Option<String>) -> SarifLocation {
+    SarifLocation {
+        id,
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: uri(&report.repo_path(&p.path)), uri_base_id: "%SRCROOT%" },
+            region: Some(Region {
+                start_line: p.line,
+                start_column: p.column_utf16,
+                end_line: p.end_line,
+                end_column: p.end_column_utf16.max(if p.end_line == p.line { p.column_utf16 + 1 } else { 1 }),
+            }),
+        },
+        message: message.map(|text| Text { text }),
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let rules = registry::all();
+    let results = report
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let loc = f.loc?;
+            Some(SarifResult {
+                rule_id: f.rule,
+                rule_index: rules.iter().position(|r| r.meta().name == f.rule).unwrap_or(0),
+                level: level(f.severity),
+                message: Text { text: format!("{}\nhelp: {}", f.message, f.help) },
+                locations: vec![location(report, report.position(loc), None, None)],
+                related_locations: f
+                    .related
+                    .iter()
+                    .filter_map(|r| Some((r.loc?, &r.message)))
+                    .enumerate()
+                    .map(|(i, (l, m))| location(report, report.position(l), Some(i + 1), Some(m.clone())))
+                    .collect(),
+                partial_fingerprints: Fingerprints { v1: &f.fingerprint },
+                properties: ResultProperties { severity: f.severity.as_str(), address: &f.address },
+            })
+        })
+        .collect();
+    let notifications = report
+        .model
+        .errors
+        .iter()
+        .map(|e| Notification {
+            level: "error",
+            message: Text { text: format!("{}: {}", e.path, e.message) },
+            locations: e.loc.map(|l| location(report, report.position(l), None, None)).into_iter().collect(),
+        })
+        .collect();
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "iamlint",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/iamlint/iamlint",
+                    rules: rules.iter().map(|r| rule(r.meta())).collect(),
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: report.model.errors.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            results,
+            column_kind: "utf16CodeUnits",
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).expect("plain data serializes");
+    text.push('\n');
+    text
+}
