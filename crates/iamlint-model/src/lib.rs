@@ -9,6 +9,8 @@ pub mod policy;
 pub mod source;
 pub mod value;
 
-pub use model::{Coverage, LoadError, Model, PolicyBody, PolicyKind, PolicyRecord, Suppression, Use};
+pub use model::{
+    Coverage, LoadError, Model, PolicyBody, PolicyKind, PolicyRecord, Suppression, Use,
+};
 pub use source::{FileId, Location, OffsetMap, SourceFile, SourceMap};
 pub use value::{Data, Encoded, Key, Str, Unknown, Value};

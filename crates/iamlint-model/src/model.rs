@@ -27,7 +27,10 @@ impl PolicyKind {
 pub enum PolicyBody {
     Document(PolicyDocument),
     /// A string that is not JSON: AWS rejects it with MalformedPolicyDocument at apply.
-    InvalidJson { message: String, loc: Option<Location> },
+    InvalidJson {
+        message: String,
+        loc: Option<Location>,
+    },
     /// Could not be evaluated; a coverage note says why.
     Unknown(Unknown),
 }

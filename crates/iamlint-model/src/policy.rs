@@ -104,7 +104,8 @@ pub struct Principal {
 impl Principal {
     /// Admits anyone: `"*"` or `{"AWS": "*"}`.
     pub fn is_wildcard(&self) -> bool {
-        matches!(self.kind, PrincipalKind::Any | PrincipalKind::Aws) && self.item.known() == Some("*")
+        matches!(self.kind, PrincipalKind::Any | PrincipalKind::Aws)
+            && self.item.known() == Some("*")
     }
 }
 
@@ -181,7 +182,12 @@ impl Statement {
 
     /// A label for messages: `statement "Sid"` or `statement 2` (1-based).
     pub fn label(&self) -> String {
-        match self.sid.as_ref().and_then(Item::known).filter(|s| !s.is_empty()) {
+        match self
+            .sid
+            .as_ref()
+            .and_then(Item::known)
+            .filter(|s| !s.is_empty())
+        {
             Some(sid) => format!("statement \"{sid}\""),
             None => format!("statement {}", self.index + 1),
         }
@@ -217,7 +223,13 @@ impl PolicyDocument {
                 return doc;
             }
             _ => {
-                doc.issue(value.loc, format!("a policy must be a JSON object, not a {}", value.type_name()));
+                doc.issue(
+                    value.loc,
+                    format!(
+                        "a policy must be a JSON object, not a {}",
+                        value.type_name()
+                    ),
+                );
                 return doc;
             }
         };
@@ -227,7 +239,10 @@ impl PolicyDocument {
                 "Version" => doc.version = read_item(v, &mut doc.issues, "Version"),
                 "Id" => {}
                 "Statement" => statement = Some((key, v)),
-                other => doc.issue(key.loc, unknown_element(other, &["Version", "Id", "Statement"])),
+                other => doc.issue(
+                    key.loc,
+                    unknown_element(other, &["Version", "Id", "Statement"]),
+                ),
             }
         }
         if let Some(version) = &doc.version
@@ -235,7 +250,10 @@ impl PolicyDocument {
             && !KNOWN_VERSIONS.contains(&text)
         {
             let loc = version.loc;
-            doc.issue(loc, format!("unknown policy Version \"{text}\": use \"2012-10-17\""));
+            doc.issue(
+                loc,
+                format!("unknown policy Version \"{text}\": use \"2012-10-17\""),
+            );
         }
         match statement {
             None => doc.issue(value.loc, "the policy has no Statement".into()),
@@ -261,7 +279,10 @@ impl PolicyDocument {
                 self.statements.push(read_statement(index, entries, v.loc));
             }
             Data::Unknown(u) => self.statements_unknown = Some(u.clone()),
-            _ => self.issue(v.loc, format!("a statement must be an object, not a {}", v.type_name())),
+            _ => self.issue(
+                v.loc,
+                format!("a statement must be an object, not a {}", v.type_name()),
+            ),
         }
     }
 
@@ -271,12 +292,21 @@ impl PolicyDocument {
 
     /// Every issue of the document and of its statements.
     pub fn all_issues(&self) -> impl Iterator<Item = &Issue> {
-        self.issues.iter().chain(self.statements.iter().flat_map(|s| s.issues.iter()))
+        self.issues
+            .iter()
+            .chain(self.statements.iter().flat_map(|s| s.issues.iter()))
     }
 }
 
 const STATEMENT_KEYS: [&str; 9] = [
-    "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal",
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
     "Condition",
 ];
 
@@ -307,11 +337,17 @@ fn read_statement(index: usize, entries: &[(Key, Value)], loc: Option<Location>)
                 s.principal = Some(read_principals(key, v, &mut issues));
             }
             "Condition" => read_conditions(v, &mut s, &mut issues),
-            other => issues.push(Issue { loc: key.loc, message: unknown_element(other, &STATEMENT_KEYS) }),
+            other => issues.push(Issue {
+                loc: key.loc,
+                message: unknown_element(other, &STATEMENT_KEYS),
+            }),
         }
     }
     match &s.effect {
-        None => issues.push(Issue { loc, message: "the statement has no Effect".into() }),
+        None => issues.push(Issue {
+            loc,
+            message: "the statement has no Effect".into(),
+        }),
         Some(e) => {
             if let Some(text) = e.known()
                 && s.effect().is_none()
@@ -329,7 +365,10 @@ fn read_statement(index: usize, entries: &[(Key, Value)], loc: Option<Location>)
         }
     }
     if s.action.is_none() {
-        issues.push(Issue { loc, message: "the statement has neither Action nor NotAction".into() });
+        issues.push(Issue {
+            loc,
+            message: "the statement has neither Action nor NotAction".into(),
+        });
     }
     s.issues = issues;
     s
@@ -338,14 +377,22 @@ fn read_statement(index: usize, entries: &[(Key, Value)], loc: Option<Location>)
 fn both_present(first: &Key, second: &Key) -> Issue {
     Issue {
         loc: second.loc,
-        message: format!("{} and {} in one statement: a statement takes only one of them", first.name, second.name),
+        message: format!(
+            "{} and {} in one statement: a statement takes only one of them",
+            first.name, second.name
+        ),
     }
 }
 
 fn unknown_element(name: &str, expected: &[&str]) -> String {
-    match expected.iter().find(|e| e.eq_ignore_ascii_case(name) || e.eq_ignore_ascii_case(name.trim_end_matches('s'))) {
+    match expected.iter().find(|e| {
+        e.eq_ignore_ascii_case(name) || e.eq_ignore_ascii_case(name.trim_end_matches('s'))
+    }) {
         Some(e) => format!("unknown policy element \"{name}\": did you mean \"{e}\"?"),
-        None => format!("unknown policy element \"{name}\": expected one of {}", expected.join(", ")),
+        None => format!(
+            "unknown policy element \"{name}\": expected one of {}",
+            expected.join(", ")
+        ),
     }
 }
 
@@ -362,18 +409,30 @@ fn set_list(slot: &mut Option<ElementList>, key: &Key, v: &Value, issues: &mut V
     };
     read_strings(v, &key.name, &mut list.items, &mut list.unknown, issues);
     if list.items.is_empty() && list.unknown.is_none() {
-        issues.push(Issue { loc: v.loc.or(key.loc), message: format!("{} is an empty list", key.name) });
+        issues.push(Issue {
+            loc: v.loc.or(key.loc),
+            message: format!("{} is an empty list", key.name),
+        });
     }
     *slot = Some(list);
 }
 
 /// Reads a string or a list of strings; anything unknown is remembered, not guessed.
-fn read_strings(v: &Value, what: &str, out: &mut Vec<Item>, unknown: &mut Option<Unknown>, issues: &mut Vec<Issue>) {
+fn read_strings(
+    v: &Value,
+    what: &str,
+    out: &mut Vec<Item>,
+    unknown: &mut Option<Unknown>,
+    issues: &mut Vec<Issue>,
+) {
     match &v.data {
         Data::List(items) => {
             for item in items {
                 if let Data::List(_) = item.data {
-                    issues.push(Issue { loc: item.loc, message: format!("{what} entries must be strings, not a list") });
+                    issues.push(Issue {
+                        loc: item.loc,
+                        message: format!("{what} entries must be strings, not a list"),
+                    });
                     continue;
                 }
                 read_strings(item, what, out, unknown, issues);
@@ -397,7 +456,10 @@ fn read_item(v: &Value, issues: &mut Vec<Issue>, what: &str) -> Option<Item> {
         Data::Number(n) => ItemText::Known(format_number(*n)),
         Data::Bool(b) => ItemText::Known(b.to_string()),
         _ => {
-            issues.push(Issue { loc: v.loc, message: format!("{what} must be a string, not a {}", v.type_name()) });
+            issues.push(Issue {
+                loc: v.loc,
+                message: format!("{what} must be a string, not a {}", v.type_name()),
+            });
             return None;
         }
     };
@@ -405,7 +467,11 @@ fn read_item(v: &Value, issues: &mut Vec<Issue>, what: &str) -> Option<Item> {
 }
 
 fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 fn read_principals(key: &Key, v: &Value, issues: &mut Vec<Issue>) -> PrincipalBlock {
@@ -428,7 +494,10 @@ fn read_principals(key: &Key, v: &Value, issues: &mut Vec<Issue>) -> PrincipalBl
                         ),
                     });
                 }
-                block.principals.push(Principal { kind: PrincipalKind::Any, item });
+                block.principals.push(Principal {
+                    kind: PrincipalKind::Any,
+                    item,
+                });
             }
         }
         Data::Object(entries) => {
@@ -444,13 +513,22 @@ fn read_principals(key: &Key, v: &Value, issues: &mut Vec<Issue>) -> PrincipalBl
                 }
                 let mut items = Vec::new();
                 read_strings(pv, &k.name, &mut items, &mut block.unknown, issues);
-                block.principals.extend(items.into_iter().map(|item| Principal { kind: kind.clone(), item }));
+                block
+                    .principals
+                    .extend(items.into_iter().map(|item| Principal {
+                        kind: kind.clone(),
+                        item,
+                    }));
             }
         }
         Data::Unknown(u) => block.unknown = Some(u.clone()),
         _ => issues.push(Issue {
             loc: v.loc,
-            message: format!("{} must be \"*\" or an object, not a {}", key.name, v.type_name()),
+            message: format!(
+                "{} must be \"*\" or an object, not a {}",
+                key.name,
+                v.type_name()
+            ),
         }),
     }
     block
@@ -464,7 +542,10 @@ fn read_conditions(v: &Value, s: &mut Statement, issues: &mut Vec<Issue>) {
             return;
         }
         _ => {
-            issues.push(Issue { loc: v.loc, message: format!("Condition must be an object, not a {}", v.type_name()) });
+            issues.push(Issue {
+                loc: v.loc,
+                message: format!("Condition must be an object, not a {}", v.type_name()),
+            });
             return;
         }
     };
@@ -498,7 +579,20 @@ mod tests {
 
     fn obj(entries: Vec<(&str, Value)>) -> Value {
         Value::new(
-            Data::Object(entries.into_iter().map(|(k, v)| (Key { name: k.into(), loc: None }, v)).collect()),
+            Data::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        (
+                            Key {
+                                name: k.into(),
+                                loc: None,
+                            },
+                            v,
+                        )
+                    })
+                    .collect(),
+            ),
             None,
         )
     }
@@ -511,9 +605,17 @@ mod tests {
 
     #[test]
     fn reads_statement_as_object_or_list() {
-        let st = obj(vec![("Effect", s("Allow")), ("Action", s("s3:GetObject")), ("Resource", s("*"))]);
-        let one = PolicyDocument::from_value(&obj(vec![("Version", s("2012-10-17")), ("Statement", st.clone())]));
-        let many = PolicyDocument::from_value(&obj(vec![("Statement", list(vec![st.clone(), st]))]));
+        let st = obj(vec![
+            ("Effect", s("Allow")),
+            ("Action", s("s3:GetObject")),
+            ("Resource", s("*")),
+        ]);
+        let one = PolicyDocument::from_value(&obj(vec![
+            ("Version", s("2012-10-17")),
+            ("Statement", st.clone()),
+        ]));
+        let many =
+            PolicyDocument::from_value(&obj(vec![("Statement", list(vec![st.clone(), st]))]));
         assert_eq!(one.statements.len(), 1);
         assert_eq!(many.statements.len(), 2);
         assert!(one.all_issues().next().is_none());
@@ -522,26 +624,66 @@ mod tests {
 
     #[test]
     fn records_grammar_issues() {
-        let st = obj(vec![("Effect", s("allow")), ("Actions", s("s3:*")), ("Resource", list(vec![]))]);
-        let doc = PolicyDocument::from_value(&obj(vec![("Version", s("2012-10-18")), ("Statement", st)]));
+        let st = obj(vec![
+            ("Effect", s("allow")),
+            ("Actions", s("s3:*")),
+            ("Resource", list(vec![])),
+        ]);
+        let doc =
+            PolicyDocument::from_value(&obj(vec![("Version", s("2012-10-18")), ("Statement", st)]));
         let messages: Vec<_> = doc.all_issues().map(|i| i.message.clone()).collect();
-        assert!(messages.iter().any(|m| m.contains("unknown policy Version")), "{messages:?}");
-        assert!(messages.iter().any(|m| m.contains("did you mean \"Allow\"")), "{messages:?}");
-        assert!(messages.iter().any(|m| m.contains("did you mean \"Action\"")), "{messages:?}");
-        assert!(messages.iter().any(|m| m.contains("Resource is an empty list")), "{messages:?}");
-        assert!(messages.iter().any(|m| m.contains("neither Action nor NotAction")), "{messages:?}");
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("unknown policy Version")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("did you mean \"Allow\"")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("did you mean \"Action\"")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("Resource is an empty list")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("neither Action nor NotAction")),
+            "{messages:?}"
+        );
     }
 
     #[test]
     fn reads_every_principal_form() {
-        let bare = obj(vec![("Effect", s("Allow")), ("Action", s("sts:AssumeRole")), ("Principal", s("*"))]);
+        let bare = obj(vec![
+            ("Effect", s("Allow")),
+            ("Action", s("sts:AssumeRole")),
+            ("Principal", s("*")),
+        ]);
         let doc = PolicyDocument::from_value(&obj(vec![("Statement", bare)]));
         let p = doc.statements[0].principal.as_ref().unwrap();
         assert!(p.principals[0].is_wildcard());
         let typed = obj(vec![
             ("Effect", s("Allow")),
             ("Action", s("sts:AssumeRole")),
-            ("Principal", obj(vec![("AWS", list(vec![s("*"), s("arn:aws:iam::1:root")])), ("Service", s("ec2.amazonaws.com"))])),
+            (
+                "Principal",
+                obj(vec![
+                    ("AWS", list(vec![s("*"), s("arn:aws:iam::1:root")])),
+                    ("Service", s("ec2.amazonaws.com")),
+                ]),
+            ),
         ]);
         let doc = PolicyDocument::from_value(&obj(vec![("Statement", typed)]));
         let p = doc.statements[0].principal.as_ref().unwrap();
@@ -559,7 +701,10 @@ mod tests {
         ]);
         let doc = PolicyDocument::from_value(&obj(vec![("Statement", st)]));
         let action = doc.statements[0].action.as_ref().unwrap();
-        assert_eq!(action.unknown.as_ref().map(|u| &*u.origin), Some("var.actions"));
+        assert_eq!(
+            action.unknown.as_ref().map(|u| &*u.origin),
+            Some("var.actions")
+        );
         assert!(doc.all_issues().next().is_none());
     }
 

@@ -17,7 +17,11 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: FileId, start: usize, end: usize) -> Self {
-        Location { file, start: start as u32, end: end.max(start) as u32 }
+        Location {
+            file,
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
     }
 
     /// The smallest location covering both (same file), else `self`.
@@ -25,7 +29,11 @@ impl Location {
         if self.file != other.file {
             return self;
         }
-        Location { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Location {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -52,9 +60,16 @@ impl SourceFile {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0u32];
         line_starts.extend(
-            text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1),
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
         );
-        SourceFile { path: path.into(), text, line_starts }
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
     }
 
     pub fn line_starts(&self) -> &[u32] {
@@ -87,14 +102,21 @@ impl SourceFile {
 
     /// The text of the 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: u32) -> &str {
-        let i = (line as usize).saturating_sub(1).min(self.line_starts.len() - 1);
+        let i = (line as usize)
+            .saturating_sub(1)
+            .min(self.line_starts.len() - 1);
         let start = self.line_starts[i] as usize;
-        let end = self.line_starts.get(i + 1).map_or(self.text.len(), |&e| e as usize);
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map_or(self.text.len(), |&e| e as usize);
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
     pub fn slice(&self, loc: Location) -> &str {
-        self.text.get(loc.start as usize..loc.end as usize).unwrap_or("")
+        self.text
+            .get(loc.start as usize..loc.end as usize)
+            .unwrap_or("")
     }
 }
 
@@ -115,7 +137,10 @@ impl SourceMap {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     pub fn len(&self) -> usize {
@@ -169,7 +194,13 @@ impl OffsetMap {
             self.len += len as u32;
             return;
         }
-        self.segments.push((self.len, Segment::Exact { file, start: src_start as u32 }));
+        self.segments.push((
+            self.len,
+            Segment::Exact {
+                file,
+                start: src_start as u32,
+            },
+        ));
         self.len += len as u32;
     }
 
@@ -185,7 +216,8 @@ impl OffsetMap {
 
     pub fn append(&mut self, other: &OffsetMap) {
         let base = self.len;
-        self.segments.extend(other.segments.iter().map(|&(at, seg)| (base + at, seg)));
+        self.segments
+            .extend(other.segments.iter().map(|&(at, seg)| (base + at, seg)));
         self.len += other.len;
     }
 
@@ -213,7 +245,11 @@ impl OffsetMap {
         match self.segments[i] {
             (at, Segment::Exact { file, start }) => {
                 let s = start + (offset - at);
-                Some(Location { file, start: s, end: s + 1 })
+                Some(Location {
+                    file,
+                    start: s,
+                    end: s + 1,
+                })
             }
             (_, Segment::Coarse(loc)) => Some(loc),
             (_, Segment::Nowhere) => None,
@@ -228,8 +264,22 @@ mod tests {
     #[test]
     fn line_col_counts_utf16_units() {
         let f = SourceFile::new("a.tf", "ab\n\u{1F600}x\n");
-        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1, column_utf16: 1 });
-        assert_eq!(f.line_col(3 + 4), LineCol { line: 2, column: 2, column_utf16: 3 });
+        assert_eq!(
+            f.line_col(0),
+            LineCol {
+                line: 1,
+                column: 1,
+                column_utf16: 1
+            }
+        );
+        assert_eq!(
+            f.line_col(3 + 4),
+            LineCol {
+                line: 2,
+                column: 2,
+                column_utf16: 3
+            }
+        );
         assert_eq!(f.line_text(2), "\u{1F600}x");
     }
 

@@ -16,7 +16,9 @@ pub struct Unknown {
 
 impl Unknown {
     pub fn new(origin: impl Into<Arc<str>>) -> Self {
-        Unknown { origin: origin.into() }
+        Unknown {
+            origin: origin.into(),
+        }
     }
 }
 
@@ -50,7 +52,12 @@ impl Str {
     pub const UNKNOWN_MARK: char = '\u{E000}';
 
     pub fn known(text: impl Into<String>) -> Self {
-        Str { text: text.into(), unknowns: Vec::new(), map: None, encoded: None }
+        Str {
+            text: text.into(),
+            unknowns: Vec::new(),
+            map: None,
+            encoded: None,
+        }
     }
 
     /// The text when every part is known.
@@ -142,7 +149,11 @@ impl Value {
 
     /// The value of `key` in an object; the last one wins, as in Terraform.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_object()?.iter().rev().find(|(k, _)| k.name == key).map(|(_, v)| v)
+        self.as_object()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.name == key)
+            .map(|(_, v)| v)
     }
 
     /// Whether this value, or anything inside it, is unknown.
@@ -188,9 +199,15 @@ mod tests {
 
     #[test]
     fn get_takes_the_last_duplicate_key() {
-        let k = |n: &str| Key { name: n.into(), loc: None };
+        let k = |n: &str| Key {
+            name: n.into(),
+            loc: None,
+        };
         let v = Value::new(
-            Data::Object(vec![(k("a"), Value::string("1", None)), (k("a"), Value::string("2", None))]),
+            Data::Object(vec![
+                (k("a"), Value::string("1", None)),
+                (k("a"), Value::string("2", None)),
+            ]),
             None,
         );
         assert_eq!(v.get("a").and_then(Value::as_known_str), Some("2"));

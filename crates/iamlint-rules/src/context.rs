@@ -1,7 +1,7 @@
 //! What a rule sees: the model, helpers over it, and (for after-findings rules) the findings.
 
-use iamlint_model::policy::{PolicyDocument, Statement};
 use iamlint_model::model::Resource;
+use iamlint_model::policy::{PolicyDocument, Statement};
 use iamlint_model::{Location, Model, PolicyKind, PolicyRecord};
 
 use crate::finding::Finding;
@@ -17,7 +17,10 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Every readable policy document with its record.
     pub fn documents(&self) -> impl Iterator<Item = (&'a PolicyRecord, &'a PolicyDocument)> {
-        self.model.policies.iter().filter_map(|r| r.document().map(|d| (r, d)))
+        self.model
+            .policies
+            .iter()
+            .filter_map(|r| r.document().map(|d| (r, d)))
     }
 
     /// The resource whose block contains `loc`, or starts on the line after it (a comment
@@ -28,18 +31,23 @@ impl<'a> Context<'a> {
         self.model.resources.iter().find(|r| {
             r.loc.is_some_and(|b| {
                 b.file == loc.file
-                    && ((b.start <= loc.start && loc.end <= b.end) || file.line_col(b.start).line == next_line)
+                    && ((b.start <= loc.start && loc.end <= b.end)
+                        || file.line_col(b.start).line == next_line)
             })
         })
     }
 
     /// Every statement of every readable policy document.
     pub fn all_statements(&self) -> impl Iterator<Item = (&'a PolicyRecord, &'a Statement)> {
-        self.documents().flat_map(|(r, d)| d.statements.iter().map(move |s| (r, s)))
+        self.documents()
+            .flat_map(|(r, d)| d.statements.iter().map(move |s| (r, s)))
     }
 
     /// Every statement of every readable policy document of `kind`.
-    pub fn statements(&self, kind: PolicyKind) -> impl Iterator<Item = (&'a PolicyRecord, &'a Statement)> {
+    pub fn statements(
+        &self,
+        kind: PolicyKind,
+    ) -> impl Iterator<Item = (&'a PolicyRecord, &'a Statement)> {
         self.documents()
             .filter(move |(r, _)| r.kind == kind)
             .flat_map(|(r, d)| d.statements.iter().map(move |s| (r, s)))

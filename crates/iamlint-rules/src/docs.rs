@@ -13,7 +13,11 @@ pub struct Example {
 
 /// The docs as Markdown (the doc comment's leading space removed).
 pub fn markdown(meta: &RuleMeta) -> String {
-    meta.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    meta.docs
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn examples(meta: &RuleMeta) -> Vec<Example> {
@@ -28,10 +32,19 @@ pub fn examples(meta: &RuleMeta) -> Vec<Example> {
                     "```hcl pass" => false,
                     _ => continue,
                 };
-                current = Some(Example { fires, code: String::new() });
+                current = Some(Example {
+                    fires,
+                    code: String::new(),
+                });
             }
             Some(ex) if fence == "```" => {
-                out.push(std::mem::replace(ex, Example { fires: false, code: String::new() }));
+                out.push(std::mem::replace(
+                    ex,
+                    Example {
+                        fires: false,
+                        code: String::new(),
+                    },
+                ));
                 current = None;
             }
             Some(ex) => {
@@ -45,7 +58,9 @@ pub fn examples(meta: &RuleMeta) -> Vec<Example> {
 
 /// `rules/<name>.md`.
 pub fn page(meta: &RuleMeta) -> String {
-    let body = markdown(meta).replace("```hcl fail", "```hcl").replace("```hcl pass", "```hcl");
+    let body = markdown(meta)
+        .replace("```hcl fail", "```hcl")
+        .replace("```hcl pass", "```hcl");
     format!(
         "<!-- Generated from the rule's doc comment by `IAMLINT_BLESS=1 cargo test -p iamlint-rules --test generated_docs`; do not edit. -->\n\
          # {name}\n\n\
@@ -58,14 +73,19 @@ pub fn page(meta: &RuleMeta) -> String {
         summary = capitalize(meta.summary),
         category = meta.category.as_str(),
         severity = meta.severity.as_str(),
-        enabled = if meta.category.enabled_by_default() { "yes" } else { "no" },
+        enabled = if meta.category.enabled_by_default() {
+            "yes"
+        } else {
+            "no"
+        },
     )
 }
 
 /// The rules table, with links relative to `link_base` (`""` in `rules/`, `rules/` from the
 /// repository root).
 pub fn table(link_base: &str) -> String {
-    let mut out = String::from("| rule | category | severity | what it flags |\n|---|---|---|---|\n");
+    let mut out =
+        String::from("| rule | category | severity | what it flags |\n|---|---|---|---|\n");
     for rule in registry::all() {
         let m = rule.meta();
         out.push_str(&format!(
@@ -93,5 +113,8 @@ pub fn index() -> String {
 
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -30,8 +30,17 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn with_related(mut self, message: impl Into<String>, address: Option<&str>, loc: Option<Location>) -> Self {
-        self.related.push(Related { message: message.into(), address: address.map(str::to_string), loc });
+    pub fn with_related(
+        mut self,
+        message: impl Into<String>,
+        address: Option<&str>,
+        loc: Option<Location>,
+    ) -> Self {
+        self.related.push(Related {
+            message: message.into(),
+            address: address.map(str::to_string),
+            loc,
+        });
         self
     }
 
@@ -49,11 +58,20 @@ pub struct Sink {
 
 impl Sink {
     pub(crate) fn new(meta: &'static RuleMeta) -> Self {
-        Sink { meta, findings: Vec::new() }
+        Sink {
+            meta,
+            findings: Vec::new(),
+        }
     }
 
     /// A finding of this rule at its default severity.
-    pub fn finding(&self, address: &str, loc: Option<Location>, message: String, help: impl Into<String>) -> Finding {
+    pub fn finding(
+        &self,
+        address: &str,
+        loc: Option<Location>,
+        message: String,
+        help: impl Into<String>,
+    ) -> Finding {
         Finding {
             rule: self.meta.name,
             severity: self.meta.severity,

@@ -29,7 +29,10 @@ impl Category {
     }
 
     pub fn enabled_by_default(self) -> bool {
-        matches!(self, Category::Correctness | Category::Security | Category::Suspicious)
+        matches!(
+            self,
+            Category::Correctness | Category::Security | Category::Suspicious
+        )
     }
 }
 
@@ -44,7 +47,12 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -23,23 +23,36 @@ pub struct Selection {
 impl Selection {
     pub fn enabled(&self, meta: &RuleMeta) -> bool {
         let names = |list: &[String]| {
-            list.iter().any(|s| s == "all" || s == meta.name || s == meta.category.as_str())
+            list.iter()
+                .any(|s| s == "all" || s == meta.name || s == meta.category.as_str())
         };
         if names(&self.ignore) {
             return false;
         }
-        if self.select.is_empty() { meta.category.enabled_by_default() } else { names(&self.select) }
+        if self.select.is_empty() {
+            meta.category.enabled_by_default()
+        } else {
+            names(&self.select)
+        }
     }
 }
 
 /// Runs the selected rules on the model. Findings come back sorted by path, line, column and
 /// rule, deduplicated, without the suppressed ones, and fingerprinted.
 pub fn run(model: &Model, selection: &Selection) -> Vec<Finding> {
-    let rules: Vec<&'static dyn Rule> = registry::all().iter().copied().filter(|r| selection.enabled(r.meta())).collect();
+    let rules: Vec<&'static dyn Rule> = registry::all()
+        .iter()
+        .copied()
+        .filter(|r| selection.enabled(r.meta()))
+        .collect();
     let selected: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
     let mut findings = Vec::new();
     for phase in [Phase::Model, Phase::AfterFindings] {
-        let cx = Context { model, findings: &findings, selected: &selected };
+        let cx = Context {
+            model,
+            findings: &findings,
+            selected: &selected,
+        };
         let mut new = Vec::new();
         for rule in rules.iter().filter(|r| r.meta().phase == phase) {
             let mut sink = Sink::new(rule.meta());
@@ -48,7 +61,10 @@ pub fn run(model: &Model, selection: &Selection) -> Vec<Finding> {
         }
         findings.extend(new);
     }
-    findings.retain(|f| f.rule == registry::UNUSED_SUPPRESSION || !model.suppressions.iter().any(|s| suppresses(model, s, f)));
+    findings.retain(|f| {
+        f.rule == registry::UNUSED_SUPPRESSION
+            || !model.suppressions.iter().any(|s| suppresses(model, s, f))
+    });
     for f in &mut findings {
         if let Some(&s) = selection.severity.get(f.rule) {
             f.severity = s;
@@ -75,7 +91,12 @@ pub fn suppresses(model: &Model, s: &Suppression, f: &Finding) -> bool {
     }
     model.resources.iter().any(|r| {
         r.address == f.address
-            && r.loc.is_some_and(|b| b.file == loc.file && file.line_col(b.start).line == s.line + 1 && b.start <= loc.start && loc.end <= b.end)
+            && r.loc.is_some_and(|b| {
+                b.file == loc.file
+                    && file.line_col(b.start).line == s.line + 1
+                    && b.start <= loc.start
+                    && loc.end <= b.end
+            })
     })
 }
 
@@ -92,7 +113,9 @@ fn sort_key(model: &Model, f: &Finding) -> (String, u32, u32, &'static str) {
 
 fn sort_and_dedup(model: &Model, findings: &mut Vec<Finding>) {
     findings.sort_by_cached_key(|f| (sort_key(model, f), f.message.clone(), f.address.clone()));
-    findings.dedup_by(|a, b| a.rule == b.rule && a.loc == b.loc && a.message == b.message && a.address == b.address);
+    findings.dedup_by(|a, b| {
+        a.rule == b.rule && a.loc == b.loc && a.message == b.message && a.address == b.address
+    });
 }
 
 /// A fingerprint that survives edits elsewhere in the file: the rule, the address, the file
@@ -103,7 +126,13 @@ fn fingerprint(model: &Model, findings: &mut [Finding]) {
         let (path, snippet) = match f.loc {
             Some(loc) => {
                 let file = model.sources.get(loc.file);
-                (file.path.as_str(), file.slice(loc).split_whitespace().collect::<Vec<_>>().join(" "))
+                (
+                    file.path.as_str(),
+                    file.slice(loc)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
             }
             None => ("", String::new()),
         };

@@ -10,14 +10,34 @@ fn every_rule_documents_failing_and_passing_examples_that_hold() {
     for rule in registry::all() {
         let meta = rule.meta();
         let examples = docs::examples(meta);
-        assert!(examples.iter().any(|e| e.fires), "{}: no ```hcl fail example", meta.name);
-        assert!(examples.iter().any(|e| !e.fires), "{}: no ```hcl pass example", meta.name);
+        assert!(
+            examples.iter().any(|e| e.fires),
+            "{}: no ```hcl fail example",
+            meta.name
+        );
+        assert!(
+            examples.iter().any(|e| !e.fires),
+            "{}: no ```hcl pass example",
+            meta.name
+        );
         for (i, ex) in examples.iter().enumerate() {
             let model = load_sources(vec![("main.tf".into(), ex.code.clone())]);
-            assert!(model.errors.is_empty(), "{} example {i} does not load: {:?}", meta.name, model.errors);
-            let selection = Selection { select: vec!["all".into()], ..Selection::default() };
+            assert!(
+                model.errors.is_empty(),
+                "{} example {i} does not load: {:?}",
+                meta.name,
+                model.errors
+            );
+            let selection = Selection {
+                select: vec!["all".into()],
+                ..Selection::default()
+            };
             let findings = run(&model, &selection);
-            let fired: Vec<_> = findings.iter().filter(|f| f.rule == meta.name).map(|f| f.message.clone()).collect();
+            let fired: Vec<_> = findings
+                .iter()
+                .filter(|f| f.rule == meta.name)
+                .map(|f| f.message.clone())
+                .collect();
             if ex.fires == fired.is_empty() {
                 failures.push(format!(
                     "{} example {i} ({}): fired {:?}\n{}",
@@ -36,7 +56,13 @@ fn every_rule_documents_failing_and_passing_examples_that_hold() {
 fn every_rule_documents_the_required_sections() {
     for rule in registry::all() {
         let md = docs::markdown(rule.meta());
-        for section in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"] {
+        for section in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+            "## References",
+        ] {
             assert!(md.contains(section), "{} lacks {section}", rule.meta().name);
         }
     }
@@ -48,7 +74,10 @@ fn rule_names_are_kebab_case_and_unique() {
     for n in &names {
         assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{n}");
         let s = &registry::find(n).unwrap().meta().summary;
-        assert!(!s.ends_with('.') && s.chars().next().unwrap().is_lowercase(), "{n}: summary style");
+        assert!(
+            !s.ends_with('.') && s.chars().next().unwrap().is_lowercase(),
+            "{n}: summary style"
+        );
     }
     names.sort();
     names.dedup();

@@ -35,7 +35,11 @@ fn rule_pages_and_tables_are_current() {
     let mut stale = Vec::new();
     for rule in registry::all() {
         let meta = rule.meta();
-        check(&rules_dir.join(format!("{}.md", meta.name)), &docs::page(meta), &mut stale);
+        check(
+            &rules_dir.join(format!("{}.md", meta.name)),
+            &docs::page(meta),
+            &mut stale,
+        );
     }
     check(&rules_dir.join("README.md"), &docs::index(), &mut stale);
 
@@ -43,17 +47,30 @@ fn rule_pages_and_tables_are_current() {
     for entry in std::fs::read_dir(&rules_dir).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        if path.extension().is_some_and(|e| e == "md") && name != "README" && registry::find(&name).is_none() {
+        if path.extension().is_some_and(|e| e == "md")
+            && name != "README"
+            && registry::find(&name).is_none()
+        {
             stale.push(format!("{} (no such rule)", path.display()));
         }
     }
 
     let readme_path = root().join("README.md");
     let readme = std::fs::read_to_string(&readme_path).unwrap();
-    let (head, rest) = readme.split_once(TABLE_START).expect("README has the rules-table:start marker");
-    let (_, tail) = rest.split_once(TABLE_END).expect("README has the rules-table:end marker");
-    let expected = format!("{head}{TABLE_START}{}{TABLE_END}{tail}", docs::table("rules/"));
+    let (head, rest) = readme
+        .split_once(TABLE_START)
+        .expect("README has the rules-table:start marker");
+    let (_, tail) = rest
+        .split_once(TABLE_END)
+        .expect("README has the rules-table:end marker");
+    let expected = format!(
+        "{head}{TABLE_START}{}{TABLE_END}{tail}",
+        docs::table("rules/")
+    );
     check(&readme_path, &expected, &mut stale);
 
-    assert!(stale.is_empty(), "stale generated docs (run with IAMLINT_BLESS=1): {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "stale generated docs (run with IAMLINT_BLESS=1): {stale:?}"
+    );
 }

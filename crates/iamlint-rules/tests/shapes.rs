@@ -8,7 +8,10 @@ use iamlint_terraform::load_sources;
 fn fired(rule: &str, src: &str) -> Vec<(String, u32)> {
     let model = load_sources(vec![("main.tf".into(), src.to_string())]);
     assert!(model.errors.is_empty(), "{:?}", model.errors);
-    let selection = Selection { select: vec!["all".into()], ..Selection::default() };
+    let selection = Selection {
+        select: vec!["all".into()],
+        ..Selection::default()
+    };
     run(&model, &selection)
         .into_iter()
         .filter(|f| f.rule == rule)
@@ -103,12 +106,24 @@ const CASES: &[Case] = &[
 #[test]
 fn rules_fire_through_heredoc_jsonencode_and_policy_documents() {
     for case in CASES {
-        let (resource, attr) = if case.trust { ("aws_iam_role", "assume_role_policy") } else { ("aws_iam_policy", "policy") };
+        let (resource, attr) = if case.trust {
+            ("aws_iam_role", "assume_role_policy")
+        } else {
+            ("aws_iam_policy", "policy")
+        };
         let json = identity(case.json);
         for (shape, src, flagged) in [
             ("heredoc", heredoc(resource, attr, &json), case.flagged_json),
-            ("jsonencode", jsonencode(resource, attr, &json), case.flagged_json),
-            ("policy document", document(resource, attr, case.doc), case.flagged_doc),
+            (
+                "jsonencode",
+                jsonencode(resource, attr, &json),
+                case.flagged_json,
+            ),
+            (
+                "policy document",
+                document(resource, attr, case.doc),
+                case.flagged_doc,
+            ),
         ] {
             let got = fired(case.rule, &src);
             assert!(
@@ -123,9 +138,17 @@ fn rules_fire_through_heredoc_jsonencode_and_policy_documents() {
 #[test]
 fn invalid_policy_json_fires_in_heredocs_and_quoted_strings_at_the_error() {
     let broken = "{\"Statement\": [{\"Effect\": \"Allow\",}]}";
-    let got = fired("invalid-policy-json", &heredoc("aws_iam_policy", "policy", broken));
-    assert_eq!(got, [(",".to_string(), 3)], "at the trailing comma; the heredoc body starts on line 3");
-    let quoted = "resource \"aws_iam_user_policy\" \"x\" {\n  policy = \"{\\\"Statement\\\": [}\"\n}\n";
+    let got = fired(
+        "invalid-policy-json",
+        &heredoc("aws_iam_policy", "policy", broken),
+    );
+    assert_eq!(
+        got,
+        [(",".to_string(), 3)],
+        "at the trailing comma; the heredoc body starts on line 3"
+    );
+    let quoted =
+        "resource \"aws_iam_user_policy\" \"x\" {\n  policy = \"{\\\"Statement\\\": [}\"\n}\n";
     let got = fired("invalid-policy-json", quoted);
     assert_eq!(got, [("}".to_string(), 2)]);
 }
@@ -133,9 +156,18 @@ fn invalid_policy_json_fires_in_heredocs_and_quoted_strings_at_the_error() {
 #[test]
 fn deny_statements_and_unknown_conditions_do_not_fire() {
     let deny = identity(r#"{"Effect": "Deny", "Action": "*", "Resource": "*"}"#);
-    assert!(fired("full-admin-access", &jsonencode("aws_iam_policy", "policy", &deny)).is_empty());
+    assert!(
+        fired(
+            "full-admin-access",
+            &jsonencode("aws_iam_policy", "policy", &deny)
+        )
+        .is_empty()
+    );
     let unknown = "resource \"aws_iam_role\" \"x\" {\n  assume_role_policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"*\"}, Condition = var.condition}]})\n}\n";
-    assert!(fired("trust-any-principal", unknown).is_empty(), "an unknown condition may restrict: coverage, not a finding");
+    assert!(
+        fired("trust-any-principal", unknown).is_empty(),
+        "an unknown condition may restrict: coverage, not a finding"
+    );
 }
 
 #[test]
@@ -146,21 +178,39 @@ fn irrelevant_or_weak_conditions_do_not_restrict_a_wildcard_principal() {
         r#"{"StringLike": {"aws:PrincipalArn": "*"}}"#,
         r#"{"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}"#,
     ] {
-        let st = format!(r#"{{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*", "Condition": {condition}}}"#);
+        let st = format!(
+            r#"{{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*", "Condition": {condition}}}"#
+        );
         let src = jsonencode("aws_iam_role", "assume_role_policy", &identity(&st));
         assert_eq!(fired("trust-any-principal", &src).len(), 1, "{condition}");
     }
     let st = r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}}"#;
-    assert!(fired("trust-any-principal", &jsonencode("aws_iam_role", "assume_role_policy", &identity(st))).is_empty());
+    assert!(
+        fired(
+            "trust-any-principal",
+            &jsonencode("aws_iam_role", "assume_role_policy", &identity(st))
+        )
+        .is_empty()
+    );
 }
 
 #[test]
 fn service_wildcard_severity_depends_on_the_service() {
     let model = load_sources(vec![(
         "main.tf".into(),
-        jsonencode("aws_iam_policy", "policy", &identity(r#"{"Effect": "Allow", "Action": ["s3:*", "KMS:*", "*:Get*"], "Resource": "arn:aws:s3:::b"}"#)),
+        jsonencode(
+            "aws_iam_policy",
+            "policy",
+            &identity(
+                r#"{"Effect": "Allow", "Action": ["s3:*", "KMS:*", "*:Get*"], "Resource": "arn:aws:s3:::b"}"#,
+            ),
+        ),
     )]);
     let findings = run(&model, &Selection::default());
-    let sev: Vec<_> = findings.iter().filter(|f| f.rule == "service-wildcard-action").map(|f| f.severity.as_str()).collect();
+    let sev: Vec<_> = findings
+        .iter()
+        .filter(|f| f.rule == "service-wildcard-action")
+        .map(|f| f.severity.as_str())
+        .collect();
     assert_eq!(sev, ["medium", "high", "high"]);
 }

@@ -18,13 +18,28 @@ pub enum Escapes {
     Json,
 }
 
-pub fn literal_map(value: &str, raw: &str, file: FileId, src_start: usize, escapes: Escapes) -> OffsetMap {
+pub fn literal_map(
+    value: &str,
+    raw: &str,
+    file: FileId,
+    src_start: usize,
+    escapes: Escapes,
+) -> OffsetMap {
     align(value, raw, file, src_start, escapes).unwrap_or_else(|| {
-        OffsetMap::coarse(value.len(), Location::new(file, src_start, src_start + raw.len()))
+        OffsetMap::coarse(
+            value.len(),
+            Location::new(file, src_start, src_start + raw.len()),
+        )
     })
 }
 
-fn align(value: &str, raw: &str, file: FileId, src_start: usize, escapes: Escapes) -> Option<OffsetMap> {
+fn align(
+    value: &str,
+    raw: &str,
+    file: FileId,
+    src_start: usize,
+    escapes: Escapes,
+) -> Option<OffsetMap> {
     let mut map = OffsetMap::default();
     let bytes = raw.as_bytes();
     let mut i = 0;
@@ -37,7 +52,10 @@ fn align(value: &str, raw: &str, file: FileId, src_start: usize, escapes: Escape
                 let (decoded, len) = decode_escape(&raw[i..], escapes)?;
                 i += len;
                 if decoded == c {
-                    map.push_coarse(c.len_utf8(), Some(Location::new(file, src_start + i - len, src_start + i)));
+                    map.push_coarse(
+                        c.len_utf8(),
+                        Some(Location::new(file, src_start + i - len, src_start + i)),
+                    );
                     break;
                 }
                 continue;
@@ -134,7 +152,13 @@ mod tests {
 
     #[test]
     fn json_surrogate_pairs_decode() {
-        assert_eq!(decode_escape("\\uD83D\\uDE00", Escapes::Json), Some(('\u{1F600}', 12)));
-        assert_eq!(decode_escape("\\U0001F600", Escapes::Hcl), Some(('\u{1F600}', 10)));
+        assert_eq!(
+            decode_escape("\\uD83D\\uDE00", Escapes::Json),
+            Some(('\u{1F600}', 12))
+        );
+        assert_eq!(
+            decode_escape("\\U0001F600", Escapes::Hcl),
+            Some(('\u{1F600}', 10))
+        );
     }
 }

@@ -36,7 +36,11 @@ impl Scope for NoScope {
 #[derive(Clone, Copy)]
 enum Locator<'a> {
     /// Spans index `input`, which starts `base` bytes into `file`.
-    File { file: FileId, base: usize, input: &'a str },
+    File {
+        file: FileId,
+        base: usize,
+        input: &'a str,
+    },
     /// A template parsed out of a decoded string: all we know is the string's location.
     Coarse(Option<Location>),
 }
@@ -53,7 +57,11 @@ const MAX_ORIGIN: usize = 80;
 
 impl<'a> Evaluator<'a> {
     pub fn new(file: FileId, base: usize, input: &'a str, scope: &'a dyn Scope) -> Self {
-        Evaluator { locator: Locator::File { file, base, input }, scope, notes: Vec::new() }
+        Evaluator {
+            locator: Locator::File { file, base, input },
+            scope,
+            notes: Vec::new(),
+        }
     }
 
     pub fn eval(&mut self, e: ExprRef) -> Value {
@@ -65,7 +73,9 @@ impl<'a> Evaluator<'a> {
 
     fn loc(&self, span: Option<Range<usize>>) -> Option<Location> {
         match self.locator {
-            Locator::File { file, base, .. } => span.map(|s| Location::new(file, base + s.start, base + s.end)),
+            Locator::File { file, base, .. } => {
+                span.map(|s| Location::new(file, base + s.start, base + s.end))
+            }
             Locator::Coarse(loc) => loc,
         }
     }
@@ -88,7 +98,10 @@ impl<'a> Evaluator<'a> {
         let map = match (self.locator, span.clone()) {
             (Locator::File { file, base, input }, Some(s)) => match input.get(s.clone()) {
                 Some(raw) => literal_map(value, raw, file, base + s.start, escapes),
-                None => OffsetMap::coarse(value.len(), Location::new(file, base + s.start, base + s.end)),
+                None => OffsetMap::coarse(
+                    value.len(),
+                    Location::new(file, base + s.start, base + s.end),
+                ),
             },
             _ => {
                 let mut m = OffsetMap::default();
@@ -115,22 +128,36 @@ impl<'a> Evaluator<'a> {
             Expression::Number(n) => Data::Number(n.value().as_f64().unwrap_or(f64::NAN)),
             Expression::String(s) => {
                 // The span covers the quotes; the literal is inside them.
-                let inner = span.clone().map(|r| r.start + 1..r.end.saturating_sub(1).max(r.start + 1));
+                let inner = span
+                    .clone()
+                    .map(|r| r.start + 1..r.end.saturating_sub(1).max(r.start + 1));
                 let map = self.literal(s.value(), inner, Escapes::Hcl);
-                Data::String(Str { map: Some(map), ..Str::known(s.value().as_str()) })
+                Data::String(Str {
+                    map: Some(map),
+                    ..Str::known(s.value().as_str())
+                })
             }
             Expression::Array(a) => Data::List(a.iter().map(|e| self.hcl(e)).collect()),
             Expression::Object(o) => {
                 let mut entries = Vec::new();
                 for (k, v) in o.iter() {
                     let key = match k {
-                        ObjectKey::Ident(id) => Key { name: id.as_str().to_string(), loc: self.loc(id.span()) },
+                        ObjectKey::Ident(id) => Key {
+                            name: id.as_str().to_string(),
+                            loc: self.loc(id.span()),
+                        },
                         ObjectKey::Expression(ke) => {
                             let kv = self.hcl(ke);
                             match kv.as_known_str() {
-                                Some(name) => Key { name: name.to_string(), loc: kv.loc },
+                                Some(name) => Key {
+                                    name: name.to_string(),
+                                    loc: kv.loc,
+                                },
                                 None => {
-                                    self.notes.push(format!("object key {} is not known", self.origin(ke.span(), "?")));
+                                    self.notes.push(format!(
+                                        "object key {} is not known",
+                                        self.origin(ke.span(), "?")
+                                    ));
                                     continue;
                                 }
                             }
@@ -141,7 +168,9 @@ impl<'a> Evaluator<'a> {
                 Data::Object(entries)
             }
             Expression::StringTemplate(t) => return self.template(t.iter(), Escapes::Hcl, loc),
-            Expression::HeredocTemplate(h) => return self.template(h.template.iter(), Escapes::None, loc),
+            Expression::HeredocTemplate(h) => {
+                return self.template(h.template.iter(), Escapes::None, loc);
+            }
             Expression::Parenthesis(p) => return self.hcl(p.inner()),
             Expression::Variable(_) => return self.unknown(span, "variable", None),
             Expression::Traversal(t) => return self.traversal(t, span),
@@ -150,7 +179,10 @@ impl<'a> Evaluator<'a> {
             | Expression::UnaryOp(_)
             | Expression::BinaryOp(_)
             | Expression::ForExpr(_) => {
-                let note = format!("expression `{}` is not evaluated yet", self.origin(span.clone(), "?"));
+                let note = format!(
+                    "expression `{}` is not evaluated yet",
+                    self.origin(span.clone(), "?")
+                );
                 return self.unknown(span, "expression", Some(note));
             }
         };
@@ -183,7 +215,11 @@ impl<'a> Evaluator<'a> {
     fn call(&mut self, f: &hcl_edit::expr::FuncCall, span: Option<Range<usize>>) -> Value {
         let name = f.name.name.as_str();
         let args: Vec<&Expression> = f.args.iter().collect();
-        if f.name.namespace.is_empty() && name == "jsonencode" && args.len() == 1 && !f.args.expand_final() {
+        if f.name.namespace.is_empty()
+            && name == "jsonencode"
+            && args.len() == 1
+            && !f.args.expand_final()
+        {
             let v = self.hcl(args[0]);
             return jsonencode(v, None, self.loc(span));
         }
@@ -191,7 +227,12 @@ impl<'a> Evaluator<'a> {
         self.unknown(span, "function call", Some(note))
     }
 
-    fn template<'e>(&mut self, elements: impl Iterator<Item = &'e Element>, escapes: Escapes, loc: Option<Location>) -> Value {
+    fn template<'e>(
+        &mut self,
+        elements: impl Iterator<Item = &'e Element>,
+        escapes: Escapes,
+        loc: Option<Location>,
+    ) -> Value {
         let mut out = Str::known(String::new());
         let mut map = OffsetMap::default();
         for element in elements {
@@ -205,7 +246,11 @@ impl<'a> Evaluator<'a> {
                     append_interpolated(&mut out, &mut map, v, self.loc(i.span()));
                 }
                 Element::Directive(d) => {
-                    let v = self.unknown(d.span(), "template directive", Some("template directives (%{if}, %{for}) are not evaluated yet".into()));
+                    let v = self.unknown(
+                        d.span(),
+                        "template directive",
+                        Some("template directives (%{if}, %{for}) are not evaluated yet".into()),
+                    );
                     append_interpolated(&mut out, &mut map, v, self.loc(d.span()));
                 }
             }
@@ -226,13 +271,19 @@ impl<'a> Evaluator<'a> {
                         out
                     }
                     Err(e) => {
-                        self.notes.push(format!("template does not parse: {}", e.message()));
+                        self.notes
+                            .push(format!("template does not parse: {}", e.message()));
                         Value::unknown(s.text.clone(), v.loc)
                     }
                 };
             }
             Data::List(items) => Data::List(items.iter().map(|i| self.json(i)).collect()),
-            Data::Object(entries) => Data::Object(entries.iter().map(|(k, v)| (k.clone(), self.json(v))).collect()),
+            Data::Object(entries) => Data::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), self.json(v)))
+                    .collect(),
+            ),
             other => other.clone(),
         };
         Value::new(data, v.loc)
@@ -261,14 +312,19 @@ fn append_interpolated(out: &mut Str, map: &mut OffsetMap, v: Value, loc: Option
         // Terraform rejects null and collections in a template; we do not guess a text.
         _ => {
             out.text.push(Str::UNKNOWN_MARK);
-            out.unknowns.push(Unknown::new(format!("{} in a template", v.type_name())));
+            out.unknowns
+                .push(Unknown::new(format!("{} in a template", v.type_name())));
         }
     }
     map.push_coarse(out.text.len() - before, loc);
 }
 
 pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { n.to_string() }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        n.to_string()
+    }
 }
 
 /// `jsonencode(v)`: the JSON text (unknown parts marked) plus the structured value itself, so

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use iamlint_model::{Location, LoadError, Model, SourceFile};
+use iamlint_model::{LoadError, Location, Model, SourceFile};
 use rayon::prelude::*;
 
 use crate::syntax::{ParsedFile, Syntax};
@@ -23,22 +23,40 @@ pub fn load_paths(paths: &[PathBuf]) -> Model {
                     found.sort();
                     inputs.extend(found);
                 }
-                Err(e) => model.errors.push(LoadError { path: display_path(path), loc: None, message: format!("cannot read directory: {e}") }),
+                Err(e) => model.errors.push(LoadError {
+                    path: display_path(path),
+                    loc: None,
+                    message: format!("cannot read directory: {e}"),
+                }),
             }
         } else if path.exists() {
             inputs.push(path.clone());
         } else {
-            model.errors.push(LoadError { path: display_path(path), loc: None, message: "no such file or directory".into() });
+            model.errors.push(LoadError {
+                path: display_path(path),
+                loc: None,
+                message: "no such file or directory".into(),
+            });
         }
     }
-    let read: Vec<(String, std::io::Result<Vec<u8>>)> =
-        inputs.par_iter().map(|p| (display_path(p), std::fs::read(p))).collect();
+    let read: Vec<(String, std::io::Result<Vec<u8>>)> = inputs
+        .par_iter()
+        .map(|p| (display_path(p), std::fs::read(p)))
+        .collect();
     let mut texts = Vec::new();
     for (path, bytes) in read {
         match bytes.map(String::from_utf8) {
             Ok(Ok(text)) => texts.push((path, text)),
-            Ok(Err(_)) => model.errors.push(LoadError { path, loc: None, message: "the file is not UTF-8 text".into() }),
-            Err(e) => model.errors.push(LoadError { path, loc: None, message: format!("cannot read file: {e}") }),
+            Ok(Err(_)) => model.errors.push(LoadError {
+                path,
+                loc: None,
+                message: "the file is not UTF-8 text".into(),
+            }),
+            Err(e) => model.errors.push(LoadError {
+                path,
+                loc: None,
+                message: format!("cannot read file: {e}"),
+            }),
         }
     }
     finish(model, texts)
@@ -50,8 +68,12 @@ pub fn load_sources(files: Vec<(String, String)>) -> Model {
 }
 
 fn finish(mut model: Model, texts: Vec<(String, String)>) -> Model {
-    let ids: Vec<_> = texts.into_iter().map(|(path, text)| model.sources.add(SourceFile::new(path, text))).collect();
-    let parsed: Vec<Result<ParsedFile, LoadError>> = ids.par_iter().map(|&id| parse(&model, id)).collect();
+    let ids: Vec<_> = texts
+        .into_iter()
+        .map(|(path, text)| model.sources.add(SourceFile::new(path, text)))
+        .collect();
+    let parsed: Vec<Result<ParsedFile, LoadError>> =
+        ids.par_iter().map(|&id| parse(&model, id)).collect();
     let mut files = Vec::new();
     for p in parsed {
         match p {
@@ -62,7 +84,9 @@ fn finish(mut model: Model, texts: Vec<(String, String)>) -> Model {
     for &id in &ids {
         let file = model.sources.get(id);
         if file.path.ends_with(".tf") {
-            model.suppressions.extend(crate::suppressions::scan(id, &file.text));
+            model
+                .suppressions
+                .extend(crate::suppressions::scan(id, &file.text));
         }
     }
     crate::policies::build(&mut model, &files);
@@ -76,7 +100,11 @@ fn is_terraform_file(p: &Path) -> bool {
 
 fn parse(model: &Model, id: iamlint_model::FileId) -> Result<ParsedFile, LoadError> {
     let file = model.sources.get(id);
-    let base = if file.text.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let base = if file.text.starts_with('\u{FEFF}') {
+        3
+    } else {
+        0
+    };
     let input = &file.text[base..];
     let error = |start: usize, end: usize, message: String| LoadError {
         path: file.path.clone(),
@@ -85,12 +113,24 @@ fn parse(model: &Model, id: iamlint_model::FileId) -> Result<ParsedFile, LoadErr
     };
     if file.path.ends_with(".json") {
         return match crate::json::decode_file(input, id, base) {
-            Ok(v) => Ok(ParsedFile { file: id, base, syntax: Syntax::Json(v) }),
-            Err(e) => Err(error(e.start, e.end, format!("invalid JSON: {}", e.message))),
+            Ok(v) => Ok(ParsedFile {
+                file: id,
+                base,
+                syntax: Syntax::Json(v),
+            }),
+            Err(e) => Err(error(
+                e.start,
+                e.end,
+                format!("invalid JSON: {}", e.message),
+            )),
         };
     }
     match hcl_edit::parser::parse_body(input) {
-        Ok(body) => Ok(ParsedFile { file: id, base, syntax: Syntax::Hcl(body) }),
+        Ok(body) => Ok(ParsedFile {
+            file: id,
+            base,
+            syntax: Syntax::Hcl(body),
+        }),
         Err(e) => {
             let at = e.location().offset().min(input.len());
             let end = input[at..].chars().next().map_or(at, |c| at + c.len_utf8());
@@ -104,7 +144,11 @@ pub fn display_path(p: &Path) -> String {
     let rel = std::env::current_dir()
         .ok()
         .and_then(|cwd| {
-            let abs = if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) };
+            let abs = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                cwd.join(p)
+            };
             abs.strip_prefix(&cwd).ok().map(Path::to_path_buf)
         })
         .unwrap_or_else(|| p.to_path_buf());

@@ -25,7 +25,11 @@ const MAX_DEPTH: usize = 256;
 
 /// Parses `text`; `locate` maps a byte range of `text` to the source. Each
 /// [`Str::UNKNOWN_MARK`] in the text stands for the next of `unknowns`.
-pub fn decode(text: &str, locate: &dyn Fn(usize, usize) -> Option<Location>, unknowns: &[Unknown]) -> Result<Value, JsonError> {
+pub fn decode(
+    text: &str,
+    locate: &dyn Fn(usize, usize) -> Option<Location>,
+    unknowns: &[Unknown],
+) -> Result<Value, JsonError> {
     decode_inner(text, locate, unknowns, None)
 }
 
@@ -43,7 +47,11 @@ fn decode_inner(
     file: Option<(FileId, usize, &str)>,
 ) -> Result<Value, JsonError> {
     if let Some(at) = too_deep(text) {
-        return Err(JsonError { message: format!("nested deeper than {MAX_DEPTH} levels"), start: at, end: at + 1 });
+        return Err(JsonError {
+            message: format!("nested deeper than {MAX_DEPTH} levels"),
+            start: at,
+            end: at + 1,
+        });
     }
     let options = ParseOptions {
         allow_comments: false,
@@ -57,15 +65,32 @@ fn decode_inner(
         allow_non_finite_numbers: false,
         allow_extended_string_escapes: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
-        let r = e.range();
-        JsonError { message: e.kind().to_string(), start: r.start, end: r.end }
-    })?;
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &options).map_err(|e| {
+            let r = e.range();
+            JsonError {
+                message: e.kind().to_string(),
+                start: r.start,
+                end: r.end,
+            }
+        })?;
     let Some(root) = parsed.value else {
-        return Err(JsonError { message: "empty document: expected a JSON value".into(), start: 0, end: text.len() });
+        return Err(JsonError {
+            message: "empty document: expected a JSON value".into(),
+            start: 0,
+            end: text.len(),
+        });
     };
-    let marks: Vec<usize> = text.match_indices(Str::UNKNOWN_MARK).map(|(i, _)| i).collect();
-    let cx = Cx { locate, unknowns, marks, file };
+    let marks: Vec<usize> = text
+        .match_indices(Str::UNKNOWN_MARK)
+        .map(|(i, _)| i)
+        .collect();
+    let cx = Cx {
+        locate,
+        unknowns,
+        marks,
+        file,
+    };
     Ok(cx.value(&root))
 }
 
@@ -114,13 +139,24 @@ impl Cx<'_> {
         if let Some((file, base, text)) = self.file
             && let Some(raw) = text.get(r.start + 1..r.end.saturating_sub(1))
         {
-            out.map = Some(Arc::new(literal_map(&s.value, raw, file, base + r.start + 1, Escapes::Json)));
+            out.map = Some(Arc::new(literal_map(
+                &s.value,
+                raw,
+                file,
+                base + r.start + 1,
+                Escapes::Json,
+            )));
         }
         let first = self.marks.partition_point(|&m| m < r.start);
         let last = self.marks.partition_point(|&m| m < r.end);
         if first < last {
             out.unknowns = (first..last)
-                .map(|i| self.unknowns.get(i).cloned().unwrap_or_else(|| Unknown::new("unknown")))
+                .map(|i| {
+                    self.unknowns
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| Unknown::new("unknown"))
+                })
                 .collect();
         }
         out
@@ -138,7 +174,10 @@ impl Cx<'_> {
                 o.properties
                     .iter()
                     .map(|p| {
-                        let key = Key { name: p.name.as_str().to_string(), loc: self.loc(p.name.range()) };
+                        let key = Key {
+                            name: p.name.as_str().to_string(),
+                            loc: self.loc(p.name.range()),
+                        };
                         (key, self.value(&p.value))
                     })
                     .collect(),
@@ -161,9 +200,14 @@ mod tests {
         let text = r#"{"Action": ["s3:GetObject"]}"#;
         let v = decode(text, &at, &[]).unwrap();
         let action = v.get("Action").unwrap();
-        let Data::List(items) = &action.data else { panic!() };
+        let Data::List(items) = &action.data else {
+            panic!()
+        };
         let loc = items[0].loc.unwrap();
-        assert_eq!(&text[loc.start as usize..loc.end as usize], "\"s3:GetObject\"");
+        assert_eq!(
+            &text[loc.start as usize..loc.end as usize],
+            "\"s3:GetObject\""
+        );
     }
 
     #[test]
@@ -185,6 +229,11 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = "[".repeat(100_000);
-        assert!(decode(&text, &at, &[]).unwrap_err().message.contains("nested deeper"));
+        assert!(
+            decode(&text, &at, &[])
+                .unwrap_err()
+                .message
+                .contains("nested deeper")
+        );
     }
 }

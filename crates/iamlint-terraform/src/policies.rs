@@ -31,19 +31,28 @@ struct Documents {
 impl Scope for Documents {
     fn resolve(&self, path: &[&str]) -> Option<Value> {
         match path {
-            ["data", POLICY_DOCUMENT, name, "json" | "minified_json"] => self.rendered.get(*name).map(|(v, _)| v.clone()),
+            ["data", POLICY_DOCUMENT, name, "json" | "minified_json"] => {
+                self.rendered.get(*name).map(|(v, _)| v.clone())
+            }
             _ => None,
         }
     }
 }
 
 pub(crate) fn build(model: &mut Model, files: &[ParsedFile]) {
-    let mut docs = Documents { rendered: HashMap::new() };
-    let mut builder = Builder { records: Vec::new(), notes: HashMap::new() };
+    let mut docs = Documents {
+        rendered: HashMap::new(),
+    };
+    let mut builder = Builder {
+        records: Vec::new(),
+        notes: HashMap::new(),
+    };
     for file in files {
         let input = input_of(model, file);
         for block in file.blocks() {
-            let Some((mode, ty, name)) = resource_labels(&block) else { continue };
+            let Some((mode, ty, name)) = resource_labels(&block) else {
+                continue;
+            };
             model.resources.push(Resource {
                 address: address(mode, ty, name),
                 mode,
@@ -61,18 +70,29 @@ pub(crate) fn build(model: &mut Model, files: &[ParsedFile]) {
         }
     }
     for (holder, (_, notes)) in &docs.rendered {
-        builder.notes.insert(format!("data.{POLICY_DOCUMENT}.{holder}"), notes.clone());
+        builder
+            .notes
+            .insert(format!("data.{POLICY_DOCUMENT}.{holder}"), notes.clone());
     }
     for file in files {
         let input = input_of(model, file);
         for block in file.blocks() {
-            let Some((Mode::Managed, ty, name)) = resource_labels(&block) else { continue };
+            let Some((Mode::Managed, ty, name)) = resource_labels(&block) else {
+                continue;
+            };
             let resource = address(Mode::Managed, ty, name);
             let mut ev = Evaluator::new(file.file, file.base, &input, &docs);
             for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| *t == ty) {
                 if let Some(a) = block.body.attr(file, attr) {
                     let v = ev.eval(a.expr);
-                    builder.add(&resource, attr, *kind, v, a.expr_loc, std::mem::take(&mut ev.notes));
+                    builder.add(
+                        &resource,
+                        attr,
+                        *kind,
+                        v,
+                        a.expr_loc,
+                        std::mem::take(&mut ev.notes),
+                    );
                 }
             }
             if ty == "aws_iam_role" {
@@ -80,14 +100,25 @@ pub(crate) fn build(model: &mut Model, files: &[ParsedFile]) {
                     if let Some(a) = inline.body.attr(file, "policy") {
                         let v = ev.eval(a.expr);
                         let notes = std::mem::take(&mut ev.notes);
-                        builder.add(&resource, "inline_policy.policy", PolicyKind::Identity, v, a.expr_loc, notes);
+                        builder.add(
+                            &resource,
+                            "inline_policy.policy",
+                            PolicyKind::Identity,
+                            v,
+                            a.expr_loc,
+                            notes,
+                        );
                     }
                 }
             }
-            if block.body.attr(file, "count").is_some() || block.body.attr(file, "for_each").is_some() {
+            if block.body.attr(file, "count").is_some()
+                || block.body.attr(file, "for_each").is_some()
+            {
                 model.coverage.push(Coverage {
                     address: resource.clone(),
-                    message: "`count`/`for_each` instances are not expanded yet: linted as one instance".into(),
+                    message:
+                        "`count`/`for_each` instances are not expanded yet: linted as one instance"
+                            .into(),
                     loc: block.loc,
                 });
             }
@@ -128,23 +159,52 @@ struct Builder {
 
 impl Builder {
     /// Records the policy `v` of `resource.attribute`, written at `expr_loc`.
-    fn add(&mut self, resource: &str, attribute: &str, kind: PolicyKind, v: Value, expr_loc: Option<Location>, notes: Vec<String>) {
+    fn add(
+        &mut self,
+        resource: &str,
+        attribute: &str,
+        kind: PolicyKind,
+        v: Value,
+        expr_loc: Option<Location>,
+        notes: Vec<String>,
+    ) {
         let loc = expr_loc.or(v.loc);
         let (body, holder) = policy_body(v);
         let Some(holder) = holder else {
-            let record = PolicyRecord { address: resource.to_string(), kind, body, loc, uses: Vec::new() };
+            let record = PolicyRecord {
+                address: resource.to_string(),
+                kind,
+                body,
+                loc,
+                uses: Vec::new(),
+            };
             self.records.push((record, notes));
             return;
         };
         // A policy-document data source: one record per document and kind, with its uses.
-        let use_ = Use { address: resource.to_string(), attribute: attribute.to_string(), loc };
-        if let Some((r, _)) = self.records.iter_mut().find(|(r, _)| *r.address == *holder && r.kind == kind) {
+        let use_ = Use {
+            address: resource.to_string(),
+            attribute: attribute.to_string(),
+            loc,
+        };
+        if let Some((r, _)) = self
+            .records
+            .iter_mut()
+            .find(|(r, _)| *r.address == *holder && r.kind == kind)
+        {
             r.uses.push(use_);
             return;
         }
         let held_notes = self.notes.get(&*holder).cloned().unwrap_or_default();
-        let record = PolicyRecord { address: holder.to_string(), kind, body, loc: None, uses: vec![use_] };
-        self.records.push((record, held_notes.into_iter().chain(notes).collect()));
+        let record = PolicyRecord {
+            address: holder.to_string(),
+            kind,
+            body,
+            loc: None,
+            uses: vec![use_],
+        };
+        self.records
+            .push((record, held_notes.into_iter().chain(notes).collect()));
     }
 
     fn finish(self, model: &mut Model) {
@@ -165,13 +225,19 @@ impl Builder {
 fn policy_body(v: Value) -> (PolicyBody, Option<Arc<str>>) {
     match v.data {
         Data::String(s) => match &s.encoded {
-            Some(enc) => (PolicyBody::Document(PolicyDocument::from_value(&enc.value)), enc.holder.clone()),
+            Some(enc) => (
+                PolicyBody::Document(PolicyDocument::from_value(&enc.value)),
+                enc.holder.clone(),
+            ),
             None => (decode_policy_text(&s, v.loc), None),
         },
         Data::Unknown(u) => (PolicyBody::Unknown(u), None),
         Data::Object(_) => (PolicyBody::Document(PolicyDocument::from_value(&v)), None),
         _ => (
-            PolicyBody::InvalidJson { message: format!("a policy must be a JSON string, not a {}", v.type_name()), loc: v.loc },
+            PolicyBody::InvalidJson {
+                message: format!("a policy must be a JSON string, not a {}", v.type_name()),
+                loc: v.loc,
+            },
             None,
         ),
     }
@@ -183,7 +249,10 @@ fn decode_policy_text(s: &Str, loc: Option<Location>) -> PolicyBody {
         Ok(v) => PolicyBody::Document(PolicyDocument::from_value(&v)),
         // An unknown part may well be what breaks the JSON (`"Action": ${var.actions}`).
         Err(_) if !s.unknowns.is_empty() => PolicyBody::Unknown(s.unknowns[0].clone()),
-        Err(e) => PolicyBody::InvalidJson { message: e.message, loc: locate(e.start, e.end.max(e.start + 1)) },
+        Err(e) => PolicyBody::InvalidJson {
+            message: e.message,
+            loc: locate(e.start, e.end.max(e.start + 1)),
+        },
     }
 }
 
@@ -197,11 +266,19 @@ fn coverage(record: &PolicyRecord, notes: Vec<String>) -> Option<Coverage> {
             origins.extend(&doc.statements_unknown);
             for s in &doc.statements {
                 origins.extend(list_unknowns(&s.action));
-                origins.extend(list_unknowns(&s.resource).into_iter().filter(|u| !is_resource_attribute(&u.origin)));
+                origins.extend(
+                    list_unknowns(&s.resource)
+                        .into_iter()
+                        .filter(|u| !is_resource_attribute(&u.origin)),
+                );
                 origins.extend(s.effect.iter().flat_map(|e| item_unknowns(&e.text)));
                 if let Some(p) = &s.principal {
                     origins.extend(&p.unknown);
-                    origins.extend(p.principals.iter().flat_map(|p| item_unknowns(&p.item.text)));
+                    origins.extend(
+                        p.principals
+                            .iter()
+                            .flat_map(|p| item_unknowns(&p.item.text)),
+                    );
                 }
                 origins.extend(&s.conditions_unknown);
                 origins.extend(s.conditions.iter().flat_map(|c| c.unknown.iter()));
@@ -224,11 +301,21 @@ fn coverage(record: &PolicyRecord, notes: Vec<String>) -> Option<Coverage> {
     if !notes.is_empty() {
         message.push_str(&format!("; {}", notes.join("; ")));
     }
-    Some(Coverage { address: record.address.clone(), message, loc: record.loc })
+    Some(Coverage {
+        address: record.address.clone(),
+        message,
+        loc: record.loc,
+    })
 }
 
 fn list_unknowns(list: &Option<iamlint_model::policy::ElementList>) -> Vec<&Unknown> {
-    list.iter().flat_map(|l| l.unknown.iter().chain(l.items.iter().flat_map(|i| item_unknowns(&i.text)))).collect()
+    list.iter()
+        .flat_map(|l| {
+            l.unknown
+                .iter()
+                .chain(l.items.iter().flat_map(|i| item_unknowns(&i.text)))
+        })
+        .collect()
 }
 
 fn item_unknowns(text: &ItemText) -> Vec<&Unknown> {

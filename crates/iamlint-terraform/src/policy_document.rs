@@ -16,7 +16,12 @@ const STATEMENT_ATTRS: [(&str, &str); 6] = [
     ("not_resources", "NotResource"),
 ];
 
-pub fn render(file: &ParsedFile, body: BodyRef, loc: Option<Location>, ev: &mut Evaluator) -> Value {
+pub fn render(
+    file: &ParsedFile,
+    body: BodyRef,
+    loc: Option<Location>,
+    ev: &mut Evaluator,
+) -> Value {
     let mut doc = Vec::new();
     let version = match body.attr(file, "version") {
         Some(a) => (ev.eval(a.expr), a.key_loc),
@@ -26,13 +31,19 @@ pub fn render(file: &ParsedFile, body: BodyRef, loc: Option<Location>, ev: &mut 
     if let Some(a) = body.attr(file, "policy_id") {
         doc.push((key("Id", a.key_loc), ev.eval(a.expr)));
     }
-    for name in ["source_policy_documents", "override_policy_documents", "source_json", "override_json"] {
+    for name in [
+        "source_policy_documents",
+        "override_policy_documents",
+        "source_json",
+        "override_json",
+    ] {
         if body.attr(file, name).is_some() {
             ev.notes.push(format!("`{name}` is not merged yet"));
         }
     }
     if !dynamic_blocks(file, body).is_empty() {
-        ev.notes.push("`dynamic` blocks are not expanded yet".into());
+        ev.notes
+            .push("`dynamic` blocks are not expanded yet".into());
     }
     let statements: Vec<Value> = body
         .blocks(file, Some("statement"))
@@ -40,7 +51,10 @@ pub fn render(file: &ParsedFile, body: BodyRef, loc: Option<Location>, ev: &mut 
         .map(|b| statement(file, b.body, b.loc, ev))
         .collect();
     let statement_loc = statements.first().and_then(|s| s.loc);
-    doc.push((key("Statement", statement_loc), Value::new(Data::List(statements), statement_loc)));
+    doc.push((
+        key("Statement", statement_loc),
+        Value::new(Data::List(statements), statement_loc),
+    ));
     Value::new(Data::Object(doc), loc)
 }
 
@@ -49,7 +63,10 @@ fn dynamic_blocks<'a>(file: &ParsedFile, body: BodyRef<'a>) -> Vec<crate::syntax
 }
 
 fn key(name: &str, loc: Option<Location>) -> Key {
-    Key { name: name.to_string(), loc }
+    Key {
+        name: name.to_string(),
+        loc,
+    }
 }
 
 fn statement(file: &ParsedFile, body: BodyRef, loc: Option<Location>, ev: &mut Evaluator) -> Value {
@@ -63,7 +80,10 @@ fn statement(file: &ParsedFile, body: BodyRef, loc: Option<Location>, ev: &mut E
         // The provider's default.
         out.push((key("Effect", None), Value::string("Allow", loc)));
     }
-    for (block, element) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+    for (block, element) in [
+        ("principals", "Principal"),
+        ("not_principals", "NotPrincipal"),
+    ] {
         let blocks = body.blocks(file, Some(block));
         if !blocks.is_empty() {
             let first = blocks[0].loc;
@@ -80,15 +100,28 @@ fn statement(file: &ParsedFile, body: BodyRef, loc: Option<Location>, ev: &mut E
 
 /// `principals { type = "AWS" identifiers = [...] }` blocks, grouped by type. Type `"*"` with
 /// identifier `"*"` renders as the bare `"Principal": "*"`, as the provider does.
-fn principals(file: &ParsedFile, blocks: Vec<crate::syntax::BlockRef>, ev: &mut Evaluator) -> Value {
+fn principals(
+    file: &ParsedFile,
+    blocks: Vec<crate::syntax::BlockRef>,
+    ev: &mut Evaluator,
+) -> Value {
     let mut by_type: Vec<(Key, Value)> = Vec::new();
     let loc = blocks[0].loc;
     for b in &blocks {
         let ty = b.body.attr(file, "type").map(|a| ev.eval(a.expr));
         let ids = b.body.attr(file, "identifiers").map(|a| ev.eval(a.expr));
-        let (Some(ty), Some(ids)) = (ty, ids) else { continue };
+        let (Some(ty), Some(ids)) = (ty, ids) else {
+            continue;
+        };
         let Some(name) = ty.as_known_str() else {
-            return Value::new(Data::Unknown(ty.first_unknown().cloned().unwrap_or_else(|| iamlint_model::Unknown::new("principal type"))), b.loc);
+            return Value::new(
+                Data::Unknown(
+                    ty.first_unknown()
+                        .cloned()
+                        .unwrap_or_else(|| iamlint_model::Unknown::new("principal type")),
+                ),
+                b.loc,
+            );
         };
         if name == "*" {
             return Value::new(ids_as_star(ids), b.loc);
@@ -112,7 +145,13 @@ fn merge_into(entries: &mut Vec<(Key, Value)>, k: Key, v: Value) {
         _ => vec![v],
     };
     match entries.iter_mut().find(|(e, _)| e.name == k.name) {
-        Some((_, Value { data: Data::List(existing), .. })) => existing.extend(items),
+        Some((
+            _,
+            Value {
+                data: Data::List(existing),
+                ..
+            },
+        )) => existing.extend(items),
         _ => {
             let loc = items.first().and_then(|i| i.loc);
             entries.push((k, Value::new(Data::List(items), loc)));
@@ -128,14 +167,25 @@ fn condition(file: &ParsedFile, blocks: Vec<crate::syntax::BlockRef>, ev: &mut E
         let test = b.body.attr(file, "test").map(|a| ev.eval(a.expr));
         let variable = b.body.attr(file, "variable").map(|a| ev.eval(a.expr));
         let values = b.body.attr(file, "values").map(|a| ev.eval(a.expr));
-        let (Some(test), Some(variable), Some(values)) = (test, variable, values) else { continue };
+        let (Some(test), Some(variable), Some(values)) = (test, variable, values) else {
+            continue;
+        };
         let (Some(t), Some(var)) = (test.as_known_str(), variable.as_known_str()) else {
             let origin = test.first_unknown().or(variable.first_unknown()).cloned();
-            return Value::new(Data::Unknown(origin.unwrap_or_else(|| iamlint_model::Unknown::new("condition"))), b.loc);
+            return Value::new(
+                Data::Unknown(origin.unwrap_or_else(|| iamlint_model::Unknown::new("condition"))),
+                b.loc,
+            );
         };
         let var_key = key(var, variable.loc.or(b.loc));
         match by_test.iter_mut().find(|(k, _)| k.name == t) {
-            Some((_, Value { data: Data::Object(vars), .. })) => merge_into(vars, var_key, values),
+            Some((
+                _,
+                Value {
+                    data: Data::Object(vars),
+                    ..
+                },
+            )) => merge_into(vars, var_key, values),
             _ => {
                 let mut vars = Vec::new();
                 merge_into(&mut vars, var_key, values);

@@ -44,7 +44,10 @@ fn split_comment(line: &str) -> (Option<usize>, Option<String>) {
             b'/' if !in_str && bytes.get(i + 1) == Some(&b'/') => return (Some(i), heredoc),
             b'<' if !in_str && line[i..].starts_with("<<") => {
                 let rest = line[i + 2..].trim_start_matches('-');
-                let ident: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let ident: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
                 if !ident.is_empty() {
                     heredoc = Some(ident);
                 }
@@ -60,11 +63,25 @@ fn parse(comment: &str, file: FileId, line: u32, start: usize) -> Option<Suppres
     let text = comment.trim_start_matches(['#', '/']).trim_start();
     let rest = text.strip_prefix(MARKER)?;
     let (rules, reason) = match rest.split_once("--") {
-        Some((rules, reason)) => (rules, Some(reason.trim().to_string()).filter(|r| !r.is_empty())),
+        Some((rules, reason)) => (
+            rules,
+            Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
+        ),
         None => (rest, None),
     };
-    let rules = rules.split([',', ' ']).map(str::trim).filter(|r| !r.is_empty()).map(String::from).collect();
-    Some(Suppression { file, line, rules, reason, loc: Location::new(file, start, start + comment.len()) })
+    let rules = rules
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(String::from)
+        .collect();
+    Some(Suppression {
+        file,
+        line,
+        rules,
+        reason,
+        loc: Location::new(file, start, start + comment.len()),
+    })
 }
 
 #[cfg(test)]

@@ -63,16 +63,24 @@ impl<'a> BodyRef<'a> {
     pub fn attr(&self, file: &ParsedFile, name: &str) -> Option<AttrRef<'a>> {
         match *self {
             BodyRef::Hcl(body) => body.iter().find_map(|s| match s {
-                Structure::Attribute(a) if a.key.as_str() == name => {
-                    Some(AttrRef { expr: ExprRef::Hcl(&a.value), key_loc: file.loc(a.key.span()), expr_loc: file.loc(a.value.span()) })
-                }
+                Structure::Attribute(a) if a.key.as_str() == name => Some(AttrRef {
+                    expr: ExprRef::Hcl(&a.value),
+                    key_loc: file.loc(a.key.span()),
+                    expr_loc: file.loc(a.value.span()),
+                }),
                 _ => None,
             }),
-            BodyRef::Json(entries) => entries
-                .iter()
-                .rev()
-                .find(|(k, _)| k.name == name)
-                .map(|(k, v)| AttrRef { expr: ExprRef::Json(v), key_loc: k.loc, expr_loc: v.loc }),
+            BodyRef::Json(entries) => {
+                entries
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k.name == name)
+                    .map(|(k, v)| AttrRef {
+                        expr: ExprRef::Json(v),
+                        key_loc: k.loc,
+                        expr_loc: v.loc,
+                    })
+            }
         }
     }
 
@@ -83,12 +91,14 @@ impl<'a> BodyRef<'a> {
             BodyRef::Hcl(body) => body
                 .iter()
                 .filter_map(|s| match s {
-                    Structure::Block(b) if only.is_none_or(|n| b.ident.as_str() == n) => Some(BlockRef {
-                        ident: b.ident.as_str().to_string(),
-                        labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                        body: BodyRef::Hcl(&b.body),
-                        loc: file.loc(b.span()),
-                    }),
+                    Structure::Block(b) if only.is_none_or(|n| b.ident.as_str() == n) => {
+                        Some(BlockRef {
+                            ident: b.ident.as_str().to_string(),
+                            labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                            body: BodyRef::Hcl(&b.body),
+                            loc: file.loc(b.span()),
+                        })
+                    }
                     _ => None,
                 })
                 .collect(),
@@ -98,7 +108,12 @@ impl<'a> BodyRef<'a> {
                     .iter()
                     .filter(|(k, _)| k.name == name)
                     .flat_map(|(_, v)| json_bodies(v))
-                    .map(|(body, loc)| BlockRef { ident: name.to_string(), labels: Vec::new(), body, loc })
+                    .map(|(body, loc)| BlockRef {
+                        ident: name.to_string(),
+                        labels: Vec::new(),
+                        body,
+                        loc,
+                    })
                     .collect()
             }
         }
@@ -118,16 +133,22 @@ fn json_bodies(v: &Value) -> Vec<(BodyRef<'_>, Option<Location>)> {
 /// objects, as Terraform allows.
 fn json_top_blocks(root: &Value) -> Vec<BlockRef<'_>> {
     let mut out = Vec::new();
-    let Some(entries) = root.as_object() else { return out };
+    let Some(entries) = root.as_object() else {
+        return out;
+    };
     for (kind, v) in entries {
         if kind.name != "resource" && kind.name != "data" {
             continue;
         }
         for (types, _) in json_bodies(v) {
-            let BodyRef::Json(types) = types else { continue };
+            let BodyRef::Json(types) = types else {
+                continue;
+            };
             for (ty, names) in types {
                 for (names, _) in json_bodies(names) {
-                    let BodyRef::Json(names) = names else { continue };
+                    let BodyRef::Json(names) = names else {
+                        continue;
+                    };
                     for (name, body) in names {
                         for (body, loc) in json_bodies(body) {
                             out.push(BlockRef {

@@ -5,7 +5,12 @@ use iamlint_model::{Location, Model, PolicyBody, PolicyKind};
 use iamlint_terraform::load_sources;
 
 fn load(files: &[(&str, &str)]) -> Model {
-    load_sources(files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect())
+    load_sources(
+        files
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect(),
+    )
 }
 
 fn text(model: &Model, loc: Option<Location>) -> String {
@@ -20,7 +25,9 @@ fn line_col(model: &Model, loc: Option<Location>) -> (u32, u32) {
 }
 
 fn doc(model: &Model, i: usize) -> &PolicyDocument {
-    model.policies[i].document().unwrap_or_else(|| panic!("not a document: {:?}", model.policies[i].body))
+    model.policies[i]
+        .document()
+        .unwrap_or_else(|| panic!("not a document: {:?}", model.policies[i].body))
 }
 
 fn first_action_loc(d: &PolicyDocument) -> Option<Location> {
@@ -67,7 +74,11 @@ fn jsonencode_points_into_the_hcl_object() {
     assert_eq!(line_col(&m, action.items[1].loc), (7, 35));
     let resource = &d.statements[0].resource.as_ref().unwrap().items[0];
     assert_eq!(resource.display(), "${aws_s3_bucket.b.arn}/*");
-    assert!(m.coverage.is_empty(), "a resource ARN is no blind spot: {:?}", m.coverage);
+    assert!(
+        m.coverage.is_empty(),
+        "a resource ARN is no blind spot: {:?}",
+        m.coverage
+    );
 }
 
 #[test]
@@ -93,7 +104,11 @@ resource "aws_iam_role" "r" {
     assert_eq!(p.address, "data.aws_iam_policy_document.trust");
     assert_eq!(p.kind, PolicyKind::Trust);
     assert_eq!(p.uses[0].address, "aws_iam_role.r");
-    let principal = &p.document().unwrap().statements[0].principal.as_ref().unwrap().principals[0];
+    let principal = &p.document().unwrap().statements[0]
+        .principal
+        .as_ref()
+        .unwrap()
+        .principals[0];
     assert!(principal.is_wildcard());
     assert_eq!(text(&m, principal.item.loc), "\"*\"");
 }
@@ -102,14 +117,19 @@ resource "aws_iam_role" "r" {
 fn invalid_json_is_located_inside_the_heredoc() {
     let src = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}\nEOF\n}\n";
     let m = load(&[("main.tf", src)]);
-    let PolicyBody::InvalidJson { loc, .. } = &m.policies[0].body else { panic!("{:?}", m.policies[0].body) };
+    let PolicyBody::InvalidJson { loc, .. } = &m.policies[0].body else {
+        panic!("{:?}", m.policies[0].body)
+    };
     assert_eq!(line_col(&m, *loc).0, 5);
 }
 
 #[test]
 fn a_broken_file_does_not_hide_the_others() {
     let good = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = []})\n}\n";
-    let m = load(&[("bad.tf", "resource \"x\" {\n  a = \n}\n"), ("good.tf", good)]);
+    let m = load(&[
+        ("bad.tf", "resource \"x\" {\n  a = \n}\n"),
+        ("good.tf", good),
+    ]);
     assert_eq!(m.errors.len(), 1);
     assert_eq!(m.errors[0].path, "bad.tf");
     assert_eq!(m.policies.len(), 1);
@@ -120,7 +140,11 @@ fn unknown_policies_become_coverage_notes() {
     let src = "resource \"aws_iam_policy\" \"p\" {\n  policy = var.policy\n}\nresource \"aws_iam_policy\" \"q\" {\n  policy = templatefile(\"p.json\", {})\n}\n";
     let m = load(&[("main.tf", src)]);
     assert!(matches!(m.policies[0].body, PolicyBody::Unknown(_)));
-    let messages: Vec<_> = m.coverage.iter().map(|c| format!("{}: {}", c.address, c.message)).collect();
+    let messages: Vec<_> = m
+        .coverage
+        .iter()
+        .map(|c| format!("{}: {}", c.address, c.message))
+        .collect();
     assert_eq!(
         messages,
         [
@@ -138,7 +162,11 @@ fn tf_json_files_are_read() {
     assert_eq!(m.policies[0].address, "aws_iam_policy.p");
     let action = &doc(&m, 0).statements[0].action.as_ref().unwrap().items[0];
     assert_eq!(action.known(), Some("*"));
-    assert_eq!(text(&m, action.loc), "\\\"*\\\"", "the escaped action inside the JSON string");
+    assert_eq!(
+        text(&m, action.loc),
+        "\\\"*\\\"",
+        "the escaped action inside the JSON string"
+    );
 }
 
 #[test]

@@ -12,17 +12,28 @@ use crate::render;
 use crate::report::Report;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let (config, _) = config::load(args.config.as_deref(), &paths[0])?;
     let selection = selection(&args, &config)?;
-    let fail_on = args.fail_on.or(config.fail_on.map(Into::into)).unwrap_or(FailOn::High);
+    let fail_on = args
+        .fail_on
+        .or(config.fail_on.map(Into::into))
+        .unwrap_or(FailOn::High);
 
     let model = iamlint_terraform::load_paths(&paths);
     let findings = iamlint_rules::run(&model, &selection);
     let report = Report::new(&model, findings);
 
     let text = match args.format {
-        Format::Human => render::human::render(&report, render::human::Style::detect(args.output.is_some()), args.verbose),
+        Format::Human => render::human::render(
+            &report,
+            render::human::Style::detect(args.output.is_some()),
+            args.verbose,
+        ),
         Format::Json => render::json::render(&report),
         Format::Sarif => render::sarif::render(&report),
         Format::Github => {
@@ -33,7 +44,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         }
     };
     match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error of ours.
@@ -54,15 +66,41 @@ fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
         FailOn::Low => Severity::Low,
         FailOn::Never => return ExitCode::SUCCESS,
     };
-    if report.findings.iter().any(|f| f.severity.at_least(threshold)) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if report
+        .findings
+        .iter()
+        .any(|f| f.severity.at_least(threshold))
+    {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// The command line's `--select` replaces the config's; `--ignore` adds to it.
 fn selection(args: &CheckArgs, config: &Config) -> Result<Selection, String> {
-    let select = if args.select.is_empty() { config.rules.select.clone() } else { args.select.clone() };
-    let ignore: Vec<String> = config.rules.ignore.iter().chain(&args.ignore).cloned().collect();
+    let select = if args.select.is_empty() {
+        config.rules.select.clone()
+    } else {
+        args.select.clone()
+    };
+    let ignore: Vec<String> = config
+        .rules
+        .ignore
+        .iter()
+        .chain(&args.ignore)
+        .cloned()
+        .collect();
     for name in select.iter().chain(&ignore) {
-        let is_category = ["all", "correctness", "security", "suspicious", "pedantic", "nursery"].contains(&name.as_str());
+        let is_category = [
+            "all",
+            "correctness",
+            "security",
+            "suspicious",
+            "pedantic",
+            "nursery",
+        ]
+        .contains(&name.as_str());
         if !is_category && registry::find(name).is_none() {
             return Err(unknown_rule(name));
         }
@@ -70,11 +108,16 @@ fn selection(args: &CheckArgs, config: &Config) -> Result<Selection, String> {
     let mut severity = std::collections::BTreeMap::new();
     for (rule, level) in &config.rules.severity {
         registry::find(rule).ok_or_else(|| unknown_rule(rule))?;
-        let level = Severity::parse(level)
-            .ok_or_else(|| format!("severity `{level}` of `{rule}`: expected critical, high, medium or low"))?;
+        let level = Severity::parse(level).ok_or_else(|| {
+            format!("severity `{level}` of `{rule}`: expected critical, high, medium or low")
+        })?;
         severity.insert(rule.clone(), level);
     }
-    Ok(Selection { select, ignore, severity })
+    Ok(Selection {
+        select,
+        ignore,
+        severity,
+    })
 }
 
 fn append(path: &PathBuf, text: &str) -> Result<(), String> {
@@ -83,5 +126,6 @@ fn append(path: &PathBuf, text: &str) -> Result<(), String> {
         .append(true)
         .open(path)
         .map_err(|e| format!("cannot open the step summary {}: {e}", path.display()))?;
-    f.write_all(text.as_bytes()).map_err(|e| format!("cannot write the step summary: {e}"))
+    f.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write the step summary: {e}"))
 }

@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use iamlint_rules::{docs, registry};
 
 #[derive(Parser)]
-#[command(name = "iamlint", version, about = "A fast linter for AWS IAM in Terraform")]
+#[command(
+    name = "iamlint",
+    version,
+    about = "A fast linter for AWS IAM in Terraform"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -85,8 +89,15 @@ pub fn list_rules(args: &RulesArgs) -> Result<ExitCode, String> {
         print!("{}", docs::table("rules/"));
         return Ok(ExitCode::SUCCESS);
     }
-    let width = registry::all().iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
-    println!("{:width$}  {:11}  {:8}  {:7}  summary", "rule", "category", "severity", "default");
+    let width = registry::all()
+        .iter()
+        .map(|r| r.meta().name.len())
+        .max()
+        .unwrap_or(0);
+    println!(
+        "{:width$}  {:11}  {:8}  {:7}  summary",
+        "rule", "category", "severity", "default"
+    );
     for rule in registry::all() {
         let m = rule.meta();
         println!(
@@ -94,7 +105,11 @@ pub fn list_rules(args: &RulesArgs) -> Result<ExitCode, String> {
             m.name,
             m.category.as_str(),
             m.severity.as_str(),
-            if m.category.enabled_by_default() { "on" } else { "off" },
+            if m.category.enabled_by_default() {
+                "on"
+            } else {
+                "off"
+            },
             m.summary
         );
     }
@@ -115,7 +130,9 @@ pub fn unknown_rule(name: &str) -> String {
         .min_by_key(|n| edit_distance(n, name))
         .filter(|n| edit_distance(n, name) <= n.len() / 3 + 1);
     match closest {
-        Some(n) => format!("unknown rule `{name}` (did you mean `{n}`?); `iamlint rules` lists them"),
+        Some(n) => {
+            format!("unknown rule `{name}` (did you mean `{n}`?); `iamlint rules` lists them")
+        }
         None => format!("unknown rule `{name}`; `iamlint rules` lists them"),
     }
 }

@@ -65,15 +65,22 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<(Config, Option<Pat
         Some(p) => Some(p.to_path_buf()),
         None => find_upwards(start),
     };
-    let Some(path) = path else { return Ok((Config::default(), None)) };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let Some(path) = path else {
+        return Ok((Config::default(), None));
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let config = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((config, Some(path)))
 }
 
 fn find_upwards(start: &Path) -> Option<PathBuf> {
     let start = std::path::absolute(start).ok()?;
-    let mut dir = if start.is_dir() { Some(start.as_path()) } else { start.parent() };
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
         if candidate.is_file() {

@@ -28,10 +28,16 @@ pub struct Report<'a> {
 
 impl<'a> Report<'a> {
     pub fn new(model: &'a Model, findings: Vec<Finding>) -> Self {
-        let repo_root = std::env::current_dir()
-            .ok()
-            .and_then(|cwd| cwd.ancestors().find(|d| d.join(".git").exists()).map(Path::to_path_buf));
-        Report { model, findings, repo_root }
+        let repo_root = std::env::current_dir().ok().and_then(|cwd| {
+            cwd.ancestors()
+                .find(|d| d.join(".git").exists())
+                .map(Path::to_path_buf)
+        });
+        Report {
+            model,
+            findings,
+            repo_root,
+        }
     }
 
     pub fn position(&self, loc: Location) -> Position {
@@ -51,8 +57,12 @@ impl<'a> Report<'a> {
 
     /// A path relative to the current directory, made relative to the repository root.
     pub fn repo_path(&self, path: &str) -> String {
-        let Some(root) = &self.repo_root else { return path.to_string() };
-        let Ok(cwd) = std::env::current_dir() else { return path.to_string() };
+        let Some(root) = &self.repo_root else {
+            return path.to_string();
+        };
+        let Ok(cwd) = std::env::current_dir() else {
+            return path.to_string();
+        };
         let abs = cwd.join(path);
         match abs.strip_prefix(root) {
             Ok(rel) => normalize(rel),
@@ -61,11 +71,18 @@ impl<'a> Report<'a> {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     pub fn files_with_findings(&self) -> usize {
-        let mut files: Vec<_> = self.findings.iter().filter_map(|f| f.loc.map(|l| l.file)).collect();
+        let mut files: Vec<_> = self
+            .findings
+            .iter()
+            .filter_map(|f| f.loc.map(|l| l.file))
+            .collect();
         files.sort();
         files.dedup();
         files.len()

@@ -13,7 +13,10 @@ pub fn render(report: &Report) -> String {
             let p = report.position(loc);
             props.push_str(&format!(",line={},col={}", p.line, p.column));
         }
-        out.push_str(&format!("::error {props},title=iamlint: load error::{}\n", data(&e.message)));
+        out.push_str(&format!(
+            "::error {props},title=iamlint: load error::{}\n",
+            data(&e.message)
+        ));
     }
     for f in &report.findings {
         let level = match f.severity {
@@ -35,7 +38,11 @@ pub fn render(report: &Report) -> String {
         }
         let title = format!("{} ({})", f.rule, f.severity.as_str());
         let message = format!("{}\n\nhelp: {}", f.message, f.help);
-        out.push_str(&format!("::{level} {props}title={}::{}\n", property(&title), data(&message)));
+        out.push_str(&format!(
+            "::{level} {props}title={}::{}\n",
+            property(&title),
+            data(&message)
+        ));
     }
     out
 }
@@ -52,21 +59,34 @@ pub fn summary(report: &Report) -> String {
                 let p = report.position(l);
                 format!("`{}:{}`", report.repo_path(&p.path), p.line)
             });
-            out.push_str(&format!("| {} | `{}` | {at} | {} |\n", f.severity.as_str(), f.rule, cell(&f.message)));
+            out.push_str(&format!(
+                "| {} | `{}` | {at} | {} |\n",
+                f.severity.as_str(),
+                f.rule,
+                cell(&f.message)
+            ));
         }
     }
     if !report.model.errors.is_empty() {
-        out.push_str(&format!("\n{} file(s) could not be loaded.\n", report.model.errors.len()));
+        out.push_str(&format!(
+            "\n{} file(s) could not be loaded.\n",
+            report.model.errors.len()
+        ));
     }
     if !report.model.coverage.is_empty() {
-        out.push_str(&format!("\n{} item(s) could not be fully evaluated.\n", report.model.coverage.len()));
+        out.push_str(&format!(
+            "\n{} item(s) could not be fully evaluated.\n",
+            report.model.coverage.len()
+        ));
     }
     out
 }
 
 /// Escapes a workflow command's message.
 fn data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow command's property value.

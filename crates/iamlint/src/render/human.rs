@@ -4,8 +4,8 @@ use std::fmt;
 use std::io::IsTerminal;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
-    SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use iamlint_model::{Location, SourceFile};
@@ -29,7 +29,9 @@ impl Style {
         if to_file || !std::io::stdout().is_terminal() {
             Style::Plain
         } else {
-            Style::Terminal { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+            Style::Terminal {
+                color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            }
         }
     }
 }
@@ -39,7 +41,12 @@ impl Style {
 struct FileSource<'a>(&'a SourceFile);
 
 impl SourceCode for FileSource<'_> {
-    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = self.0;
         let text = file.text.as_bytes();
         let (start, end) = (span.offset(), span.offset() + span.len());
@@ -49,13 +56,19 @@ impl SourceCode for FileSource<'_> {
         let starts = file.line_starts();
         let first = file.line_index(start as u32);
         let last = file.line_index(end.saturating_sub(1).max(start) as u32);
-        let (window_first, window_last) = (first.saturating_sub(before), (last + after).min(starts.len() - 1));
+        let (window_first, window_last) = (
+            first.saturating_sub(before),
+            (last + after).min(starts.len() - 1),
+        );
         let (window_start, column) = if before == 0 {
             (start, file.line_col(start as u32).column as usize - 1)
         } else {
             (starts[window_first] as usize, 0)
         };
-        let window_end = starts.get(window_last + 1).map_or(text.len(), |&s| s as usize).max(end);
+        let window_end = starts
+            .get(window_last + 1)
+            .map_or(text.len(), |&s| s as usize)
+            .max(end);
         Ok(Box::new(MietteSpanContents::new_named(
             file.path.clone(),
             &text[window_start..window_end],
@@ -99,16 +112,22 @@ impl Diagnostic for Diag<'_> {
         Some(self.severity)
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
-        (!self.related.is_empty()).then(|| Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)) as Box<dyn Iterator<Item = &dyn Diagnostic>>)
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|d| d as &dyn Diagnostic))
+                as Box<dyn Iterator<Item = &dyn Diagnostic>>
+        })
     }
 }
 
@@ -130,7 +149,9 @@ fn finding_diag<'a>(report: &'a Report, f: &Finding) -> Diag<'a> {
     }
     for r in &f.related {
         match r.loc {
-            Some(l) if Some(l.file) == f.loc.map(|p| p.file) => labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), span(l))),
+            Some(l) if Some(l.file) == f.loc.map(|p| p.file) => {
+                labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), span(l)))
+            }
             Some(l) => related.push(Diag {
                 message: r.message.clone(),
                 code: String::new(),
@@ -160,22 +181,33 @@ pub fn render(report: &Report, style: Style, verbose: bool) -> String {
         Style::Terminal { color: false } => GraphicalTheme::unicode_nocolor(),
         Style::Plain => GraphicalTheme::none(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH).with_links(false).with_urls(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(WIDTH)
+        .with_links(false)
+        .with_urls(false);
     let mut out = String::new();
     for e in &report.model.errors {
         let diag = Diag {
             message: format!("{}: {}", e.path, e.message),
             code: "load-error".into(),
             severity: miette::Severity::Error,
-            help: Some("the other files were still linted; fix this one so that it is linted too".into()),
+            help: Some(
+                "the other files were still linted; fix this one so that it is linted too".into(),
+            ),
             source: e.loc.map(|l| FileSource(report.model.sources.get(l.file))),
-            labels: e.loc.map(|l| LabeledSpan::new_primary_with_span(Some("here".into()), span(l))).into_iter().collect(),
+            labels: e
+                .loc
+                .map(|l| LabeledSpan::new_primary_with_span(Some("here".into()), span(l)))
+                .into_iter()
+                .collect(),
             related: Vec::new(),
         };
         let _ = handler.render_report(&mut out, &diag);
+        out.push('\n');
     }
     for f in &report.findings {
         let _ = handler.render_report(&mut out, &finding_diag(report, f));
+        out.push('\n');
     }
     if verbose {
         for c in &report.model.coverage {
@@ -212,11 +244,17 @@ fn summary_line(report: &Report, verbose: bool) -> String {
     };
     let errors = report.model.errors.len();
     if errors > 0 {
-        line.push_str(&format!("; {errors} {} could not be loaded", if errors == 1 { "file" } else { "files" }));
+        line.push_str(&format!(
+            "; {errors} {} could not be loaded",
+            if errors == 1 { "file" } else { "files" }
+        ));
     }
     let unknown = report.model.coverage.len();
     if unknown > 0 {
-        line.push_str(&format!("; {unknown} {} could not be fully evaluated", if unknown == 1 { "item" } else { "items" }));
+        line.push_str(&format!(
+            "; {unknown} {} could not be fully evaluated",
+            if unknown == 1 { "item" } else { "items" }
+        ));
         if !verbose {
             line.push_str(": run with -v");
         }

@@ -53,7 +53,13 @@ struct Loc {
 
 impl From<Position> for Loc {
     fn from(p: Position) -> Loc {
-        Loc { path: p.path, line: p.line, column: p.column, end_line: p.end_line, end_column: p.end_column }
+        Loc {
+            path: p.path,
+            line: p.line,
+            column: p.column,
+            end_line: p.end_line,
+            end_column: p.end_column,
+        }
     }
 }
 
@@ -76,7 +82,10 @@ struct Coverage<'a> {
 pub fn render(report: &Report) -> String {
     let out = Output {
         version: VERSION,
-        tool: Tool { name: "iamlint", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool {
+            name: "iamlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         findings: report
             .findings
             .iter()
@@ -91,7 +100,11 @@ pub fn render(report: &Report) -> String {
                 related: f
                     .related
                     .iter()
-                    .map(|r| Related { message: &r.message, address: r.address.as_deref(), location: r.loc.map(|l| report.position(l).into()) })
+                    .map(|r| Related {
+                        message: &r.message,
+                        address: r.address.as_deref(),
+                        location: r.loc.map(|l| report.position(l).into()),
+                    })
                     .collect(),
                 fingerprint: &f.fingerprint,
             })
@@ -105,14 +118,23 @@ pub fn render(report: &Report) -> String {
                     let p = report.position(l);
                     (p.line, p.column)
                 });
-                Error { path: &e.path, line, column, message: &e.message }
+                Error {
+                    path: &e.path,
+                    line,
+                    column,
+                    message: &e.message,
+                }
             })
             .collect(),
         coverage: report
             .model
             .coverage
             .iter()
-            .map(|c| Coverage { address: &c.address, message: &c.message, location: c.loc.map(|l| report.position(l).into()) })
+            .map(|c| Coverage {
+                address: &c.address,
+                message: &c.message,
+                location: c.loc.map(|l| report.position(l).into()),
+            })
             .collect(),
     };
     let mut text = serde_json::to_string_pretty(&out).expect("plain data serializes");

@@ -181,11 +181,18 @@ fn rule(meta: &'static RuleMeta) -> Rule {
     Rule {
         id: meta.name,
         name: meta.name.split('-').map(capitalize).collect(),
-        short_description: Text { text: meta.summary.to_string() },
+        short_description: Text {
+            text: meta.summary.to_string(),
+        },
         full_description: Text { text: what },
-        help: Help { text: docs::markdown(meta), markdown: docs::page(meta) },
+        help: Help {
+            text: docs::markdown(meta),
+            markdown: docs::page(meta),
+        },
         help_uri: format!("{RULES_URL}{}.md", meta.name),
-        default_configuration: Configuration { level: level(meta.severity) },
+        default_configuration: Configuration {
+            level: level(meta.severity),
+        },
         properties: RuleProperties {
             tags: vec![meta.category.as_str(), "iam", "terraform", "aws"],
             precision: "very-high",
@@ -201,7 +208,9 @@ fn rule(meta: &'static RuleMeta) -> Rule {
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// A relative path as a URI reference: `/` separators, and reserved bytes percent-encoded.
@@ -209,23 +218,37 @@ fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
     out
 }
 
-fn location(report: &Report, p: Position, id: Option<usize>, message: Option<String>) -> SarifLocation {
+fn location(
+    report: &Report,
+    p: Position,
+    id: Option<usize>,
+    message: Option<String>,
+) -> SarifLocation {
     SarifLocation {
         id,
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation { uri: uri(&report.repo_path(&p.path)), uri_base_id: "%SRCROOT%" },
+            artifact_location: ArtifactLocation {
+                uri: uri(&report.repo_path(&p.path)),
+                uri_base_id: "%SRCROOT%",
+            },
             region: Some(Region {
                 start_line: p.line,
                 start_column: p.column_utf16,
                 end_line: p.end_line,
-                end_column: p.end_column_utf16.max(if p.end_line == p.line { p.column_utf16 + 1 } else { 1 }),
+                end_column: p.end_column_utf16.max(if p.end_line == p.line {
+                    p.column_utf16 + 1
+                } else {
+                    1
+                }),
             }),
         },
         message: message.map(|text| Text { text }),
@@ -241,19 +264,29 @@ pub fn render(report: &Report) -> String {
             let loc = f.loc?;
             Some(SarifResult {
                 rule_id: f.rule,
-                rule_index: rules.iter().position(|r| r.meta().name == f.rule).unwrap_or(0),
+                rule_index: rules
+                    .iter()
+                    .position(|r| r.meta().name == f.rule)
+                    .unwrap_or(0),
                 level: level(f.severity),
-                message: Text { text: format!("{}\nhelp: {}", f.message, f.help) },
+                message: Text {
+                    text: format!("{}\nhelp: {}", f.message, f.help),
+                },
                 locations: vec![location(report, report.position(loc), None, None)],
                 related_locations: f
                     .related
                     .iter()
                     .filter_map(|r| Some((r.loc?, &r.message)))
                     .enumerate()
-                    .map(|(i, (l, m))| location(report, report.position(l), Some(i + 1), Some(m.clone())))
+                    .map(|(i, (l, m))| {
+                        location(report, report.position(l), Some(i + 1), Some(m.clone()))
+                    })
                     .collect(),
                 partial_fingerprints: Fingerprints { v1: &f.fingerprint },
-                properties: ResultProperties { severity: f.severity.as_str(), address: &f.address },
+                properties: ResultProperties {
+                    severity: f.severity.as_str(),
+                    address: &f.address,
+                },
             })
         })
         .collect();
@@ -263,8 +296,14 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|e| Notification {
             level: "error",
-            message: Text { text: format!("{}: {}", e.path, e.message) },
-            locations: e.loc.map(|l| location(report, report.position(l), None, None)).into_iter().collect(),
+            message: Text {
+                text: format!("{}: {}", e.path, e.message),
+            },
+            locations: e
+                .loc
+                .map(|l| location(report, report.position(l), None, None))
+                .into_iter()
+                .collect(),
         })
         .collect();
     let log = Log {

@@ -81,7 +81,12 @@ impl Check for InvalidPolicyElement {
                 let f = out.finding(
                     &record.address,
                     issue.loc.or(doc.loc).or(record.loc),
-                    format!("{} of `{}`: {}", record.kind.noun(), record.address, issue.message),
+                    format!(
+                        "{} of `{}`: {}",
+                        record.kind.noun(),
+                        record.address,
+                        issue.message
+                    ),
                     help_for(&issue.message),
                 );
                 out.push(with_uses(f, record));
@@ -103,15 +108,27 @@ fn kind_issues(kind: PolicyKind, s: &Statement) -> Vec<Issue> {
                 ));
             }
             if s.resource.is_none() {
-                out.push(issue(s.loc, format!("{} has neither Resource nor NotResource", s.label())));
+                out.push(issue(
+                    s.loc,
+                    format!("{} has neither Resource nor NotResource", s.label()),
+                ));
             }
         }
         PolicyKind::Trust => {
             if s.principal.is_none() {
-                out.push(issue(s.loc, format!("{} has no Principal: a trust policy must say who may assume the role", s.label())));
+                out.push(issue(
+                    s.loc,
+                    format!(
+                        "{} has no Principal: a trust policy must say who may assume the role",
+                        s.label()
+                    ),
+                ));
             }
             if let Some(r) = &s.resource {
-                out.push(issue(first_loc(&[r.key.loc, r.loc]), format!("{} is not allowed in a trust policy", r.key.name)));
+                out.push(issue(
+                    first_loc(&[r.key.loc, r.loc]),
+                    format!("{} is not allowed in a trust policy", r.key.name),
+                ));
             }
         }
     }

@@ -64,11 +64,20 @@ impl Check for InvalidPolicyJson {
                 let f = out.finding(
                     &record.address,
                     loc.or(record.loc),
-                    format!("{} of `{}` is not valid JSON: {message}", record.kind.noun(), record.address),
+                    format!("{} of `{}` is not valid JSON: {}", record.kind.noun(), record.address, lowercase_first(message)),
                     "fix the JSON here; AWS rejects it at apply with MalformedPolicyDocument (`jsonencode({...})` avoids hand-written JSON)",
                 );
                 out.push(with_uses(f, record));
             }
         }
     }
+}
+
+/// Parser messages start uppercase ("Trailing commas are not allowed"); ours do not.
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -63,7 +63,9 @@ declare_rule! {
 impl Check for AllowNotAction {
     fn check(&self, cx: &Context, out: &mut Sink) {
         for (record, s) in cx.all_statements() {
-            let Some(action) = s.action.as_ref().filter(|a| a.negated) else { continue };
+            let Some(action) = s.action.as_ref().filter(|a| a.negated) else {
+                continue;
+            };
             if !s.is_allow() {
                 continue;
             }

@@ -54,7 +54,9 @@ declare_rule! {
 impl Check for AllowNotResource {
     fn check(&self, cx: &Context, out: &mut Sink) {
         for (record, s) in cx.all_statements() {
-            let Some(resource) = s.resource.as_ref().filter(|r| r.negated) else { continue };
+            let Some(resource) = s.resource.as_ref().filter(|r| r.negated) else {
+                continue;
+            };
             if !s.is_allow() {
                 continue;
             }

@@ -66,12 +66,24 @@ pub(crate) fn is_every_action(action: &str) -> bool {
 impl Check for FullAdminAccess {
     fn check(&self, cx: &Context, out: &mut Sink) {
         for (record, s) in cx.statements(PolicyKind::Identity) {
-            let (Some(action), Some(resource)) = (&s.action, &s.resource) else { continue };
-            if !s.is_allow() || action.negated || resource.negated || resource.contains("*").is_none() {
+            let (Some(action), Some(resource)) = (&s.action, &s.resource) else {
+                continue;
+            };
+            if !s.is_allow()
+                || action.negated
+                || resource.negated
+                || resource.contains("*").is_none()
+            {
                 continue;
             }
-            let Some((text, item)) = action.known_items().find(|(a, _)| is_every_action(a)) else { continue };
-            let condition = if s.conditions.is_empty() { "" } else { " (under its Condition)" };
+            let Some((text, item)) = action.known_items().find(|(a, _)| is_every_action(a)) else {
+                continue;
+            };
+            let condition = if s.conditions.is_empty() {
+                ""
+            } else {
+                " (under its Condition)"
+            };
             let f = out.finding(
                 &record.address,
                 item.loc.or(s.loc),

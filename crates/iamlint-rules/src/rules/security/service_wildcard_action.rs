@@ -86,11 +86,16 @@ fn classify(action: &str) -> Option<Wildcard<'_>> {
 impl Check for ServiceWildcardAction {
     fn check(&self, cx: &Context, out: &mut Sink) {
         for (record, s) in cx.statements(PolicyKind::Identity) {
-            let Some(action) = s.action.as_ref().filter(|a| !a.negated) else { continue };
+            let Some(action) = s.action.as_ref().filter(|a| !a.negated) else {
+                continue;
+            };
             if !s.is_allow() {
                 continue;
             }
-            let on_everything = s.resource.as_ref().is_some_and(|r| !r.negated && r.contains("*").is_some());
+            let on_everything = s
+                .resource
+                .as_ref()
+                .is_some_and(|r| !r.negated && r.contains("*").is_some());
             for (text, item) in action.known_items() {
                 if on_everything && is_every_action(text) {
                     continue; // full-admin-access reports it
@@ -100,20 +105,32 @@ impl Check for ServiceWildcardAction {
                     Some(Wildcard::AcrossServices) => (
                         format!("`{text}` allows these actions across every AWS service"),
                         Severity::High,
-                        "name the services and actions needed instead of a wildcard over services".to_string(),
+                        "name the services and actions needed instead of a wildcard over services"
+                            .to_string(),
                     ),
                     Some(Wildcard::Service(service)) => {
                         let lower = service.to_ascii_lowercase();
                         let sensitive = SENSITIVE_SERVICES.contains(&lower.as_str());
                         (
                             format!("`{text}` allows every {lower} action"),
-                            if sensitive { Severity::High } else { Severity::Medium },
-                            format!("list the {lower} actions this principal needs (e.g. `{lower}:Get…`) instead of `{text}`"),
+                            if sensitive {
+                                Severity::High
+                            } else {
+                                Severity::Medium
+                            },
+                            format!(
+                                "list the {lower} actions this principal needs (e.g. `{lower}:Get…`) instead of `{text}`"
+                            ),
                         )
                     }
                 };
                 let f = out
-                    .finding(&record.address, item.loc.or(s.loc), format!("{} of `{}`: {what}", s.label(), record.address), help)
+                    .finding(
+                        &record.address,
+                        item.loc.or(s.loc),
+                        format!("{} of `{}`: {what}", s.label(), record.address),
+                        help,
+                    )
                     .with_severity(severity);
                 out.push(with_uses(f, record));
             }

@@ -88,13 +88,18 @@ const IDENTITY_KEYS: [&str; 9] = [
 /// required to be present, with no value that matches everything.
 fn restricts_who(c: &Condition) -> bool {
     let op = c.base_operator();
-    let positive = matches!(op, "StringEquals" | "StringLike" | "ArnEquals" | "ArnLike" | "StringEqualsIgnoreCase");
+    let positive = matches!(
+        op,
+        "StringEquals" | "StringLike" | "ArnEquals" | "ArnLike" | "StringEqualsIgnoreCase"
+    );
     positive
         && !c.is_if_exists()
         && !c.operator.starts_with("ForAllValues:")
         && IDENTITY_KEYS.iter().any(|k| c.key_is(k))
         && !c.values.is_empty()
-        && c.values.iter().all(|v| v.known().is_some_and(|t| !t.is_empty() && t != "*"))
+        && c.values
+            .iter()
+            .all(|v| v.known().is_some_and(|t| !t.is_empty() && t != "*"))
 }
 
 fn restricted(s: &Statement) -> bool {
@@ -106,11 +111,18 @@ impl Check for TrustAnyPrincipal {
         for (record, s) in cx.statements(PolicyKind::Trust) {
             let Some(block) = &s.principal else { continue };
             // Unknown conditions may restrict: a coverage note says so, and we do not guess.
-            if !s.is_allow() || restricted(s) || s.conditions_unknown.is_some() || s.conditions.iter().any(|c| c.unknown.is_some()) {
+            if !s.is_allow()
+                || restricted(s)
+                || s.conditions_unknown.is_some()
+                || s.conditions.iter().any(|c| c.unknown.is_some())
+            {
                 continue;
             }
             let (loc, what) = if block.negated {
-                (first_loc(&[block.key.loc, block.loc]), "everyone except the principals in NotPrincipal")
+                (
+                    first_loc(&[block.key.loc, block.loc]),
+                    "everyone except the principals in NotPrincipal",
+                )
             } else {
                 match block.principals.iter().find(|p| p.is_wildcard()) {
                     Some(p) => (p.item.loc, "any AWS principal (`*`)"),

@@ -63,12 +63,18 @@ declare_rule! {
 impl Check for UnusedSuppression {
     fn check(&self, cx: &Context, out: &mut Sink) {
         for s in &cx.model.suppressions {
-            let address = cx.resource_at(s.loc).map(|r| r.address.as_str()).unwrap_or("");
+            let address = cx
+                .resource_at(s.loc)
+                .map(|r| r.address.as_str())
+                .unwrap_or("");
             if s.reason.is_none() {
                 out.push(out.finding(
                     address,
                     Some(s.loc),
-                    format!("suppression of {} has no reason, so it is ignored", s.rules.join(", ")),
+                    format!(
+                        "suppression of {} has no reason, so it is ignored",
+                        s.rules.join(", ")
+                    ),
                     "say why the finding is accepted: `# iamlint:ignore RULE -- reason`",
                 ));
                 continue;
@@ -78,12 +84,23 @@ impl Check for UnusedSuppression {
                     format!("suppression names unknown rule `{name}`")
                 } else if !cx.selected.contains(&name.as_str()) {
                     continue; // the rule does not run, so it cannot be judged unused
-                } else if cx.findings.iter().any(|f| f.rule == name && suppresses(cx.model, s, f)) {
+                } else if cx
+                    .findings
+                    .iter()
+                    .any(|f| f.rule == name && suppresses(cx.model, s, f))
+                {
                     continue;
                 } else {
-                    format!("unused suppression: no `{name}` finding on this line, the next, or the block below")
+                    format!(
+                        "unused suppression: no `{name}` finding on this line, the next, or the block below"
+                    )
                 };
-                out.push(out.finding(address, Some(s.loc), message, "remove the suppression (or fix the rule name)"));
+                out.push(out.finding(
+                    address,
+                    Some(s.loc),
+                    message,
+                    "remove the suppression (or fix the rule name)",
+                ));
             }
         }
     }

@@ -1,0 +1,393 @@
+//! The binary end to end: output formats (snapshots), exit codes, config, suppressions,
+//! determinism, and SARIF validated against the 2.1.0 schema.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn iamlint_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    cmd.args(args)
+        .current_dir(root())
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("iamlint runs");
+    Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn iamlint(args: &[&str]) -> Run {
+    iamlint_env(args, &[])
+}
+
+const EXAMPLE: &str = "testdata/example";
+
+#[test]
+fn human_output() {
+    let run = iamlint(&["check", EXAMPLE]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn human_output_verbose_lists_coverage() {
+    let run = iamlint(&["check", EXAMPLE, "-v", "--select", "trust-any-principal"]);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn json_output() {
+    let run = iamlint(&["check", EXAMPLE, "--format", "json"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn json_contract_version_1() {
+    let run = iamlint(&["check", EXAMPLE, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "iamlint");
+    let keys = |o: &serde_json::Value| {
+        let mut k: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    assert_eq!(
+        keys(&v),
+        ["coverage", "errors", "findings", "tool", "version"]
+    );
+    let f = &v["findings"][0];
+    assert_eq!(
+        keys(f),
+        [
+            "address",
+            "category",
+            "fingerprint",
+            "help",
+            "location",
+            "message",
+            "related",
+            "rule",
+            "severity"
+        ]
+    );
+    assert_eq!(
+        keys(&f["location"]),
+        ["column", "end_column", "end_line", "line", "path"]
+    );
+    // Sorted by path, line, column, rule.
+    let order: Vec<(String, u64, u64)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let l = &f["location"];
+            (
+                l["path"].as_str().unwrap().to_string(),
+                l["line"].as_u64().unwrap(),
+                l["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+}
+
+#[test]
+fn sarif_output() {
+    let run = iamlint(&["check", EXAMPLE, "--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn github_output_and_step_summary() {
+    let summary = std::env::temp_dir().join(format!("iamlint-summary-{}.md", std::process::id()));
+    let _ = std::fs::remove_file(&summary);
+    let run = iamlint_env(
+        &["check", EXAMPLE, "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("github_output", run.stdout);
+    let text = std::fs::read_to_string(&summary).unwrap();
+    std::fs::remove_file(&summary).unwrap();
+    insta::assert_snapshot!("github_step_summary", text);
+}
+
+#[test]
+fn every_scenario_gives_schema_valid_sarif() {
+    let schema_path = root().join("../shared/reference/sarif-schema-2.1.0.json");
+    let Ok(schema) = std::fs::read_to_string(&schema_path) else {
+        eprintln!("skipped: {} is absent", schema_path.display());
+        return;
+    };
+    let mut schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
+    // The reference schema nests `anyOf` (a region needs startLine, charOffset or byteOffset)
+    // under `region.properties`, where the 2020-12 meta-schema rejects it. Move it to the
+    // region itself, where it was meant to be — that also makes the check stricter.
+    let region = &mut schema["definitions"]["region"];
+    if let Some(any_of) = region["properties"]
+        .as_object_mut()
+        .and_then(|p| p.remove("anyOf"))
+    {
+        region["anyOf"] = any_of;
+    }
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    assert!(
+        !validator.is_valid(&serde_json::json!({"runs": []})),
+        "the validator rejects a log without a version"
+    );
+    let mut dirs = vec![EXAMPLE.to_string()];
+    for entry in std::fs::read_dir(root().join("testdata/scenarios")).unwrap() {
+        dirs.push(format!(
+            "testdata/scenarios/{}",
+            entry.unwrap().file_name().to_string_lossy()
+        ));
+    }
+    dirs.sort();
+    for dir in dirs {
+        let run = iamlint(&["check", &dir, "--format", "sarif"]);
+        let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{dir}: {errors:?}");
+        for result in sarif["runs"][0]["results"].as_array().unwrap() {
+            let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(uri.starts_with("testdata/"), "repo-relative URI: {uri}");
+            assert!(
+                result["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap()
+                    >= 1
+            );
+        }
+    }
+}
+
+#[test]
+fn sarif_fingerprints_do_not_depend_on_lines() {
+    let dir = std::env::temp_dir().join(format!("iamlint-fp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"iam:*\", Resource = \"*\"}]})\n}\n";
+    let fingerprints = |prefix: &str| {
+        std::fs::write(dir.join("main.tf"), format!("{prefix}{policy}")).unwrap();
+        let run = iamlint(&["check", dir.to_str().unwrap(), "--format", "sarif"]);
+        let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["iamlint/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = fingerprints("");
+    let after = fingerprints("# a comment\n\n\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(before.len(), 1);
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_broken_file_is_a_load_error_and_the_others_are_still_linted() {
+    let run = iamlint(&[
+        "check",
+        "testdata/scenarios/broken-file",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        v["errors"][0]["path"],
+        "testdata/scenarios/broken-file/bad.tf"
+    );
+    assert_eq!(v["errors"][0]["line"], 3);
+    assert_eq!(v["findings"][0]["rule"], "full-admin-access");
+    let human = iamlint(&["check", "testdata/scenarios/broken-file"]);
+    insta::assert_snapshot!(human.stdout);
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    assert_eq!(iamlint(&["check", "testdata/scenarios/clean"]).code, 0);
+    assert_eq!(iamlint(&["check", EXAMPLE]).code, 1);
+    assert_eq!(iamlint(&["check", EXAMPLE, "--fail-on", "never"]).code, 0);
+    // The example's worst finding is critical; with only the medium-or-lower rules it passes at high.
+    assert_eq!(
+        iamlint(&["check", EXAMPLE, "--select", "allow-not-resource"]).code,
+        0
+    );
+    assert_eq!(
+        iamlint(&["check", "testdata/scenarios/config", "--fail-on", "low"]).code,
+        1
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_with_a_clear_message() {
+    let run = iamlint(&["check", EXAMPLE, "--select", "full-admin-acess"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `full-admin-access`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(iamlint(&["check", "--format", "xml"]).code, 2);
+    let missing = iamlint(&["check", "testdata/no-such-dir"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stdout.contains("no such file or directory"),
+        "{}",
+        missing.stdout
+    );
+}
+
+#[test]
+fn config_file_selects_rules_severities_and_fail_on() {
+    let run = iamlint(&["check", "testdata/scenarios/config", "--format", "json"]);
+    assert_eq!(run.code, 0, "fail-on = critical in the config");
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].clone(), f["severity"].clone()))
+        .collect();
+    assert_eq!(
+        rules,
+        [(
+            serde_json::json!("service-wildcard-action"),
+            serde_json::json!("low")
+        )]
+    );
+    // --select replaces the config's selection but keeps its ignores.
+    let run = iamlint(&[
+        "check",
+        "testdata/scenarios/config",
+        "--format",
+        "json",
+        "--select",
+        "allow-not-resource",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn suppressions_need_a_reason_and_unused_ones_are_reported() {
+    let run = iamlint(&["check", "testdata/scenarios/suppressions"]);
+    insta::assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn output_is_deterministic_across_runs_and_thread_counts() {
+    let a = iamlint_env(
+        &["check", "testdata", "--format", "sarif"],
+        &[("RAYON_NUM_THREADS", "1")],
+    );
+    let dirs = [
+        "check",
+        EXAMPLE,
+        "testdata/scenarios/broken-file",
+        "testdata/scenarios/suppressions",
+        "--format",
+        "json",
+    ];
+    let one = iamlint_env(&dirs, &[("RAYON_NUM_THREADS", "1")]);
+    let many = iamlint_env(&dirs, &[("RAYON_NUM_THREADS", "8")]);
+    assert_eq!(one.stdout, many.stdout);
+    assert_eq!(
+        a.stdout,
+        iamlint_env(
+            &["check", "testdata", "--format", "sarif"],
+            &[("RAYON_NUM_THREADS", "4")]
+        )
+        .stdout
+    );
+}
+
+#[test]
+fn output_file() {
+    let out = std::env::temp_dir().join(format!("iamlint-out-{}.json", std::process::id()));
+    let run = iamlint(&[
+        "check",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    let written = std::fs::read_to_string(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    assert_eq!(
+        written,
+        iamlint(&["check", EXAMPLE, "--format", "json"]).stdout
+    );
+}
+
+#[test]
+fn rules_and_explain() {
+    let rules = iamlint(&["rules"]);
+    assert_eq!(rules.code, 0);
+    insta::assert_snapshot!(rules.stdout);
+    let explain = iamlint(&["explain", "trust-any-principal"]);
+    assert_eq!(explain.code, 0);
+    assert_eq!(
+        explain.stdout,
+        std::fs::read_to_string(root().join("rules/trust-any-principal.md")).unwrap()
+    );
+    assert_eq!(iamlint(&["explain", "nope"]).code, 2);
+}
+
+#[test]
+fn readme_shows_real_output_of_the_example() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split_once("## What it looks like")
+        .expect("README section")
+        .1;
+    let block = section
+        .split_once("```text\n")
+        .unwrap()
+        .1
+        .split_once("```")
+        .unwrap()
+        .0;
+    assert_eq!(
+        block,
+        iamlint(&["check", EXAMPLE]).stdout,
+        "paste the current output into the README"
+    );
+}
