@@ -330,6 +330,10 @@ pub fn format_number(n: f64) -> String {
 /// `jsonencode(v)`: the JSON text (unknown parts marked) plus the structured value itself, so
 /// that a policy read from the string still points at each element in the HCL.
 pub fn jsonencode(v: Value, holder: Option<Arc<str>>, loc: Option<Location>) -> Value {
+    // Unknown in, unknown out: not even whether it encodes to a string or a list is known.
+    if let Data::Unknown(u) = v.data {
+        return Value::new(Data::Unknown(u), loc);
+    }
     let mut s = Str::known(String::new());
     encode_json(&v, &mut s.text, &mut s.unknowns);
     s.encoded = Some(Arc::new(Encoded { value: v, holder }));

@@ -111,9 +111,10 @@ pub(crate) fn build(model: &mut Model, files: &[ParsedFile]) {
                     }
                 }
             }
-            if block.body.attr(file, "count").is_some()
-                || block.body.attr(file, "for_each").is_some()
-            {
+            let carries_policy = POLICY_ATTRIBUTES.iter().any(|(t, _, _)| *t == ty);
+            let repeated = block.body.attr(file, "count").is_some()
+                || block.body.attr(file, "for_each").is_some();
+            if carries_policy && repeated {
                 model.coverage.push(Coverage {
                     address: resource.clone(),
                     message:

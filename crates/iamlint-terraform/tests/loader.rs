@@ -176,3 +176,70 @@ fn a_bom_keeps_offsets_exact() {
     assert!(m.errors.is_empty(), "{:?}", m.errors);
     assert_eq!(text(&m, first_action_loc(doc(&m, 0))), "\"s3:*\"");
 }
+
+#[test]
+fn heredoc_interpolations_stay_partial_and_unknown_json_is_coverage_not_an_error() {
+    let src = r#"resource "aws_iam_policy" "p" {
+  policy = <<EOF
+{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "${aws_s3_bucket.b.arn}/*"}]}
+EOF
+}
+resource "aws_iam_policy" "q" {
+  policy = <<EOF
+{"Statement": [{"Effect": "Allow", "Action": ${jsonencode(var.actions)}, "Resource": "*"}]}
+EOF
+}
+resource "aws_s3_bucket" "b" {
+  count = 2
+}
+"#;
+    let m = load(&[("main.tf", src)]);
+    let resource = &doc(&m, 0).statements[0].resource.as_ref().unwrap().items[0];
+    assert_eq!(resource.display(), "${aws_s3_bucket.b.arn}/*");
+    assert_eq!(text(&m, resource.loc), "\"${aws_s3_bucket.b.arn}/*\"");
+    assert!(
+        matches!(m.policies[1].body, PolicyBody::Unknown(_)),
+        "{:?}",
+        m.policies[1].body
+    );
+    let notes: Vec<_> = m.coverage.iter().map(|c| c.address.as_str()).collect();
+    assert_eq!(
+        notes,
+        ["aws_iam_policy.q"],
+        "a counted bucket carries no policy: no note"
+    );
+}
+
+#[test]
+fn no_input_makes_the_loader_panic() {
+    // Every prefix of every bundled file: truncated heredocs, strings, blocks and JSON.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    let mut files = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.to_string_lossy().ends_with(".tf")
+                || path.to_string_lossy().ends_with(".json")
+            {
+                files.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+    assert!(!files.is_empty());
+    for text in files {
+        let name = if text.trim_start().starts_with('{') {
+            "f.tf.json"
+        } else {
+            "f.tf"
+        };
+        for cut in (0..text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .step_by(7)
+        {
+            load(&[(name, &text[..cut])]);
+        }
+    }
+}

@@ -24,8 +24,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .or(config.fail_on.map(Into::into))
         .unwrap_or(FailOn::High);
 
+    let mut timer = Timer::from_env();
     let model = iamlint_terraform::load_paths(&paths);
+    timer.lap("load");
     let findings = iamlint_rules::run(&model, &selection);
+    timer.lap("rules");
     let report = Report::new(&model, findings);
 
     let text = match args.format {
@@ -43,6 +46,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             render::github::render(&report)
         }
     };
+    timer.lap("render");
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
@@ -52,7 +56,34 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
         }
     }
-    Ok(exit_code(&report, fail_on))
+    timer.lap("write");
+    let code = exit_code(&report, fail_on);
+    drop(report);
+    // The process ends here: freeing every node of a large model one by one would only delay
+    // the exit (measured: 12% of a run on a 5 MB file).
+    std::mem::forget(model);
+    Ok(code)
+}
+
+/// Phase timings on stderr when `IAMLINT_TIMINGS` is set: what the benchmark and a curious
+/// user read to see where time goes.
+struct Timer {
+    last: Option<std::time::Instant>,
+}
+
+impl Timer {
+    fn from_env() -> Timer {
+        Timer {
+            last: std::env::var_os("IAMLINT_TIMINGS").map(|_| std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(last) = self.last {
+            eprintln!("iamlint: {phase} {:.3}s", last.elapsed().as_secs_f64());
+            self.last = Some(std::time::Instant::now());
+        }
+    }
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
