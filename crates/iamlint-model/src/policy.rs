@@ -5,7 +5,7 @@
 //! depends on where the document is used, which the rules decide from [`crate::PolicyKind`].
 
 use crate::source::Location;
-use crate::value::{Data, Key, Str, Unknown, Value};
+use crate::value::{Data, Key, Str, Unknown, Value, format_number};
 
 /// A departure from the IAM policy grammar, at the element it concerns.
 #[derive(Clone, Debug, PartialEq)]
@@ -464,14 +464,6 @@ fn read_item(v: &Value, issues: &mut Vec<Issue>, what: &str) -> Option<Item> {
         }
     };
     Some(Item { text, loc: v.loc })
-}
-
-fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
 }
 
 fn read_principals(key: &Key, v: &Value, issues: &mut Vec<Issue>) -> PrincipalBlock {

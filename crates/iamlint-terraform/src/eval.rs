@@ -11,6 +11,7 @@ use std::sync::Arc;
 use hcl_edit::Span;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::Element;
+use iamlint_model::value::format_number;
 use iamlint_model::{Data, Encoded, FileId, Key, Location, OffsetMap, Str, Unknown, Value};
 
 use crate::align::{Escapes, literal_map};
@@ -317,14 +318,6 @@ fn append_interpolated(out: &mut Str, map: &mut OffsetMap, v: Value, loc: Option
         }
     }
     map.push_coarse(out.text.len() - before, loc);
-}
-
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        n.to_string()
-    }
 }
 
 /// `jsonencode(v)`: the JSON text (unknown parts marked) plus the structured value itself, so

@@ -18,20 +18,19 @@ const WIDTH: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
-    /// Unicode drawing, with or without colour.
-    Terminal { color: bool },
-    /// ASCII, no colour: logs, files, pipes.
+    /// Unicode drawing and colour.
+    Terminal,
+    /// ASCII, no colour: logs, files, pipes, and `NO_COLOR`.
     Plain,
 }
 
 impl Style {
     pub fn detect(to_file: bool) -> Style {
-        if to_file || !std::io::stdout().is_terminal() {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        if to_file || no_color || !std::io::stdout().is_terminal() {
             Style::Plain
         } else {
-            Style::Terminal {
-                color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            }
+            Style::Terminal
         }
     }
 }
@@ -177,8 +176,7 @@ fn finding_diag<'a>(report: &'a Report, f: &Finding) -> Diag<'a> {
 
 pub fn render(report: &Report, style: Style, verbose: bool) -> String {
     let theme = match style {
-        Style::Terminal { color: true } => GraphicalTheme::unicode(),
-        Style::Terminal { color: false } => GraphicalTheme::unicode_nocolor(),
+        Style::Terminal => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::none(),
     };
     let handler = GraphicalReportHandler::new_themed(theme)
