@@ -229,6 +229,27 @@ impl OffsetMap {
         self.len == 0
     }
 
+    /// The map of the string range `start..end` (trimming a literal).
+    pub fn slice(&self, start: usize, end: usize) -> OffsetMap {
+        let (start, end) = (start as u32, end.max(start) as u32);
+        let mut out = OffsetMap::default();
+        for (i, &(at, seg)) in self.segments.iter().enumerate() {
+            let next = self.segments.get(i + 1).map_or(self.len, |s| s.0);
+            let (a, b) = (at.max(start), next.min(end));
+            if a >= b {
+                continue;
+            }
+            match seg {
+                Segment::Exact { file, start: s } => {
+                    out.push_exact((b - a) as usize, file, (s + (a - at)) as usize)
+                }
+                Segment::Coarse(loc) => out.push_coarse((b - a) as usize, Some(loc)),
+                Segment::Nowhere => out.push_coarse((b - a) as usize, None),
+            }
+        }
+        out
+    }
+
     /// The source location of the string range `start..end`.
     pub fn map_range(&self, start: usize, end: usize) -> Option<Location> {
         let a = self.point(start as u32)?;
@@ -294,6 +315,18 @@ mod tests {
         assert_eq!(m.map_range(3, 4), Some(Location::new(f, 20, 24)));
         assert_eq!(m.map_range(1, 7), Some(Location::new(f, 11, 32)));
         assert_eq!(m.len(), 7);
+    }
+
+    #[test]
+    fn slices_keep_their_sources() {
+        let f = FileId(0);
+        let mut m = OffsetMap::default();
+        m.push_exact(4, f, 10);
+        m.push_coarse(2, Some(Location::new(f, 20, 24)));
+        let s = m.slice(2, 5);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.map_range(0, 2), Some(Location::new(f, 12, 14)));
+        assert_eq!(s.map_range(2, 3), Some(Location::new(f, 20, 24)));
     }
 
     #[test]

@@ -9,21 +9,25 @@ use std::sync::Arc;
 use crate::source::{Location, OffsetMap};
 
 /// Why a value is not known, in Terraform's words: `var.x`, `aws_iam_role.app.arn`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Unknown {
     pub origin: Arc<str>,
+    /// The values it may take, when known to be one of a few (both branches of a conditional
+    /// on an unknown condition).
+    pub alternatives: Option<Arc<Vec<Value>>>,
 }
 
 impl Unknown {
     pub fn new(origin: impl Into<Arc<str>>) -> Self {
         Unknown {
             origin: origin.into(),
+            alternatives: None,
         }
     }
 }
 
 /// A string, possibly partial.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Str {
     /// The text, with one [`Str::UNKNOWN_MARK`] per unknown part.
     pub text: String,

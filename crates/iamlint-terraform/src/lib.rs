@@ -1,14 +1,18 @@
-//! The Terraform front-end of iamlint: reads `.tf` and `.tf.json` files, evaluates what it can,
-//! and builds the [`Model`] that rules see.
+//! The Terraform front-end of iamlint: reads `.tf` and `.tf.json` files, evaluates them as
+//! Terraform would — variables, locals, functions, `count`/`for_each`, `dynamic` blocks,
+//! modules — and builds the [`Model`](iamlint_model::Model) that rules see.
 
 pub mod align;
 pub mod eval;
 pub mod json;
+pub mod module;
+pub mod pitfalls;
 pub mod policies;
 pub mod policy_document;
 pub mod suppressions;
 pub mod syntax;
+mod vars;
 
 mod files;
 
-pub use files::{display_path, load_paths, load_sources};
+pub use files::{LoadOptions, display_path, load_paths, load_sources};

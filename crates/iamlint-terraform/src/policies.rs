@@ -6,11 +6,11 @@ use std::sync::Arc;
 use iamlint_model::model::{Mode, Resource};
 use iamlint_model::policy::{ItemText, PolicyDocument};
 use iamlint_model::{
-    Coverage, Data, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Str, Unknown, Use, Value,
+    Coverage, Data, Key, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Str, Unknown, Use,
+    Value,
 };
 
-use crate::eval::{Evaluator, Scope, jsonencode};
-use crate::syntax::{BlockRef, ParsedFile};
+use crate::module::{Ctx, ModuleEnv};
 
 /// Resource types whose attribute holds a policy, and what kind of policy it is.
 const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 5] = [
@@ -21,135 +21,76 @@ const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 5] = [
     ("aws_iam_role", "assume_role_policy", PolicyKind::Trust),
 ];
 
-const POLICY_DOCUMENT: &str = "aws_iam_policy_document";
-
-/// Rendered `aws_iam_policy_document` data sources by name, with what could not be evaluated.
-struct Documents {
-    rendered: HashMap<String, (Value, Vec<String>)>,
-}
-
-impl Scope for Documents {
-    fn resolve(&self, path: &[&str]) -> Option<Value> {
-        match path {
-            ["data", POLICY_DOCUMENT, name, "json" | "minified_json"] => {
-                self.rendered.get(*name).map(|(v, _)| v.clone())
-            }
-            _ => None,
-        }
-    }
-}
-
-pub(crate) fn build(model: &mut Model, files: &[ParsedFile]) {
-    let mut docs = Documents {
-        rendered: HashMap::new(),
-    };
+/// Collects the resources of a root module instance and its children, and their policies.
+pub(crate) fn collect(root: &ModuleEnv, ctx: &Ctx) {
     let mut builder = Builder {
         records: Vec::new(),
         notes: HashMap::new(),
     };
-    for file in files {
-        let input = input_of(model, file);
-        for block in file.blocks() {
-            let Some((mode, ty, name)) = resource_labels(&block) else {
-                continue;
-            };
-            model.resources.push(Resource {
-                address: address(mode, ty, name),
-                mode,
-                kind: ty.to_string(),
-                name: name.to_string(),
-                loc: block.loc,
-            });
-            if mode == Mode::Data && ty == POLICY_DOCUMENT {
-                let mut ev = Evaluator::new(file.file, file.base, &input, &crate::eval::NoScope);
-                let doc = crate::policy_document::render(file, block.body, block.loc, &mut ev);
-                let address: Arc<str> = address(mode, ty, name).into();
-                let json = jsonencode(doc, Some(address), block.loc);
-                docs.rendered.insert(name.to_string(), (json, ev.notes));
+    let mut resources = Vec::new();
+    root.walk(&mut |block, inst, notes| {
+        resources.push(Resource {
+            address: inst.address.clone(),
+            mode: block.mode,
+            kind: block.ty.clone(),
+            name: block.name.clone(),
+            loc: block.loc,
+        });
+        if block.mode == Mode::Data {
+            builder.notes.insert(inst.address.clone(), notes.to_vec());
+            return;
+        }
+        for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| *t == block.ty) {
+            if let Some((key, value)) = entry(&inst.value, attr) {
+                // The expression as written in the block: where a reused document is used.
+                let written = block
+                    .body
+                    .attr(block.file, attr)
+                    .and_then(|a| a.expr_loc)
+                    .or(key.loc);
+                builder.add(
+                    &inst.address,
+                    attr,
+                    *kind,
+                    value.clone(),
+                    written,
+                    notes.to_vec(),
+                );
             }
         }
-    }
-    for (holder, (_, notes)) in &docs.rendered {
-        builder
-            .notes
-            .insert(format!("data.{POLICY_DOCUMENT}.{holder}"), notes.clone());
-    }
-    for file in files {
-        let input = input_of(model, file);
-        for block in file.blocks() {
-            let Some((Mode::Managed, ty, name)) = resource_labels(&block) else {
-                continue;
-            };
-            let resource = address(Mode::Managed, ty, name);
-            let mut ev = Evaluator::new(file.file, file.base, &input, &docs);
-            for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| *t == ty) {
-                if let Some(a) = block.body.attr(file, attr) {
-                    let v = ev.eval(a.expr);
+        if block.ty == "aws_iam_role"
+            && let Some((
+                _,
+                Value {
+                    data: Data::List(inline),
+                    ..
+                },
+            )) = entry(&inst.value, "inline_policy")
+        {
+            for p in inline {
+                if let Some((key, value)) = entry(p, "policy") {
                     builder.add(
-                        &resource,
-                        attr,
-                        *kind,
-                        v,
-                        a.expr_loc,
-                        std::mem::take(&mut ev.notes),
+                        &inst.address,
+                        "inline_policy.policy",
+                        PolicyKind::Identity,
+                        value.clone(),
+                        key.loc,
+                        notes.to_vec(),
                     );
                 }
             }
-            if ty == "aws_iam_role" {
-                for inline in block.body.blocks(file, Some("inline_policy")) {
-                    if let Some(a) = inline.body.attr(file, "policy") {
-                        let v = ev.eval(a.expr);
-                        let notes = std::mem::take(&mut ev.notes);
-                        builder.add(
-                            &resource,
-                            "inline_policy.policy",
-                            PolicyKind::Identity,
-                            v,
-                            a.expr_loc,
-                            notes,
-                        );
-                    }
-                }
-            }
-            let carries_policy = POLICY_ATTRIBUTES.iter().any(|(t, _, _)| *t == ty);
-            let repeated = block.body.attr(file, "count").is_some()
-                || block.body.attr(file, "for_each").is_some();
-            if carries_policy && repeated {
-                model.coverage.push(Coverage {
-                    address: resource.clone(),
-                    message:
-                        "`count`/`for_each` instances are not expanded yet: linted as one instance"
-                            .into(),
-                    loc: block.loc,
-                });
-            }
         }
-    }
-    builder.finish(model);
+    });
+    let mut model = ctx.model.borrow_mut();
+    model.resources.extend(resources);
+    builder.finish(&mut model);
 }
 
-fn input_of(model: &Model, file: &ParsedFile) -> Arc<str> {
-    let text = &model.sources.get(file.file).text;
-    Arc::from(&text[file.base..])
-}
-
-fn resource_labels<'b>(block: &'b BlockRef) -> Option<(Mode, &'b str, &'b str)> {
-    let mode = match block.ident.as_str() {
-        "resource" => Mode::Managed,
-        "data" => Mode::Data,
-        _ => return None,
-    };
-    match block.labels.as_slice() {
-        [ty, name] => Some((mode, ty, name)),
-        _ => None,
-    }
-}
-
-fn address(mode: Mode, ty: &str, name: &str) -> String {
-    match mode {
-        Mode::Managed => format!("{ty}.{name}"),
-        Mode::Data => format!("data.{ty}.{name}"),
-    }
+fn entry<'v>(object: &'v Value, name: &str) -> Option<&'v (Key, Value)> {
+    object
+        .as_object()?
+        .iter()
+        .find(|(k, v)| k.name == name && !matches!(v.data, Data::Null))
 }
 
 struct Builder {
@@ -286,7 +227,8 @@ fn coverage(record: &PolicyRecord, notes: Vec<String>) -> Option<Coverage> {
             }
         }
     }
-    if origins.is_empty() && notes.is_empty() {
+    // Notes explain unknowns; without an unknown in the policy they concern something else.
+    if origins.is_empty() {
         return None;
     }
     let mut names: Vec<String> = origins.iter().map(|u| format!("`{}`", u.origin)).collect();

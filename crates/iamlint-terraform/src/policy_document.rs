@@ -1,10 +1,12 @@
-//! `data "aws_iam_policy_document"`: its blocks rendered into the policy object the AWS provider
-//! would produce, with every element located at the HCL that wrote it.
+//! `data "aws_iam_policy_document"`: its evaluated body rendered into the policy the AWS
+//! provider produces, every element located at the HCL that wrote it. Statements of
+//! `source_policy_documents` come first; the document's own statements replace those with the
+//! same `sid`, or are added; `override_policy_documents` then do the same to the result (the
+//! legacy `source_json` and `override_json` likewise).
 
 use iamlint_model::{Data, Key, Location, Value};
 
-use crate::eval::Evaluator;
-use crate::syntax::{BodyRef, ParsedFile};
+use crate::eval::ops;
 
 /// Statement attributes and the policy element each becomes.
 const STATEMENT_ATTRS: [(&str, &str); 6] = [
@@ -16,50 +18,45 @@ const STATEMENT_ATTRS: [(&str, &str); 6] = [
     ("not_resources", "NotResource"),
 ];
 
-pub fn render(
-    file: &ParsedFile,
-    body: BodyRef,
-    loc: Option<Location>,
-    ev: &mut Evaluator,
-) -> Value {
-    let mut doc = Vec::new();
-    let version = match body.attr(file, "version") {
-        Some(a) => (ev.eval(a.expr), a.key_loc),
-        None => (Value::string("2012-10-17", None), None),
+pub fn render(body: &Value, notes: &mut Vec<String>) -> Value {
+    let loc = body.loc;
+    let attr = |name: &str| {
+        body.as_object()
+            .unwrap_or_default()
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .cloned()
     };
-    doc.push((key("Version", version.1), version.0));
-    if let Some(a) = body.attr(file, "policy_id") {
-        doc.push((key("Id", a.key_loc), ev.eval(a.expr)));
+    let mut doc = Vec::new();
+    match attr("version") {
+        Some((k, v)) if !matches!(v.data, Data::Null) => doc.push((key("Version", k.loc), v)),
+        _ => doc.push((key("Version", None), Value::string("2012-10-17", None))),
     }
-    for name in [
-        "source_policy_documents",
-        "override_policy_documents",
-        "source_json",
-        "override_json",
-    ] {
-        if body.attr(file, name).is_some() {
-            ev.notes.push(format!("`{name}` is not merged yet"));
+    if let Some((k, v)) = attr("policy_id").filter(|(_, v)| !matches!(v.data, Data::Null)) {
+        doc.push((key("Id", k.loc), v));
+    }
+    let mut statements: Vec<Value> = Vec::new();
+    for name in ["source_json", "source_policy_documents"] {
+        for source in documents(attr(name).map(|(_, v)| v)) {
+            statements.extend(statements_of(&source, notes));
         }
     }
-    if !dynamic_blocks(file, body).is_empty() {
-        ev.notes
-            .push("`dynamic` blocks are not expanded yet".into());
+    for st in blocks(attr("statement").map(|(_, v)| v)) {
+        merge_by_sid(&mut statements, statement(&st));
     }
-    let statements: Vec<Value> = body
-        .blocks(file, Some("statement"))
-        .into_iter()
-        .map(|b| statement(file, b.body, b.loc, ev))
-        .collect();
+    for name in ["override_json", "override_policy_documents"] {
+        for source in documents(attr(name).map(|(_, v)| v)) {
+            for st in statements_of(&source, notes) {
+                merge_by_sid(&mut statements, st);
+            }
+        }
+    }
     let statement_loc = statements.first().and_then(|s| s.loc);
     doc.push((
         key("Statement", statement_loc),
         Value::new(Data::List(statements), statement_loc),
     ));
     Value::new(Data::Object(doc), loc)
-}
-
-fn dynamic_blocks<'a>(file: &ParsedFile, body: BodyRef<'a>) -> Vec<crate::syntax::BlockRef<'a>> {
-    body.blocks(file, Some("dynamic"))
 }
 
 fn key(name: &str, loc: Option<Location>) -> Key {
@@ -69,11 +66,97 @@ fn key(name: &str, loc: Option<Location>) -> Key {
     }
 }
 
-fn statement(file: &ParsedFile, body: BodyRef, loc: Option<Location>, ev: &mut Evaluator) -> Value {
+/// Blocks are lists of objects (HCL), or a single object (`.tf.json`).
+fn blocks(v: Option<Value>) -> Vec<Value> {
+    match v.map(|v| v.data) {
+        Some(Data::List(items)) => items,
+        Some(other @ Data::Object(_)) => vec![Value::new(other, None)],
+        _ => Vec::new(),
+    }
+}
+
+/// `source_json` is one document, `source_policy_documents` a list of them.
+fn documents(v: Option<Value>) -> Vec<Value> {
+    match v {
+        None => Vec::new(),
+        Some(v) => match v.data {
+            Data::Null => Vec::new(),
+            Data::List(items) => items,
+            _ => vec![v],
+        },
+    }
+}
+
+/// The statements of a JSON policy document (a string, rendered or written).
+fn statements_of(source: &Value, notes: &mut Vec<String>) -> Vec<Value> {
+    let doc = match &source.data {
+        Data::String(s) => match &s.encoded {
+            Some(enc) => enc.value.clone(),
+            None if s.is_known() => {
+                let at = source.loc;
+                let locate =
+                    |a: usize, b: usize| s.map.as_ref().and_then(|m| m.map_range(a, b)).or(at);
+                match crate::json::decode(&s.text, &locate, &[]) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        notes.push(format!(
+                            "a merged policy document is not valid JSON: {}",
+                            e.message
+                        ));
+                        return Vec::new();
+                    }
+                }
+            }
+            None => return vec![unknown_statement(source)],
+        },
+        Data::Unknown(_) => return vec![unknown_statement(source)],
+        _ => return Vec::new(),
+    };
+    match doc.get("Statement").map(|s| s.data.clone()) {
+        Some(Data::List(items)) => items,
+        Some(other) => vec![Value::new(other, doc.get("Statement").and_then(|s| s.loc))],
+        None => Vec::new(),
+    }
+}
+
+fn unknown_statement(source: &Value) -> Value {
+    let origin = source.first_unknown().map_or_else(
+        || "a merged policy document".to_string(),
+        |u| u.origin.to_string(),
+    );
+    Value::unknown(origin, source.loc)
+}
+
+/// A statement with a non-empty `Sid` replaces the one with the same `Sid`; others are added.
+fn merge_by_sid(statements: &mut Vec<Value>, st: Value) {
+    let sid = st
+        .get("Sid")
+        .and_then(Value::as_known_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    if let Some(sid) = sid
+        && let Some(existing) = statements
+            .iter_mut()
+            .find(|s| s.get("Sid").and_then(Value::as_known_str) == Some(&sid))
+    {
+        *existing = st;
+        return;
+    }
+    statements.push(st);
+}
+
+fn statement(st: &Value) -> Value {
+    let loc = st.loc;
+    let entries = st.as_object().unwrap_or_default();
+    let get = |name: &str| {
+        entries
+            .iter()
+            .find(|(k, v)| k.name == name && !matches!(v.data, Data::Null))
+    };
     let mut out = Vec::new();
     for (attr, element) in STATEMENT_ATTRS {
-        if let Some(a) = body.attr(file, attr) {
-            out.push((key(element, a.key_loc), ev.eval(a.expr)));
+        if let Some((k, v)) = get(attr) {
+            out.push((key(element, k.loc), v.clone()));
         }
     }
     if !out.iter().any(|(k, _)| k.name == "Effect") {
@@ -84,64 +167,60 @@ fn statement(file: &ParsedFile, body: BodyRef, loc: Option<Location>, ev: &mut E
         ("principals", "Principal"),
         ("not_principals", "NotPrincipal"),
     ] {
-        let blocks = body.blocks(file, Some(block));
-        if !blocks.is_empty() {
-            let first = blocks[0].loc;
-            out.push((key(element, first), principals(file, blocks, ev)));
+        if let Some((k, v)) = get(block) {
+            out.push((
+                key(element, k.loc),
+                principals(blocks(Some(v.clone())), v.loc),
+            ));
         }
     }
-    let conditions = body.blocks(file, Some("condition"));
-    if !conditions.is_empty() {
-        let first = conditions[0].loc;
-        out.push((key("Condition", first), condition(file, conditions, ev)));
+    if let Some((k, v)) = get("condition") {
+        out.push((
+            key("Condition", k.loc),
+            condition(blocks(Some(v.clone())), v.loc),
+        ));
     }
     Value::new(Data::Object(out), loc)
 }
 
 /// `principals { type = "AWS" identifiers = [...] }` blocks, grouped by type. Type `"*"` with
 /// identifier `"*"` renders as the bare `"Principal": "*"`, as the provider does.
-fn principals(
-    file: &ParsedFile,
-    blocks: Vec<crate::syntax::BlockRef>,
-    ev: &mut Evaluator,
-) -> Value {
+fn principals(blocks: Vec<Value>, loc: Option<Location>) -> Value {
     let mut by_type: Vec<(Key, Value)> = Vec::new();
-    let loc = blocks[0].loc;
     for b in &blocks {
-        let ty = b.body.attr(file, "type").map(|a| ev.eval(a.expr));
-        let ids = b.body.attr(file, "identifiers").map(|a| ev.eval(a.expr));
-        let (Some(ty), Some(ids)) = (ty, ids) else {
+        let (Some(ty), Some(ids)) = (b.get("type"), b.get("identifiers")) else {
             continue;
         };
         let Some(name) = ty.as_known_str() else {
-            return Value::new(
-                Data::Unknown(
-                    ty.first_unknown()
-                        .cloned()
-                        .unwrap_or_else(|| iamlint_model::Unknown::new("principal type")),
-                ),
-                b.loc,
-            );
+            return Value::new(Data::Unknown(unknown_of(ty, "principal type")), b.loc);
         };
         if name == "*" {
-            return Value::new(ids_as_star(ids), b.loc);
+            let data = match &ids.data {
+                Data::List(items) if items.len() == 1 => items[0].data.clone(),
+                other => other.clone(),
+            };
+            let at = match &ids.data {
+                Data::List(items) if items.len() == 1 => items[0].loc,
+                _ => ids.loc,
+            };
+            return Value::new(data, at);
         }
-        merge_into(&mut by_type, key(name, ty.loc), ids);
+        merge_into(&mut by_type, key(name, ty.loc), ids.clone());
     }
     Value::new(Data::Object(by_type), loc)
 }
 
-fn ids_as_star(ids: Value) -> Data {
-    match ids.data {
-        Data::List(mut items) if items.len() == 1 => items.remove(0).data,
-        other => other,
-    }
+fn unknown_of(v: &Value, what: &str) -> iamlint_model::Unknown {
+    v.first_unknown()
+        .cloned()
+        .unwrap_or_else(|| iamlint_model::Unknown::new(what))
 }
 
 /// Appends `v` (a value or a list of values) to the list under `k`.
 fn merge_into(entries: &mut Vec<(Key, Value)>, k: Key, v: Value) {
     let items = match v.data {
         Data::List(items) => items,
+        Data::Unknown(_) => vec![v],
         _ => vec![v],
     };
     match entries.iter_mut().find(|(e, _)| e.name == k.name) {
@@ -154,28 +233,27 @@ fn merge_into(entries: &mut Vec<(Key, Value)>, k: Key, v: Value) {
         )) => existing.extend(items),
         _ => {
             let loc = items.first().and_then(|i| i.loc);
-            entries.push((k, Value::new(Data::List(items), loc)));
+            entries.push((k, ops::list(items, loc)));
         }
     }
 }
 
 /// `condition { test = "StringEquals" variable = "k" values = [...] }` blocks, grouped by test.
-fn condition(file: &ParsedFile, blocks: Vec<crate::syntax::BlockRef>, ev: &mut Evaluator) -> Value {
+fn condition(blocks: Vec<Value>, loc: Option<Location>) -> Value {
     let mut by_test: Vec<(Key, Value)> = Vec::new();
-    let loc = blocks[0].loc;
     for b in &blocks {
-        let test = b.body.attr(file, "test").map(|a| ev.eval(a.expr));
-        let variable = b.body.attr(file, "variable").map(|a| ev.eval(a.expr));
-        let values = b.body.attr(file, "values").map(|a| ev.eval(a.expr));
-        let (Some(test), Some(variable), Some(values)) = (test, variable, values) else {
+        let (Some(test), Some(variable), Some(values)) =
+            (b.get("test"), b.get("variable"), b.get("values"))
+        else {
             continue;
         };
         let (Some(t), Some(var)) = (test.as_known_str(), variable.as_known_str()) else {
-            let origin = test.first_unknown().or(variable.first_unknown()).cloned();
-            return Value::new(
-                Data::Unknown(origin.unwrap_or_else(|| iamlint_model::Unknown::new("condition"))),
-                b.loc,
-            );
+            let origin = if test.as_known_str().is_none() {
+                test
+            } else {
+                variable
+            };
+            return Value::new(Data::Unknown(unknown_of(origin, "condition")), b.loc);
         };
         let var_key = key(var, variable.loc.or(b.loc));
         match by_test.iter_mut().find(|(k, _)| k.name == t) {
@@ -185,10 +263,10 @@ fn condition(file: &ParsedFile, blocks: Vec<crate::syntax::BlockRef>, ev: &mut E
                     data: Data::Object(vars),
                     ..
                 },
-            )) => merge_into(vars, var_key, values),
+            )) => merge_into(vars, var_key, values.clone()),
             _ => {
                 let mut vars = Vec::new();
-                merge_into(&mut vars, var_key, values);
+                merge_into(&mut vars, var_key, values.clone());
                 by_test.push((key(t, test.loc), Value::new(Data::Object(vars), b.loc)));
             }
         }

@@ -16,6 +16,8 @@ pub struct ParsedFile {
     pub file: FileId,
     /// Bytes before the parsed text (a UTF-8 BOM): parser spans are shifted by this much.
     pub base: usize,
+    /// The parsed text (the file without its BOM): what parser spans index.
+    pub input: std::sync::Arc<str>,
     pub syntax: Syntax,
 }
 
@@ -81,6 +83,40 @@ impl<'a> BodyRef<'a> {
                         expr_loc: v.loc,
                     })
             }
+        }
+    }
+
+    /// Every attribute, in order.
+    pub fn attrs(&self, file: &ParsedFile) -> Vec<(String, AttrRef<'a>)> {
+        match *self {
+            BodyRef::Hcl(body) => body
+                .iter()
+                .filter_map(|s| match s {
+                    Structure::Attribute(a) => Some((
+                        a.key.as_str().to_string(),
+                        AttrRef {
+                            expr: ExprRef::Hcl(&a.value),
+                            key_loc: file.loc(a.key.span()),
+                            expr_loc: file.loc(a.value.span()),
+                        },
+                    )),
+                    _ => None,
+                })
+                .collect(),
+            BodyRef::Json(entries) => entries
+                .iter()
+                .filter(|(k, _)| k.name != "//")
+                .map(|(k, v)| {
+                    (
+                        k.name.clone(),
+                        AttrRef {
+                            expr: ExprRef::Json(v),
+                            key_loc: k.loc,
+                            expr_loc: v.loc,
+                        },
+                    )
+                })
+                .collect(),
         }
     }
 

@@ -137,7 +137,7 @@ fn a_broken_file_does_not_hide_the_others() {
 
 #[test]
 fn unknown_policies_become_coverage_notes() {
-    let src = "resource \"aws_iam_policy\" \"p\" {\n  policy = var.policy\n}\nresource \"aws_iam_policy\" \"q\" {\n  policy = templatefile(\"p.json\", {})\n}\n";
+    let src = "variable \"policy\" {}\nresource \"aws_iam_policy\" \"p\" {\n  policy = var.policy\n}\nresource \"aws_iam_policy\" \"q\" {\n  policy = templatefile(\"p.json\", {})\n}\n";
     let m = load(&[("main.tf", src)]);
     assert!(matches!(m.policies[0].body, PolicyBody::Unknown(_)));
     let messages: Vec<_> = m
@@ -149,7 +149,7 @@ fn unknown_policies_become_coverage_notes() {
         messages,
         [
             "aws_iam_policy.p: identity policy could not be fully evaluated: depends on `var.policy`",
-            "aws_iam_policy.q: identity policy could not be fully evaluated: depends on `templatefile(\"p.json\", {})`; function templatefile() is not evaluated yet",
+            "aws_iam_policy.q: identity policy could not be fully evaluated: depends on `templatefile(\"p.json\", {})`; `templatefile(\"p.json\", {})` fails to evaluate: \"p.json\" cannot be read: No such file or directory",
         ]
     );
 }

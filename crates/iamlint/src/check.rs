@@ -25,7 +25,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .unwrap_or(FailOn::High);
 
     let mut timer = Timer::from_env();
-    let model = iamlint_terraform::load_paths(&paths);
+    let model = iamlint_terraform::load_paths(&paths, &load_options(&args)?);
     timer.lap("load");
     let findings = iamlint_rules::run(&model, &selection);
     timer.lap("rules");
@@ -84,6 +84,25 @@ impl Timer {
             self.last = Some(std::time::Instant::now());
         }
     }
+}
+
+fn load_options(args: &CheckArgs) -> Result<iamlint_terraform::LoadOptions, String> {
+    let mut vars = Vec::new();
+    for v in &args.vars {
+        let (name, value) = v
+            .split_once('=')
+            .ok_or_else(|| format!("--var {v}: expected NAME=VALUE"))?;
+        vars.push((name.trim().to_string(), value.to_string()));
+    }
+    let env_vars = std::env::vars()
+        .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
+        .collect();
+    Ok(iamlint_terraform::LoadOptions {
+        var_files: args.var_files.clone(),
+        vars,
+        env_vars,
+        recurse: !args.no_recurse,
+    })
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {

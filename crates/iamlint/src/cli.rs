@@ -75,6 +75,15 @@ pub struct CheckArgs {
     /// Also list what could not be evaluated (human format)
     #[arg(long, short)]
     pub verbose: bool,
+    /// Set a root module variable (repeatable): `--var name=value`
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read root module variables from a .tfvars or .tfvars.json file (repeatable)
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Lint only the directories given, not every root module below them
+    #[arg(long)]
+    pub no_recurse: bool,
 }
 
 #[derive(Args)]

@@ -1,0 +1,1164 @@
+//! Modules as Terraform evaluates them: a module's definitions ([`ModuleDef`], one per
+//! directory) and its instances ([`ModuleEnv`]), which resolve `var.`, `local.`, `module.`,
+//! `data.` and resource references lazily, each once, with cycles reported instead of followed.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use iamlint_model::model::Mode;
+use iamlint_model::{
+    Coverage, Data, Key, LoadError, Location, Model, SourceFile, Str, Unknown, Value,
+};
+
+use crate::eval::ops::{self, EvalError, Result};
+use crate::eval::{Evaluator, FileText, Scope, jsonencode, types};
+use crate::syntax::{BlockRef, BodyRef, ExprRef, ParsedFile};
+use crate::vars::Given;
+
+/// An expression in a file.
+#[derive(Clone, Copy)]
+pub struct Def<'a> {
+    pub file: &'a ParsedFile,
+    pub expr: ExprRef<'a>,
+    pub loc: Option<Location>,
+}
+
+pub struct VariableDef<'a> {
+    pub name: String,
+    pub file: &'a ParsedFile,
+    pub default: Option<ExprRef<'a>>,
+    pub ty: Option<ExprRef<'a>>,
+}
+
+/// A `resource` or `data` block.
+pub struct BlockDef<'a> {
+    pub file: &'a ParsedFile,
+    pub mode: Mode,
+    pub ty: String,
+    pub name: String,
+    pub body: BodyRef<'a>,
+    pub loc: Option<Location>,
+}
+
+/// A `module` block.
+pub struct CallDef<'a> {
+    pub file: &'a ParsedFile,
+    pub name: String,
+    pub source: Option<String>,
+    pub body: BodyRef<'a>,
+    pub loc: Option<Location>,
+}
+
+/// What one directory of `.tf` files declares.
+pub struct ModuleDef<'a> {
+    /// The directory, canonical.
+    pub dir: PathBuf,
+    /// The directory as shown to people.
+    pub display: String,
+    pub variables: Vec<VariableDef<'a>>,
+    pub locals: HashMap<String, Def<'a>>,
+    pub blocks: Vec<BlockDef<'a>>,
+    pub calls: Vec<CallDef<'a>>,
+    pub outputs: Vec<(String, Def<'a>)>,
+}
+
+/// Arguments of `resource`, `data` and `module` blocks that are Terraform's, not the provider's.
+pub const META_ARGUMENTS: [&str; 8] = [
+    "count",
+    "for_each",
+    "provider",
+    "providers",
+    "depends_on",
+    "lifecycle",
+    "source",
+    "version",
+];
+
+impl<'a> ModuleDef<'a> {
+    pub fn new(dir: PathBuf, display: String, files: &[&'a ParsedFile]) -> Self {
+        let mut def = ModuleDef {
+            dir,
+            display,
+            variables: Vec::new(),
+            locals: HashMap::new(),
+            blocks: Vec::new(),
+            calls: Vec::new(),
+            outputs: Vec::new(),
+        };
+        for &file in files {
+            for block in file.blocks() {
+                def.add(file, block);
+            }
+        }
+        def
+    }
+
+    fn add(&mut self, file: &'a ParsedFile, block: BlockRef<'a>) {
+        let label = |i: usize| block.labels.get(i).cloned();
+        match block.ident.as_str() {
+            "variable" => {
+                if let Some(name) = label(0) {
+                    let default = block.body.attr(file, "default").map(|a| a.expr);
+                    let ty = block.body.attr(file, "type").map(|a| a.expr);
+                    self.variables.push(VariableDef {
+                        name,
+                        file,
+                        default,
+                        ty,
+                    });
+                }
+            }
+            "locals" => {
+                for (name, attr) in block.body.attrs(file) {
+                    self.locals.insert(
+                        name,
+                        Def {
+                            file,
+                            expr: attr.expr,
+                            loc: attr.key_loc,
+                        },
+                    );
+                }
+            }
+            "output" => {
+                if let (Some(name), Some(value)) = (label(0), block.body.attr(file, "value")) {
+                    self.outputs.push((
+                        name,
+                        Def {
+                            file,
+                            expr: value.expr,
+                            loc: value.key_loc,
+                        },
+                    ));
+                }
+            }
+            "resource" | "data" => {
+                if let (Some(ty), Some(name)) = (label(0), label(1)) {
+                    let mode = if block.ident == "data" {
+                        Mode::Data
+                    } else {
+                        Mode::Managed
+                    };
+                    self.blocks.push(BlockDef {
+                        file,
+                        mode,
+                        ty,
+                        name,
+                        body: block.body,
+                        loc: block.loc,
+                    });
+                }
+            }
+            "module" => {
+                if let Some(name) = label(0) {
+                    let source = block.body.attr(file, "source").and_then(|a| {
+                        let mut ev = Evaluator::new(
+                            file.file,
+                            file.base,
+                            file.input.clone(),
+                            &crate::eval::NoScope,
+                        );
+                        ev.eval(a.expr).as_known_str().map(str::to_string)
+                    });
+                    self.calls.push(CallDef {
+                        file,
+                        name,
+                        source,
+                        body: block.body,
+                        loc: block.loc,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Local module sources (`./x`, `../x`), resolved against this module's directory.
+    pub fn local_calls(&self) -> impl Iterator<Item = (&CallDef<'a>, PathBuf)> {
+        self.calls.iter().filter_map(|c| {
+            let source = c.source.as_deref()?;
+            is_local_source(source).then(|| (c, self.dir.join(source)))
+        })
+    }
+}
+
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+/// Everything shared by the module instances of one run.
+pub struct Ctx<'a> {
+    pub model: RefCell<Model>,
+    pub defs: HashMap<PathBuf, ModuleDef<'a>>,
+    /// `file()` and module sources must resolve inside this directory (canonical).
+    pub confine: PathBuf,
+    /// Files read by `file()`/`templatefile()`, by canonical path.
+    read: RefCell<HashMap<PathBuf, FileText>>,
+    /// Resource instance objects by their block's location, for their computed attributes.
+    instances: RefCell<HashMap<Location, String>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(model: Model, defs: HashMap<PathBuf, ModuleDef<'a>>, confine: PathBuf) -> Self {
+        Ctx {
+            model: RefCell::new(model),
+            defs,
+            confine,
+            read: RefCell::default(),
+            instances: RefCell::default(),
+        }
+    }
+
+    pub fn error(&self, path: &str, loc: Option<Location>, message: String) {
+        self.model.borrow_mut().errors.push(LoadError {
+            path: path.to_string(),
+            loc,
+            message,
+        });
+    }
+
+    pub fn coverage(&self, address: &str, loc: Option<Location>, message: String) {
+        self.model.borrow_mut().coverage.push(Coverage {
+            address: address.to_string(),
+            message,
+            loc,
+        });
+    }
+
+    /// Canonicalizes `path` and checks it stays inside the linted tree. `written` is the path
+    /// as the configuration wrote it, for messages.
+    pub fn confined(&self, path: &Path, written: &str, loc: Option<Location>) -> Result<PathBuf> {
+        let canonical = path.canonicalize().map_err(|e| {
+            EvalError::new(
+                format!("\"{written}\" cannot be read: {}", io_reason(&e)),
+                loc,
+            )
+        })?;
+        if !canonical.starts_with(&self.confine) {
+            return Err(EvalError::new(
+                format!(
+                    "\"{written}\" is outside the directory being linted; iamlint reads only files inside it"
+                ),
+                loc,
+            ));
+        }
+        Ok(canonical)
+    }
+
+    fn read_file(&self, path: &Path, written: &str, loc: Option<Location>) -> Result<FileText> {
+        let canonical = self.confined(path, written, loc)?;
+        if let Some(f) = self.read.borrow().get(&canonical) {
+            return Ok(f.clone());
+        }
+        if !canonical.is_file() {
+            return Err(EvalError::new(format!("\"{written}\" is not a file"), loc));
+        }
+        let bytes = std::fs::read(&canonical).map_err(|e| {
+            EvalError::new(
+                format!("\"{written}\" cannot be read: {}", io_reason(&e)),
+                loc,
+            )
+        })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| EvalError::new(format!("\"{written}\" is not UTF-8 text"), loc))?;
+        let text: Arc<str> = text.into();
+        let file = self.model.borrow_mut().sources.add(SourceFile::new(
+            crate::display_path(&canonical),
+            text.clone(),
+        ));
+        let out = FileText { file, text };
+        self.read.borrow_mut().insert(canonical, out.clone());
+        Ok(out)
+    }
+}
+
+/// An I/O error without the OS's error number: "No such file or directory".
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_string()
+}
+
+/// A resource, data source or module instance key.
+#[derive(Clone, Debug, PartialEq)]
+pub enum InstanceKey {
+    None,
+    Index(usize),
+    Name(String),
+    /// `count`/`for_each` not known: one instance stands for all.
+    Unknown,
+}
+
+impl InstanceKey {
+    pub fn suffix(&self) -> String {
+        match self {
+            InstanceKey::None => String::new(),
+            InstanceKey::Index(i) => format!("[{i}]"),
+            InstanceKey::Name(n) => {
+                format!("[\"{}\"]", n.replace('\\', "\\\\").replace('"', "\\\""))
+            }
+            InstanceKey::Unknown => "[*]".to_string(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Instance {
+    pub address: String,
+    pub key: InstanceKey,
+    pub value: Value,
+}
+
+/// Lazily computed, once.
+enum Slot<T> {
+    InProgress,
+    Done(T, Vec<String>),
+}
+
+/// How a block repeats (`count`, `for_each`), with the bindings of each instance.
+struct Repetition {
+    keys: Vec<(InstanceKey, Vec<(String, Value)>)>,
+    /// `count` (a list of instances) or `for_each` (a map): how references see them.
+    kind: RepeatKind,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum RepeatKind {
+    Single,
+    Count,
+    ForEach,
+    Unknown,
+}
+
+pub struct ModuleEnv<'a> {
+    ctx: &'a Ctx<'a>,
+    pub def: &'a ModuleDef<'a>,
+    /// `""` for the root, `module.a["k"].` for a child.
+    pub prefix: String,
+    /// The call path for `modules.json` keys: `a.b`.
+    key_path: String,
+    root_dir: &'a Path,
+    root_display: &'a str,
+    installed: &'a HashMap<String, PathBuf>,
+    vars: HashMap<String, Value>,
+    locals: RefCell<HashMap<String, Slot<Value>>>,
+    blocks: RefCell<HashMap<usize, Slot<(RepeatKind, Vec<Instance>)>>>,
+    calls: RefCell<HashMap<usize, Slot<(RepeatKind, Vec<(InstanceKey, Rc<ModuleEnv<'a>>)>)>>>,
+}
+
+impl<'a> ModuleEnv<'a> {
+    pub fn root(
+        ctx: &'a Ctx<'a>,
+        def: &'a ModuleDef<'a>,
+        root_display: &'a str,
+        installed: &'a HashMap<String, PathBuf>,
+        vars: HashMap<String, Value>,
+    ) -> Self {
+        ModuleEnv {
+            ctx,
+            def,
+            prefix: String::new(),
+            key_path: String::new(),
+            root_dir: &def.dir,
+            root_display,
+            installed,
+            vars,
+            locals: RefCell::default(),
+            blocks: RefCell::default(),
+            calls: RefCell::default(),
+        }
+    }
+
+    pub fn evaluator(&self, file: &'a ParsedFile) -> Evaluator<'_> {
+        Evaluator::new(file.file, file.base, file.input.clone(), self)
+    }
+
+    /// The root module's variables from their values (tfvars, `--var`, …) and defaults.
+    pub fn root_vars(
+        ctx: &Ctx,
+        def: &'a ModuleDef<'a>,
+        given: &HashMap<String, Given>,
+    ) -> HashMap<String, Value> {
+        let scope = crate::eval::NoScope;
+        let mut out = HashMap::new();
+        for v in &def.variables {
+            let mut ev = Evaluator::new(v.file.file, v.file.base, v.file.input.clone(), &scope);
+            let value = match (given.get(&v.name), v.default) {
+                (Some(Given::Value(value)), _) => value.clone(),
+                (Some(Given::Raw(text)), _) => raw_value(text, v, &mut ev),
+                (None, Some(d)) => ev.eval(d),
+                (None, None) => Value::unknown(format!("var.{}", v.name), None),
+            };
+            out.insert(v.name.clone(), typed(ctx, v, value, &mut ev));
+        }
+        out
+    }
+
+    /// Every resource instance of this module, and of its child modules, in order, with what
+    /// could not be evaluated in its block.
+    pub fn walk(&self, visit: &mut dyn FnMut(&BlockDef<'a>, &Instance, &[String])) {
+        for (i, block) in self.def.blocks.iter().enumerate() {
+            let (_, instances) = self.block_instances(i);
+            let notes = match self.blocks.borrow().get(&i) {
+                Some(Slot::Done(_, notes)) => notes.clone(),
+                _ => Vec::new(),
+            };
+            for inst in &instances {
+                visit(block, inst, &notes);
+            }
+        }
+        for i in 0..self.def.calls.len() {
+            let (_, children) = self.call_instances(i);
+            for (_, child) in children {
+                child.walk(visit);
+            }
+        }
+    }
+
+    fn local(&self, name: &str, notes: &mut Vec<String>) -> Result<Option<Value>> {
+        let Some(def) = self.def.locals.get(name) else {
+            return Ok(None);
+        };
+        match self.locals.borrow().get(name) {
+            Some(Slot::Done(v, n)) => {
+                notes.extend(n.iter().cloned());
+                return Ok(Some(v.clone()));
+            }
+            Some(Slot::InProgress) => {
+                let message = format!("local.{name} refers to itself");
+                self.ctx.error(
+                    &self
+                        .ctx
+                        .model
+                        .borrow()
+                        .sources
+                        .get(def.file.file)
+                        .path
+                        .clone(),
+                    def.loc,
+                    message.clone(),
+                );
+                return Err(EvalError::new(message, def.loc));
+            }
+            None => {}
+        }
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
+        let mut ev = self.evaluator(def.file);
+        let v = ev.eval(def.expr);
+        notes.extend(ev.notes.iter().cloned());
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::Done(v.clone(), ev.notes));
+        Ok(Some(v))
+    }
+
+    /// How a block repeats: its instance keys and what each binds.
+    fn repetition(
+        &self,
+        file: &'a ParsedFile,
+        body: BodyRef<'a>,
+        address: &str,
+        loc: Option<Location>,
+        notes: &mut Vec<String>,
+    ) -> Repetition {
+        let mut ev = self.evaluator(file);
+        let single = Repetition {
+            keys: vec![(InstanceKey::None, Vec::new())],
+            kind: RepeatKind::Single,
+        };
+        let unknown = |what: &str, why: &str| {
+            self.ctx.coverage(
+                address,
+                loc,
+                format!("`{what}` depends on {why}: one instance `{address}[*]` stands for all"),
+            );
+            Repetition {
+                keys: vec![(
+                    InstanceKey::Unknown,
+                    vec![(
+                        what.to_string(),
+                        Value::unknown(format!("{what} of {address}"), loc),
+                    )],
+                )],
+                kind: RepeatKind::Unknown,
+            }
+        };
+        if let Some(count) = body.attr(file, "count") {
+            let v = ev.eval(count.expr);
+            notes.append(&mut ev.notes);
+            return match ops::to_number(&v) {
+                Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 => Repetition {
+                    keys: (0..n as usize)
+                        .map(|i| {
+                            (
+                                InstanceKey::Index(i),
+                                vec![(
+                                    "count".to_string(),
+                                    ops::object(
+                                        vec![(ops::key("index"), ops::number(i as f64, None))],
+                                        None,
+                                    ),
+                                )],
+                            )
+                        })
+                        .collect(),
+                    kind: RepeatKind::Count,
+                },
+                Ok(None) => unknown("count", &origin_of(&v)),
+                _ => {
+                    self.ctx.coverage(
+                        address,
+                        loc,
+                        format!("`count` is not a whole number: {}", v.type_name()),
+                    );
+                    Repetition {
+                        keys: Vec::new(),
+                        kind: RepeatKind::Count,
+                    }
+                }
+            };
+        }
+        if let Some(for_each) = body.attr(file, "for_each") {
+            let v = ev.eval(for_each.expr);
+            notes.append(&mut ev.notes);
+            let pairs: Vec<(String, Value)> = match &v.data {
+                Data::Object(entries) => entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.clone()))
+                    .collect(),
+                Data::List(items) => {
+                    let mut keys = Vec::new();
+                    for item in items {
+                        match ops::to_str(item) {
+                            Ok(Some(s)) => keys.push((s.clone(), item.clone())),
+                            _ => return unknown("for_each", &origin_of(item)),
+                        }
+                    }
+                    keys
+                }
+                Data::Null => Vec::new(),
+                _ => return unknown("for_each", &origin_of(&v)),
+            };
+            let mut keys: Vec<(InstanceKey, Vec<(String, Value)>)> = Vec::new();
+            for (k, value) in pairs {
+                if keys
+                    .iter()
+                    .any(|(existing, _)| *existing == InstanceKey::Name(k.clone()))
+                {
+                    continue;
+                }
+                let each = ops::object(
+                    vec![
+                        (ops::key("key"), ops::string(k.clone(), value.loc)),
+                        (ops::key("value"), value),
+                    ],
+                    None,
+                );
+                keys.push((InstanceKey::Name(k), vec![("each".to_string(), each)]));
+            }
+            return Repetition {
+                keys,
+                kind: RepeatKind::ForEach,
+            };
+        }
+        single
+    }
+
+    /// A `resource`/`data` block's instances, evaluated once.
+    fn block_instances(&self, index: usize) -> (RepeatKind, Vec<Instance>) {
+        match self.blocks.borrow().get(&index) {
+            Some(Slot::Done(v, _)) => return v.clone(),
+            Some(Slot::InProgress) => return (RepeatKind::Unknown, Vec::new()),
+            None => {}
+        }
+        self.blocks.borrow_mut().insert(index, Slot::InProgress);
+        let b = &self.def.blocks[index];
+        let base = match b.mode {
+            Mode::Managed => format!("{}{}.{}", self.prefix, b.ty, b.name),
+            Mode::Data => format!("{}data.{}.{}", self.prefix, b.ty, b.name),
+        };
+        let mut notes = Vec::new();
+        let rep = self.repetition(b.file, b.body, &base, b.loc, &mut notes);
+        let mut instances = Vec::new();
+        for (key, bindings) in rep.keys {
+            let address = format!("{base}{}", key.suffix());
+            let mut ev = self.evaluator(b.file);
+            for (name, value) in bindings {
+                ev.bind(name, value);
+            }
+            let mut value = eval_body(&mut ev, b.file, b.body, b.loc);
+            add_known_attributes(b, &address, &mut value, &mut ev);
+            notes.append(&mut ev.notes);
+            if let Some(loc) = b.loc {
+                self.ctx.instances.borrow_mut().insert(loc, base.clone());
+            }
+            instances.push(Instance {
+                address,
+                key,
+                value,
+            });
+        }
+        let out = (rep.kind, instances);
+        self.blocks
+            .borrow_mut()
+            .insert(index, Slot::Done(out.clone(), notes));
+        out
+    }
+
+    /// A `module` block's instances, each a child module environment.
+    fn call_instances(&self, index: usize) -> (RepeatKind, Vec<(InstanceKey, Rc<ModuleEnv<'a>>)>) {
+        match self.calls.borrow().get(&index) {
+            Some(Slot::Done(v, _)) => return v.clone(),
+            Some(Slot::InProgress) => return (RepeatKind::Unknown, Vec::new()),
+            None => {}
+        }
+        self.calls.borrow_mut().insert(index, Slot::InProgress);
+        let c = &self.def.calls[index];
+        let address = format!("{}module.{}", self.prefix, c.name);
+        let key_path = if self.key_path.is_empty() {
+            c.name.clone()
+        } else {
+            format!("{}.{}", self.key_path, c.name)
+        };
+        let mut notes = Vec::new();
+        let mut children = Vec::new();
+        let mut kind = RepeatKind::Single;
+        match self.module_dir(c, &key_path, &address) {
+            Some(def) => {
+                let rep = self.repetition(c.file, c.body, &address, c.loc, &mut notes);
+                kind = rep.kind;
+                for (key, bindings) in rep.keys {
+                    let mut ev = self.evaluator(c.file);
+                    for (name, value) in bindings {
+                        ev.bind(name, value);
+                    }
+                    let inputs: HashMap<String, Value> = c
+                        .body
+                        .attrs(c.file)
+                        .into_iter()
+                        .filter(|(name, _)| !META_ARGUMENTS.contains(&name.as_str()))
+                        .map(|(name, a)| (name, ev.eval(a.expr)))
+                        .collect();
+                    notes.append(&mut ev.notes);
+                    let child = ModuleEnv {
+                        ctx: self.ctx,
+                        def,
+                        prefix: format!("{address}{}.", key.suffix()),
+                        key_path: key_path.clone(),
+                        root_dir: self.root_dir,
+                        root_display: self.root_display,
+                        installed: self.installed,
+                        vars: HashMap::new(),
+                        locals: RefCell::default(),
+                        blocks: RefCell::default(),
+                        calls: RefCell::default(),
+                    };
+                    let vars = child.child_vars(&inputs);
+                    children.push((key, Rc::new(ModuleEnv { vars, ..child })));
+                }
+            }
+            None => {}
+        }
+        let out = (kind, children);
+        self.calls
+            .borrow_mut()
+            .insert(index, Slot::Done(out.clone(), notes));
+        out
+    }
+
+    fn child_vars(&self, inputs: &HashMap<String, Value>) -> HashMap<String, Value> {
+        let mut out = HashMap::new();
+        for v in &self.def.variables {
+            let mut ev = self.evaluator(v.file);
+            let value = match (inputs.get(&v.name), v.default) {
+                (Some(x), _) if !matches!(x.data, Data::Null) => x.clone(),
+                (_, Some(d)) => ev.eval(d),
+                (Some(x), None) => x.clone(),
+                (None, None) => Value::unknown(format!("{}var.{}", self.prefix, v.name), None),
+            };
+            out.insert(v.name.clone(), typed(self.ctx, v, value, &mut ev));
+        }
+        out
+    }
+
+    /// The module a call's `source` names: a local directory, or one `terraform init`
+    /// installed (`.terraform/modules/modules.json`). iamlint never downloads anything.
+    fn module_dir(
+        &self,
+        c: &CallDef<'a>,
+        key_path: &str,
+        address: &str,
+    ) -> Option<&'a ModuleDef<'a>> {
+        let source = c.source.as_deref().unwrap_or("");
+        let dir = if is_local_source(source) {
+            match self.ctx.confined(&self.def.dir.join(source), source, c.loc) {
+                Ok(d) => d,
+                Err(e) => {
+                    let path = self
+                        .ctx
+                        .model
+                        .borrow()
+                        .sources
+                        .get(c.file.file)
+                        .path
+                        .clone();
+                    self.ctx.error(
+                        &path,
+                        c.loc,
+                        format!("module \"{}\": {}", c.name, e.message),
+                    );
+                    return None;
+                }
+            }
+        } else {
+            match self.installed.get(key_path) {
+                Some(d) => d.clone(),
+                None => {
+                    self.ctx.coverage(address, c.loc, format!("module source \"{source}\" is not installed (run `terraform init` to lint it)"));
+                    return None;
+                }
+            }
+        };
+        match self.ctx.defs.get(&dir) {
+            Some(def) => Some(def),
+            None => {
+                self.ctx.coverage(
+                    address,
+                    c.loc,
+                    format!("module source \"{source}\" has no Terraform files"),
+                );
+                None
+            }
+        }
+    }
+
+    fn module_value(&self, index: usize, notes: &mut Vec<String>) -> Value {
+        let c = &self.def.calls[index];
+        let (kind, children) = self.call_instances(index);
+        if children.is_empty() && kind == RepeatKind::Single {
+            return Value::unknown(format!("{}module.{}", self.prefix, c.name), c.loc);
+        }
+        let outputs = |child: &ModuleEnv<'a>, notes: &mut Vec<String>| {
+            let entries = child
+                .def
+                .outputs
+                .iter()
+                .map(|(name, def)| {
+                    let mut ev = child.evaluator(def.file);
+                    let v = ev.eval(def.expr);
+                    notes.append(&mut ev.notes);
+                    (
+                        Key {
+                            name: name.clone(),
+                            loc: def.loc,
+                        },
+                        v,
+                    )
+                })
+                .collect();
+            ops::object(entries, c.loc)
+        };
+        repeated_value(
+            kind,
+            children
+                .iter()
+                .map(|(k, child)| (k.clone(), outputs(child, notes)))
+                .collect(),
+            c.loc,
+            &format!("module.{}", c.name),
+        )
+    }
+
+    fn block_value(&self, index: usize, notes: &mut Vec<String>) -> Value {
+        let b = &self.def.blocks[index];
+        if let Some(Slot::Done(_, n)) = self.blocks.borrow().get(&index) {
+            notes.extend(n.iter().cloned());
+        }
+        let (kind, instances) = self.block_instances(index);
+        repeated_value(
+            kind,
+            instances.into_iter().map(|i| (i.key, i.value)).collect(),
+            b.loc,
+            &format!("{}.{}", b.ty, b.name),
+        )
+    }
+}
+
+/// How references see a repeated thing: one object, a list (`count`), a map (`for_each`).
+fn repeated_value(
+    kind: RepeatKind,
+    instances: Vec<(InstanceKey, Value)>,
+    loc: Option<Location>,
+    origin: &str,
+) -> Value {
+    match kind {
+        RepeatKind::Single => instances
+            .into_iter()
+            .next()
+            .map_or(Value::new(Data::Null, loc), |(_, v)| v),
+        RepeatKind::Count => ops::list(instances.into_iter().map(|(_, v)| v).collect(), loc),
+        RepeatKind::ForEach => ops::object(
+            instances
+                .into_iter()
+                .map(|(k, v)| {
+                    let name = match k {
+                        InstanceKey::Name(n) => n,
+                        other => other.suffix(),
+                    };
+                    (ops::key(name), v)
+                })
+                .collect(),
+            loc,
+        ),
+        RepeatKind::Unknown => Value::unknown(origin.to_string(), loc),
+    }
+}
+
+fn origin_of(v: &Value) -> String {
+    v.first_unknown().map_or_else(
+        || "an unknown value".to_string(),
+        |u| format!("`{}`", u.origin),
+    )
+}
+
+/// A value from the command line or the environment: the text itself for a string (or an
+/// untyped) variable, else an HCL expression, as Terraform reads it.
+fn raw_value(text: &str, v: &VariableDef, ev: &mut Evaluator) -> Value {
+    let ty = match v.ty {
+        Some(ExprRef::Hcl(t)) => types::parse(t, ev),
+        _ => None,
+    };
+    if matches!(ty, None | Some(types::Type::String)) {
+        return ops::string(text, None);
+    }
+    match hcl_edit::parser::parse_expr(text) {
+        Ok(expr) => {
+            let mut inner = Evaluator::new(v.file.file, 0, Arc::from(text), &crate::eval::NoScope);
+            let mut value = inner.eval(ExprRef::Hcl(&expr));
+            value.loc = None;
+            value
+        }
+        Err(e) => Value::unknown(
+            format!(
+                "var.{} (the value given does not parse: {})",
+                v.name,
+                e.message()
+            ),
+            None,
+        ),
+    }
+}
+
+/// Applies a variable's type constraint; a value that does not convert is reported.
+fn typed(ctx: &Ctx, v: &VariableDef, value: Value, ev: &mut Evaluator) -> Value {
+    let Some(ExprRef::Hcl(ty)) = v.ty else {
+        return value;
+    };
+    let Some(ty) = types::parse(ty, ev) else {
+        return value;
+    };
+    match types::convert(value, &ty) {
+        Ok(converted) => converted,
+        Err(e) => {
+            let path = ctx.model.borrow().sources.get(v.file.file).path.clone();
+            ctx.error(&path, e.loc, format!("var.{}: {}", v.name, e.message));
+            Value::unknown(format!("var.{}", v.name), e.loc)
+        }
+    }
+}
+
+impl Scope for ModuleEnv<'_> {
+    fn lookup(&self, names: &[&str], notes: &mut Vec<String>) -> Result<Option<(Value, usize)>> {
+        let attr = |i: usize| names.get(i).copied();
+        match names[0] {
+            "var" => Ok(attr(1)
+                .and_then(|n| self.vars.get(n))
+                .map(|v| (v.clone(), 2))),
+            "local" => match attr(1) {
+                Some(n) => Ok(self.local(n, notes)?.map(|v| (v, 2))),
+                None => Ok(None),
+            },
+            "path" => {
+                let path = ops::object(
+                    vec![
+                        (ops::key("module"), ops::string(self.module_path(), None)),
+                        (ops::key("root"), ops::string(".", None)),
+                        (ops::key("cwd"), ops::string(self.root_display, None)),
+                    ],
+                    None,
+                );
+                Ok(Some((path, 1)))
+            }
+            "terraform" => Ok(Some((
+                ops::object(
+                    vec![(ops::key("workspace"), ops::string("default", None))],
+                    None,
+                ),
+                1,
+            ))),
+            "self" | "each" | "count" => Ok(Some((Value::unknown(names[0], None), 1))),
+            "module" => {
+                let Some(name) = attr(1) else { return Ok(None) };
+                Ok(self
+                    .def
+                    .calls
+                    .iter()
+                    .position(|c| c.name == name)
+                    .map(|i| (self.module_value(i, notes), 2)))
+            }
+            "data" => {
+                let (Some(ty), Some(name)) = (attr(1), attr(2)) else {
+                    return Ok(None);
+                };
+                let found = self
+                    .def
+                    .blocks
+                    .iter()
+                    .position(|b| b.mode == Mode::Data && b.ty == ty && b.name == name);
+                Ok(found.map(|i| (self.block_value(i, notes), 3)))
+            }
+            ty => {
+                let Some(name) = attr(1) else { return Ok(None) };
+                let found = self
+                    .def
+                    .blocks
+                    .iter()
+                    .position(|b| b.mode == Mode::Managed && b.ty == ty && b.name == name);
+                Ok(found.map(|i| (self.block_value(i, notes), 2)))
+            }
+        }
+    }
+
+    fn open_attr(&self, object: &Value, name: &str) -> Option<Value> {
+        let loc = object.loc?;
+        let address = self.ctx.instances.borrow().get(&loc).cloned()?;
+        Some(Value::unknown(format!("{address}.{name}"), Some(loc)))
+    }
+
+    fn read_file(&self, path: &str, loc: Option<Location>) -> Result<FileText> {
+        // Terraform resolves relative paths against the directory it runs in: the root module.
+        self.ctx.read_file(&self.root_dir.join(path), path, loc)
+    }
+}
+
+impl ModuleEnv<'_> {
+    /// `path.module`: this module's directory relative to the root module.
+    fn module_path(&self) -> String {
+        match self.def.dir.strip_prefix(self.root_dir) {
+            Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+            Ok(rel) => rel.to_string_lossy().replace('\\', "/"),
+            Err(_) => self.def.display.clone(),
+        }
+    }
+}
+
+/// A block's body as a value: attributes, and nested blocks as lists of objects under their
+/// name, `dynamic` blocks expanded.
+pub fn eval_body(
+    ev: &mut Evaluator,
+    file: &ParsedFile,
+    body: BodyRef,
+    loc: Option<Location>,
+) -> Value {
+    let mut entries: Vec<(Key, Value)> = Vec::new();
+    for (name, attr) in body.attrs(file) {
+        if META_ARGUMENTS.contains(&name.as_str()) {
+            continue;
+        }
+        if name == "dynamic" {
+            // `.tf.json`: {"dynamic": {"statement": {...}}}
+            if let ExprRef::Json(v) = attr.expr {
+                for (label, spec) in v.as_object().unwrap_or_default() {
+                    if let Some(spec) = spec.as_object() {
+                        dynamic(
+                            ev,
+                            file,
+                            &label.name,
+                            BodyRef::Json(spec),
+                            spec_loc(v),
+                            &mut entries,
+                        );
+                    }
+                }
+            }
+            continue;
+        }
+        let v = ev.eval(attr.expr);
+        entries.push((
+            Key {
+                name,
+                loc: attr.key_loc,
+            },
+            v,
+        ));
+    }
+    for block in body.blocks(file, None) {
+        if block.ident == "dynamic" {
+            if let Some(label) = block.labels.first() {
+                dynamic(ev, file, label, block.body, block.loc, &mut entries);
+            }
+            continue;
+        }
+        if META_ARGUMENTS.contains(&block.ident.as_str())
+            || matches!(block.ident.as_str(), "provisioner" | "connection")
+        {
+            continue;
+        }
+        let v = eval_body(ev, file, block.body, block.loc);
+        push_block(&mut entries, &block.ident, block.loc, v);
+    }
+    ops::object(entries, loc)
+}
+
+fn spec_loc(v: &Value) -> Option<Location> {
+    v.loc
+}
+
+fn push_block(entries: &mut Vec<(Key, Value)>, name: &str, loc: Option<Location>, v: Value) {
+    match entries.iter_mut().find(|(k, _)| k.name == name) {
+        Some((
+            _,
+            Value {
+                data: Data::List(items),
+                ..
+            },
+        )) => items.push(v),
+        _ => entries.push((
+            Key {
+                name: name.to_string(),
+                loc,
+            },
+            ops::list(vec![v], loc),
+        )),
+    }
+}
+
+/// `dynamic "label" { for_each = …, iterator = it, content { … } }`.
+fn dynamic(
+    ev: &mut Evaluator,
+    file: &ParsedFile,
+    label: &str,
+    spec: BodyRef,
+    loc: Option<Location>,
+    entries: &mut Vec<(Key, Value)>,
+) {
+    let iterator = spec
+        .attr(file, "iterator")
+        .and_then(|a| match a.expr {
+            ExprRef::Hcl(hcl_edit::expr::Expression::Variable(v)) => Some(v.as_str().to_string()),
+            other => ev.eval(other).as_known_str().map(str::to_string),
+        })
+        .unwrap_or_else(|| label.to_string());
+    let Some(content) = spec.blocks(file, Some("content")).into_iter().next() else {
+        return;
+    };
+    let collection = spec
+        .attr(file, "for_each")
+        .map(|a| ev.eval(a.expr))
+        .unwrap_or(Value::new(Data::Null, loc));
+    let pairs: Vec<(Value, Value)> = match collection.data {
+        Data::List(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (ops::number(i as f64, None), v))
+            .collect(),
+        Data::Object(o) => o
+            .into_iter()
+            .map(|(k, v)| (ops::string(k.name, k.loc), v))
+            .collect(),
+        Data::Null => Vec::new(),
+        _ => {
+            // Unknown: one block stands for all, its iterator unknown.
+            let origin = collection
+                .first_unknown()
+                .map_or("for_each".into(), |u| u.origin.to_string());
+            ev.notes.push(format!("`dynamic \"{label}\"` iterates over `{origin}`, which is unknown: its blocks are linted as one"));
+            vec![(
+                Value::unknown(format!("{iterator}.key"), loc),
+                Value::unknown(format!("{iterator}.value"), loc),
+            )]
+        }
+    };
+    for (k, v) in pairs {
+        ev.bind(
+            iterator.clone(),
+            ops::object(vec![(ops::key("key"), k), (ops::key("value"), v)], None),
+        );
+        let block = eval_body(ev, file, content.body, content.loc);
+        ev.unbind();
+        push_block(entries, label, content.loc, block);
+    }
+}
+
+/// Attributes Terraform computes but we can know from configuration: the name and ARN of IAM
+/// resources (`arn:aws:iam::<account>:role/<path><name>`, the account unknown), and the JSON of
+/// a policy document.
+fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut Evaluator) {
+    let Data::Object(entries) = &mut value.data else {
+        return;
+    };
+    let get = |entries: &[(Key, Value)], k: &str| {
+        entries
+            .iter()
+            .find(|(e, _)| e.name == k)
+            .map(|(_, v)| v.clone())
+    };
+    let add = |entries: &mut Vec<(Key, Value)>, k: &str, v: Value| {
+        if !entries.iter().any(|(e, _)| e.name == k) {
+            entries.push((ops::key(k), v));
+        }
+    };
+    let base = address.split('[').next().unwrap_or(address).to_string();
+    if b.mode == Mode::Data && b.ty == "aws_iam_policy_document" {
+        let mut notes = Vec::new();
+        let doc = crate::policy_document::render(value, &mut notes);
+        ev.notes.extend(notes);
+        let json = jsonencode(doc, Some(address.into()), b.loc);
+        let Data::Object(entries) = &mut value.data else {
+            return;
+        };
+        add(entries, "json", json.clone());
+        add(entries, "minified_json", json);
+        *entries = ops::normalize_object(std::mem::take(entries));
+        return;
+    }
+    let kind = match b.ty.as_str() {
+        "aws_iam_role" => "role",
+        "aws_iam_policy" => "policy",
+        "aws_iam_user" => "user",
+        "aws_iam_group" => "group",
+        "aws_iam_instance_profile" => "instance-profile",
+        _ => return,
+    };
+    let name = match get(entries, "name") {
+        Some(n) if n.as_str().is_some() => n,
+        _ => Value::unknown(format!("{base}.name"), b.loc),
+    };
+    let path = get(entries, "path")
+        .and_then(|p| p.as_known_str().map(str::to_string))
+        .unwrap_or_else(|| "/".to_string());
+    let mut arn = Str {
+        text: format!("arn:aws:iam::{}:{kind}{path}", Str::UNKNOWN_MARK),
+        ..Str::default()
+    };
+    arn.unknowns.push(Unknown::new("the AWS account id"));
+    match &name.data {
+        Data::String(s) => {
+            arn.text.push_str(&s.text);
+            arn.unknowns.extend(s.unknowns.iter().cloned());
+        }
+        _ => {
+            arn.text.push(Str::UNKNOWN_MARK);
+            arn.unknowns.push(Unknown::new(format!("{base}.name")));
+        }
+    }
+    let arn = Value::new(Data::String(arn), b.loc);
+    add(entries, "arn", arn.clone());
+    add(entries, "name", name.clone());
+    add(entries, "id", if kind == "policy" { arn } else { name });
+    *entries = ops::normalize_object(std::mem::take(entries));
+}

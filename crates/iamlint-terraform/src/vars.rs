@@ -1,0 +1,141 @@
+//! Values of root module variables, lowest precedence first: `TF_VAR_*` environment variables,
+//! `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in lexical order, then
+//! `--var-file` and `--var` as given. Files' values keep their locations.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use iamlint_model::{LoadError, Model, SourceFile, Value};
+
+use crate::eval::{Evaluator, NoScope};
+use crate::files::LoadOptions;
+use crate::module::Ctx;
+use crate::syntax::{BodyRef, ParsedFile, Syntax};
+
+/// A variable's value as given: from a file (already a value), or from the command line or
+/// environment (text, read as the variable's type asks).
+#[derive(Clone, Debug)]
+pub enum Given {
+    Value(Value),
+    Raw(String),
+}
+
+#[derive(Default)]
+pub struct VarSources {
+    env: Vec<(String, Given)>,
+    command_line: Vec<(String, Given)>,
+}
+
+impl VarSources {
+    pub fn from_options(options: &LoadOptions, model: &mut Model) -> Self {
+        let env = options
+            .env_vars
+            .iter()
+            .map(|(k, v)| (k.clone(), Given::Raw(v.clone())))
+            .collect();
+        let mut command_line = Vec::new();
+        for file in &options.var_files {
+            command_line.extend(read_var_file(file, model));
+        }
+        command_line.extend(
+            options
+                .vars
+                .iter()
+                .map(|(k, v)| (k.clone(), Given::Raw(v.clone()))),
+        );
+        VarSources { env, command_line }
+    }
+
+    pub fn for_root(&self, root: &Path, ctx: &Ctx) -> HashMap<String, Given> {
+        let mut out: HashMap<String, Given> = HashMap::new();
+        out.extend(self.env.iter().cloned());
+        let mut auto: Vec<_> = std::fs::read_dir(root)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.file_name().is_some_and(|n| {
+                            let n = n.to_string_lossy();
+                            n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        auto.sort();
+        let mut files = vec![
+            root.join("terraform.tfvars"),
+            root.join("terraform.tfvars.json"),
+        ];
+        files.extend(auto);
+        for file in files.iter().filter(|f| f.is_file()) {
+            let values = read_var_file(file, &mut ctx.model.borrow_mut());
+            out.extend(values);
+        }
+        out.extend(self.command_line.iter().cloned());
+        out
+    }
+}
+
+/// A `.tfvars` (HCL) or `.tfvars.json` file's assignments.
+fn read_var_file(path: &Path, model: &mut Model) -> Vec<(String, Given)> {
+    let shown = crate::display_path(path);
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            model.errors.push(LoadError {
+                path: shown,
+                loc: None,
+                message: format!("cannot read variables file: {e}"),
+            });
+            return Vec::new();
+        }
+    };
+    let id = model
+        .sources
+        .add(SourceFile::new(shown.clone(), text.clone()));
+    let input: std::sync::Arc<str> = model.sources.get(id).text.clone();
+    let syntax = if shown.ends_with(".json") {
+        match crate::json::decode_file(&input, id, 0) {
+            Ok(v) => Syntax::Json(v),
+            Err(e) => {
+                let loc = Some(iamlint_model::Location::new(id, e.start, e.end));
+                model.errors.push(LoadError {
+                    path: shown,
+                    loc,
+                    message: format!("invalid JSON: {}", e.message),
+                });
+                return Vec::new();
+            }
+        }
+    } else {
+        match crate::pitfalls::parse_body(&input) {
+            Ok(b) => Syntax::Hcl(b),
+            Err(e) => {
+                let at = e.location().offset().min(input.len());
+                let loc = Some(iamlint_model::Location::new(id, at, at));
+                model.errors.push(LoadError {
+                    path: shown,
+                    loc,
+                    message: format!("syntax error: {}", e.message()),
+                });
+                return Vec::new();
+            }
+        }
+    };
+    let file = ParsedFile {
+        file: id,
+        base: 0,
+        input: input.clone(),
+        syntax,
+    };
+    let body = match &file.syntax {
+        Syntax::Hcl(b) => BodyRef::Hcl(b),
+        Syntax::Json(v) => BodyRef::Json(v.as_object().unwrap_or_default()),
+    };
+    let mut ev = Evaluator::new(id, 0, input, &NoScope);
+    body.attrs(&file)
+        .into_iter()
+        .map(|(name, a)| (name, Given::Value(ev.eval(a.expr))))
+        .collect()
+}
