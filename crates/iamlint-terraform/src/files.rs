@@ -357,21 +357,48 @@ fn parse(model: &Model, id: FileId) -> Result<ParsedFile, LoadError> {
     }
 }
 
-/// A path as shown to people: relative to the current directory when below it.
+/// A path as shown to people: relative to the current directory (with `..` when outside it),
+/// `/`-separated, so that output is the same on every machine.
 pub fn display_path(p: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| {
-            let cwd = cwd.canonicalize().unwrap_or(cwd);
-            let abs = if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                cwd.join(p)
-            };
-            abs.strip_prefix(&cwd).ok().map(Path::to_path_buf)
-        })
-        .unwrap_or_else(|| p.to_path_buf());
-    let s = rel.to_string_lossy().replace('\\', "/");
-    let s = s.strip_prefix("./").map(str::to_string).unwrap_or(s);
-    if s.is_empty() { ".".to_string() } else { s }
+    let Ok(cwd) = std::env::current_dir() else {
+        return p.to_string_lossy().into_owned();
+    };
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    };
+    let abs = normalize(&abs);
+    let (a, b): (Vec<_>, Vec<_>) = (abs.components().collect(), cwd.components().collect());
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return abs.to_string_lossy().replace('\\', "/");
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(
+        a[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Removes `.` and resolves `..` lexically.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

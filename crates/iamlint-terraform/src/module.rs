@@ -1094,6 +1094,9 @@ fn dynamic(
     }
 }
 
+/// The origin of the account id in ARNs we build: known only at apply, and no blind spot.
+pub const ACCOUNT_ID: &str = "the AWS account id";
+
 /// Attributes Terraform computes but we can know from configuration: the name and ARN of IAM
 /// resources (`arn:aws:iam::<account>:role/<path><name>`, the account unknown), and the JSON of
 /// a policy document.
@@ -1145,7 +1148,7 @@ fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut
         text: format!("arn:aws:iam::{}:{kind}{path}", Str::UNKNOWN_MARK),
         ..Str::default()
     };
-    arn.unknowns.push(Unknown::new("the AWS account id"));
+    arn.unknowns.push(Unknown::new(ACCOUNT_ID));
     match &name.data {
         Data::String(s) => {
             arn.text.push_str(&s.text);

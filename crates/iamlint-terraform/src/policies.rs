@@ -269,9 +269,16 @@ fn item_unknowns(text: &ItemText) -> Vec<&Unknown> {
     }
 }
 
-/// `aws_s3_bucket.b.arn`: known only after apply, but it names a resource of this
-/// configuration, which is no blind spot for document-level rules.
+/// `aws_s3_bucket.b.arn`, `module.x.aws_iam_role.r.arn`, the account id in an ARN: known
+/// only after apply, but they name resources of this configuration, which is no blind spot.
 fn is_resource_attribute(origin: &str) -> bool {
-    let first = origin.split('.').next().unwrap_or("");
-    first.starts_with("aws_") && origin.split('.').count() >= 3
+    if origin == crate::module::ACCOUNT_ID {
+        return true;
+    }
+    let parts: Vec<&str> = origin.split('.').collect();
+    let start = parts
+        .iter()
+        .rposition(|p| p.starts_with("aws_"))
+        .unwrap_or(usize::MAX);
+    start != usize::MAX && parts.len() >= start + 3 && (start == 0 || parts[0] == "module")
 }
