@@ -428,18 +428,15 @@ impl<'a> ModuleEnv<'a> {
             }
             Some(Slot::InProgress) => {
                 let message = format!("local.{name} refers to itself");
-                self.ctx.error(
-                    &self
-                        .ctx
-                        .model
-                        .borrow()
-                        .sources
-                        .get(def.file.file)
-                        .path
-                        .clone(),
-                    def.loc,
-                    message.clone(),
-                );
+                let path = self
+                    .ctx
+                    .model
+                    .borrow()
+                    .sources
+                    .get(def.file.file)
+                    .path
+                    .clone();
+                self.ctx.error(&path, def.loc, message.clone());
                 return Err(EvalError::new(message, def.loc));
             }
             None => {}

@@ -243,3 +243,24 @@ fn no_input_makes_the_loader_panic() {
         }
     }
 }
+
+#[test]
+fn syntax_terraform_accepts_parses_with_exact_positions() {
+    // CRLF line endings.
+    let crlf = "resource \"aws_iam_policy\" \"p\" {\r\n  policy = jsonencode({\r\n    Statement = [{ Effect = \"Allow\", Action = \"iam:*\", Resource = \"*\" }]\r\n  })\r\n}\r\n";
+    let m = load(&[("main.tf", crlf)]);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(line_col(&m, first_action_loc(doc(&m, 0))), (3, 47));
+    // Duplicate keys in an object constructor: the last wins.
+    let dup = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({\n    Statement = [{ Effect = \"Deny\", Effect = \"Allow\", Action = \"iam:*\", Resource = \"*\" }]\n  })\n}\n";
+    let m = load(&[("main.tf", dup)]);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    let effect = doc(&m, 0).statements[0].effect.clone().unwrap();
+    assert_eq!(effect.known(), Some("Allow"));
+    assert_eq!(text(&m, effect.loc), "\"Allow\"");
+    // A newline after `:` inside a `for` expression's value (cloudposse/terraform-null-label).
+    let for_nl = "locals {\n  actions = { for k in [\"a\"] : k => true ? \"iam:*\" :\n    \"s3:*\" }\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = local.actions[\"a\"], Resource = \"*\" }] })\n}\n";
+    let m = load(&[("main.tf", for_nl)]);
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(line_col(&m, first_action_loc(doc(&m, 0))), (2, 44));
+}

@@ -1,0 +1,283 @@
+//! Loading real directory trees: confinement of `file()`, `templatefile()` and module sources,
+//! root discovery, cycles, and where variable values come from.
+
+use std::path::{Path, PathBuf};
+
+use iamlint_model::{Model, PolicyBody};
+use iamlint_terraform::{LoadOptions, load_paths};
+
+/// A fresh directory with the given files (path → content).
+fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("iamlint-tree-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for (path, text) in files {
+        let p = root.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    root
+}
+
+fn load(root: &Path, options: LoadOptions) -> Model {
+    load_paths(
+        &[root.to_path_buf()],
+        &LoadOptions {
+            recurse: true,
+            ..options
+        },
+    )
+}
+
+fn policy_text(m: &Model, address: &str) -> String {
+    let p = m
+        .policies
+        .iter()
+        .find(|p| p.address == address)
+        .unwrap_or_else(|| panic!("no {address}"));
+    format!("{:?}", p.body)
+}
+
+fn notes(m: &Model) -> String {
+    m.coverage
+        .iter()
+        .map(|c| format!("{}: {}\n", c.address, c.message))
+        .collect::<String>()
+        + &m.errors
+            .iter()
+            .map(|e| format!("error {}: {}\n", e.path, e.message))
+            .collect::<String>()
+}
+
+#[test]
+fn files_outside_the_tree_are_refused() {
+    let outside = std::env::temp_dir().join(format!("iamlint-secret-{}.json", std::process::id()));
+    std::fs::write(
+        &outside,
+        "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"SECRET:*\", \"Resource\": \"*\"}]}",
+    )
+    .unwrap();
+    let policy = |expr: &str, name: &str| {
+        format!("resource \"aws_iam_policy\" \"{name}\" {{\n  policy = {expr}\n}}\n")
+    };
+    let main = [
+        policy("file(\"../../../../../../../etc/passwd\")", "relative"),
+        policy(&format!("file(\"{}\")", outside.display()), "absolute"),
+        policy("file(\"link.json\")", "symlink"),
+        policy("templatefile(\"../outside.tftpl\", {})", "template"),
+        policy("file(\"inside.json\")", "inside"),
+    ]
+    .concat();
+    let root = tree(
+        "confine",
+        &[("main.tf", &main), ("inside.json", "{\"Statement\": []}")],
+    );
+    std::os::unix::fs::symlink(&outside, root.join("link.json")).unwrap();
+    let m = load(&root, LoadOptions::default());
+    for name in ["relative", "absolute", "symlink", "template"] {
+        let address = format!("aws_iam_policy.{name}");
+        assert!(
+            matches!(
+                m.policies
+                    .iter()
+                    .find(|p| p.address == address)
+                    .unwrap()
+                    .body,
+                PolicyBody::Unknown(_)
+            ),
+            "{name}"
+        );
+    }
+    assert!(matches!(
+        m.policies
+            .iter()
+            .find(|p| p.address == "aws_iam_policy.inside")
+            .unwrap()
+            .body,
+        PolicyBody::Document(_)
+    ));
+    let all = notes(&m);
+    assert!(
+        all.contains("aws_iam_policy.absolute")
+            && all.contains("outside the directory being linted"),
+        "{all}"
+    );
+    assert!(all.contains("aws_iam_policy.symlink"), "{all}");
+    // Nothing from outside was read into the model.
+    for (_, f) in m.sources.iter() {
+        assert!(
+            !f.text.contains("SECRET") && !f.text.contains("root:"),
+            "{} was read",
+            f.path
+        );
+    }
+    std::fs::remove_file(outside).unwrap();
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn module_sources_outside_the_tree_are_refused() {
+    let root = tree(
+        "confine-module",
+        &[
+            (
+                "lint/main.tf",
+                "module \"m\" {\n  source = \"../elsewhere\"\n}\n",
+            ),
+            (
+                "elsewhere/main.tf",
+                "resource \"aws_iam_policy\" \"p\" {}\n",
+            ),
+        ],
+    );
+    let m = load(&root.join("lint"), LoadOptions::default());
+    assert!(
+        m.errors
+            .iter()
+            .any(|e| e.message.contains("outside the directory being linted")),
+        "{:?}",
+        m.errors
+    );
+    assert!(m.resources.is_empty());
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn roots_are_found_and_called_modules_are_not_roots() {
+    let module = "variable \"name\" {}\nresource \"aws_iam_role\" \"r\" {\n  name = var.name\n  assume_role_policy = \"{}\"\n}\n";
+    let root = tree(
+        "roots",
+        &[
+            (
+                "envs/prod/main.tf",
+                "module \"role\" {\n  source = \"../../modules/role\"\n  name = \"prod\"\n}\n",
+            ),
+            (
+                "envs/dev/main.tf",
+                "module \"role\" {\n  source = \"../../modules/role\"\n  name = \"dev\"\n}\n",
+            ),
+            ("modules/role/main.tf", module),
+            (
+                "standalone/main.tf",
+                "resource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\n",
+            ),
+            (
+                ".terraform/providers/x.tf",
+                "resource \"aws_iam_user\" \"hidden\" {}\n",
+            ),
+        ],
+    );
+    let m = load(&root, LoadOptions::default());
+    let mut addresses: Vec<&str> = m.resources.iter().map(|r| r.address.as_str()).collect();
+    addresses.sort();
+    assert_eq!(
+        addresses,
+        [
+            "aws_iam_user.u",
+            "module.role.aws_iam_role.r",
+            "module.role.aws_iam_role.r"
+        ]
+    );
+    // Without recursion, only the directory given.
+    let m = load_paths(
+        &[root.join("standalone")],
+        &LoadOptions {
+            recurse: false,
+            ..LoadOptions::default()
+        },
+    );
+    assert_eq!(m.resources.len(), 1);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn installed_registry_modules_are_read_from_the_manifest() {
+    let manifest = r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"iam","Source":"registry.terraform.io/x/iam/aws","Version":"1.0.0","Dir":".terraform/modules/iam"}]}"#;
+    let root = tree(
+        "installed",
+        &[
+            (
+                "main.tf",
+                "module \"iam\" {\n  source = \"x/iam/aws\"\n  actions = [\"iam:*\"]\n}\n",
+            ),
+            (".terraform/modules/modules.json", manifest),
+            (
+                ".terraform/modules/iam/main.tf",
+                "variable \"actions\" {}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = var.actions, Resource = \"*\"}]})\n}\n",
+            ),
+        ],
+    );
+    let m = load(&root, LoadOptions::default());
+    assert!(
+        policy_text(&m, "module.iam.aws_iam_policy.p").contains("iam:*"),
+        "{}",
+        notes(&m)
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn a_cycle_of_locals_is_reported_not_followed() {
+    let root = tree(
+        "cycle",
+        &[(
+            "main.tf",
+            "locals {\n  a = local.b\n  b = local.a\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = local.a\n}\n",
+        )],
+    );
+    let m = load(&root, LoadOptions::default());
+    assert!(
+        m.errors
+            .iter()
+            .any(|e| e.message.contains("refers to itself")),
+        "{:?}",
+        m.errors
+    );
+    assert!(matches!(m.policies[0].body, PolicyBody::Unknown(_)));
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn variable_values_follow_terraforms_precedence() {
+    let main = r#"variable "a" {}
+variable "b" {}
+variable "c" {}
+variable "d" {}
+variable "e" {
+  type = list(string)
+}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({Statement = [{Effect = "Allow", Action = [var.a, var.b, var.c, var.d], Resource = var.e}]})
+}
+"#;
+    let root = tree(
+        "vars",
+        &[
+            ("main.tf", main),
+            (
+                "terraform.tfvars",
+                "a = \"tfvars:a\"\nb = \"tfvars:b\"\nc = \"tfvars:c\"\n",
+            ),
+            ("b.auto.tfvars", "b = \"auto:b\"\nc = \"auto:c\"\n"),
+            ("extra.tfvars.json", "{\"c\": \"file:c\"}"),
+        ],
+    );
+    let options = LoadOptions {
+        var_files: vec![root.join("extra.tfvars.json")],
+        vars: vec![
+            ("d".into(), "cli:d".into()),
+            ("e".into(), "[\"arn:aws:s3:::x\"]".into()),
+        ],
+        env_vars: vec![("a".into(), "env:a".into()), ("d".into(), "env:d".into())],
+        recurse: true,
+    };
+    let m = load(&root, options);
+    let body = policy_text(&m, "aws_iam_policy.p");
+    for expected in ["tfvars:a", "auto:b", "file:c", "cli:d", "arn:aws:s3:::x"] {
+        assert!(body.contains(expected), "{expected} in {body}");
+    }
+    assert!(
+        !body.contains("env:"),
+        "environment variables have the lowest precedence"
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
