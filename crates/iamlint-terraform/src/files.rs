@@ -52,6 +52,40 @@ pub fn load_sources(files: Vec<(String, String)>) -> Model {
     ctx.model.into_inner()
 }
 
+/// Evaluates every `local` of a module given as (path, text), in name order: for checking the
+/// evaluator against Terraform itself.
+pub fn eval_locals(files: Vec<(String, String)>) -> Vec<(String, iamlint_model::Value)> {
+    let mut model = Model::default();
+    let ids: Vec<FileId> = files
+        .into_iter()
+        .map(|(path, text)| model.sources.add(SourceFile::new(path, text)))
+        .collect();
+    let parsed = parse_all(&mut model, &ids);
+    let files: Vec<&ParsedFile> = parsed.iter().collect();
+    let dir = PathBuf::from("/nonexistent/iamlint-in-memory");
+    let mut defs = HashMap::new();
+    defs.insert(dir.clone(), ModuleDef::new(dir.clone(), ".".into(), &files));
+    let ctx = Ctx::new(model, defs, dir.clone());
+    let def = &ctx.defs[&dir];
+    let installed = HashMap::new();
+    let env = ModuleEnv::root(&ctx, def, ".", &installed, HashMap::new());
+    let mut names: Vec<&String> = def.locals.keys().collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let v = crate::eval::Scope::lookup(&env, &["local", n], &mut Vec::new())
+                .ok()
+                .flatten()
+                .map(|(v, _)| v);
+            (
+                n.clone(),
+                v.unwrap_or_else(|| iamlint_model::Value::unknown("missing", None)),
+            )
+        })
+        .collect()
+}
+
 fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
     let Ok(canonical) = path.canonicalize() else {
         model.errors.push(LoadError {
@@ -269,8 +303,8 @@ fn roots(
         return dirs
             .keys()
             .filter(|d| defs.contains_key(*d))
-            .cloned()
             .take(1)
+            .cloned()
             .collect();
     }
     let mut called = BTreeSet::new();

@@ -15,4 +15,4 @@ mod vars;
 
 mod files;
 
-pub use files::{LoadOptions, display_path, load_paths, load_sources};
+pub use files::{LoadOptions, display_path, eval_locals, load_paths, load_sources};

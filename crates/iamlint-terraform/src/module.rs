@@ -332,6 +332,11 @@ enum RepeatKind {
     Unknown,
 }
 
+/// A block's instances, and how references see them.
+type Instances = (RepeatKind, Vec<Instance>);
+/// A module call's instances: child module environments.
+type Children<'a> = (RepeatKind, Vec<(InstanceKey, Rc<ModuleEnv<'a>>)>);
+
 pub struct ModuleEnv<'a> {
     ctx: &'a Ctx<'a>,
     pub def: &'a ModuleDef<'a>,
@@ -344,8 +349,8 @@ pub struct ModuleEnv<'a> {
     installed: &'a HashMap<String, PathBuf>,
     vars: HashMap<String, Value>,
     locals: RefCell<HashMap<String, Slot<Value>>>,
-    blocks: RefCell<HashMap<usize, Slot<(RepeatKind, Vec<Instance>)>>>,
-    calls: RefCell<HashMap<usize, Slot<(RepeatKind, Vec<(InstanceKey, Rc<ModuleEnv<'a>>)>)>>>,
+    blocks: RefCell<HashMap<usize, Slot<Instances>>>,
+    calls: RefCell<HashMap<usize, Slot<Children<'a>>>>,
 }
 
 impl<'a> ModuleEnv<'a> {
@@ -566,7 +571,7 @@ impl<'a> ModuleEnv<'a> {
     }
 
     /// A `resource`/`data` block's instances, evaluated once.
-    fn block_instances(&self, index: usize) -> (RepeatKind, Vec<Instance>) {
+    fn block_instances(&self, index: usize) -> Instances {
         match self.blocks.borrow().get(&index) {
             Some(Slot::Done(v, _)) => return v.clone(),
             Some(Slot::InProgress) => return (RepeatKind::Unknown, Vec::new()),
@@ -607,7 +612,7 @@ impl<'a> ModuleEnv<'a> {
     }
 
     /// A `module` block's instances, each a child module environment.
-    fn call_instances(&self, index: usize) -> (RepeatKind, Vec<(InstanceKey, Rc<ModuleEnv<'a>>)>) {
+    fn call_instances(&self, index: usize) -> Children<'a> {
         match self.calls.borrow().get(&index) {
             Some(Slot::Done(v, _)) => return v.clone(),
             Some(Slot::InProgress) => return (RepeatKind::Unknown, Vec::new()),
@@ -624,41 +629,38 @@ impl<'a> ModuleEnv<'a> {
         let mut notes = Vec::new();
         let mut children = Vec::new();
         let mut kind = RepeatKind::Single;
-        match self.module_dir(c, &key_path, &address) {
-            Some(def) => {
-                let rep = self.repetition(c.file, c.body, &address, c.loc, &mut notes);
-                kind = rep.kind;
-                for (key, bindings) in rep.keys {
-                    let mut ev = self.evaluator(c.file);
-                    for (name, value) in bindings {
-                        ev.bind(name, value);
-                    }
-                    let inputs: HashMap<String, Value> = c
-                        .body
-                        .attrs(c.file)
-                        .into_iter()
-                        .filter(|(name, _)| !META_ARGUMENTS.contains(&name.as_str()))
-                        .map(|(name, a)| (name, ev.eval(a.expr)))
-                        .collect();
-                    notes.append(&mut ev.notes);
-                    let child = ModuleEnv {
-                        ctx: self.ctx,
-                        def,
-                        prefix: format!("{address}{}.", key.suffix()),
-                        key_path: key_path.clone(),
-                        root_dir: self.root_dir,
-                        root_display: self.root_display,
-                        installed: self.installed,
-                        vars: HashMap::new(),
-                        locals: RefCell::default(),
-                        blocks: RefCell::default(),
-                        calls: RefCell::default(),
-                    };
-                    let vars = child.child_vars(&inputs);
-                    children.push((key, Rc::new(ModuleEnv { vars, ..child })));
+        if let Some(def) = self.module_dir(c, &key_path, &address) {
+            let rep = self.repetition(c.file, c.body, &address, c.loc, &mut notes);
+            kind = rep.kind;
+            for (key, bindings) in rep.keys {
+                let mut ev = self.evaluator(c.file);
+                for (name, value) in bindings {
+                    ev.bind(name, value);
                 }
+                let inputs: HashMap<String, Value> = c
+                    .body
+                    .attrs(c.file)
+                    .into_iter()
+                    .filter(|(name, _)| !META_ARGUMENTS.contains(&name.as_str()))
+                    .map(|(name, a)| (name, ev.eval(a.expr)))
+                    .collect();
+                notes.append(&mut ev.notes);
+                let child = ModuleEnv {
+                    ctx: self.ctx,
+                    def,
+                    prefix: format!("{address}{}.", key.suffix()),
+                    key_path: key_path.clone(),
+                    root_dir: self.root_dir,
+                    root_display: self.root_display,
+                    installed: self.installed,
+                    vars: HashMap::new(),
+                    locals: RefCell::default(),
+                    blocks: RefCell::default(),
+                    calls: RefCell::default(),
+                };
+                let vars = child.child_vars(&inputs);
+                children.push((key, Rc::new(ModuleEnv { vars, ..child })));
             }
-            None => {}
         }
         let out = (kind, children);
         self.calls

@@ -284,14 +284,15 @@ fn builtin(
         }
         "yamldecode" => {
             need(1)?;
-            let src = known!(text(&args[0])?);
-            let docs = yaml_rust2::YamlLoader::load_from_str(&src)
-                .map_err(|e| EvalError::new(format!("invalid YAML: {e}"), loc))?;
+            let Data::String(s) = &args[0].data else {
+                return Err(EvalError::new("yamldecode() needs a string", loc));
+            };
+            if !s.is_known() {
+                return Ok(Outcome::Unknown);
+            }
             let at = args[0].loc.or(loc);
-            ok(match docs.into_iter().next() {
-                Some(doc) => from_yaml(doc, at)?,
-                None => Value::new(Data::Null, at),
-            })
+            let locate = |a: usize, b: usize| s.map.as_ref().and_then(|m| m.map_range(a, b)).or(at);
+            ok(super::yaml::decode(&s.text, &locate, at)?)
         }
         "base64encode" => {
             need(1)?;
@@ -309,17 +310,18 @@ fn builtin(
         "urlencode" => {
             need(1)?;
             let s = known!(text(&args[0])?);
-            string(
-                s.bytes()
-                    .map(|b| {
-                        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                            (b as char).to_string()
-                        } else {
-                            format!("%{b:02X}")
-                        }
-                    })
-                    .collect(),
-            )
+            // Go's url.QueryEscape: a space is `+`.
+            let encoded = s
+                .bytes()
+                .map(|b| match b {
+                    b' ' => "+".to_string(),
+                    b if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => {
+                        (b as char).to_string()
+                    }
+                    b => format!("%{b:02X}"),
+                })
+                .collect();
+            string(encoded)
         }
         // Strings
         "format" => {
@@ -1209,44 +1211,6 @@ fn normalize_decoded(v: Value) -> Value {
         other => other,
     };
     Value::new(data, v.loc)
-}
-
-fn from_yaml(y: yaml_rust2::Yaml, loc: Option<Location>) -> Result<Value> {
-    use yaml_rust2::Yaml;
-    let data = match y {
-        Yaml::Real(s) => Data::Number(
-            s.parse()
-                .map_err(|_| EvalError::new(format!("invalid YAML number {s}"), loc))?,
-        ),
-        Yaml::Integer(i) => Data::Number(i as f64),
-        Yaml::String(s) => Data::String(Str::known(s)),
-        Yaml::Boolean(b) => Data::Bool(b),
-        Yaml::Array(items) => Data::List(
-            items
-                .into_iter()
-                .map(|i| from_yaml(i, loc))
-                .collect::<Result<_>>()?,
-        ),
-        Yaml::Hash(h) => {
-            let mut entries = Vec::new();
-            for (k, v) in h {
-                let name = match k {
-                    Yaml::String(s) => s,
-                    Yaml::Integer(i) => i.to_string(),
-                    Yaml::Boolean(b) => b.to_string(),
-                    Yaml::Real(r) => r,
-                    _ => return Err(EvalError::new("YAML keys must be strings", loc)),
-                };
-                entries.push((ops::key(name), from_yaml(v, loc)?));
-            }
-            Data::Object(ops::normalize_object(entries))
-        }
-        Yaml::Null => Data::Null,
-        Yaml::Alias(_) | Yaml::BadValue => {
-            return Err(EvalError::new("YAML aliases are not supported", loc));
-        }
-    };
-    Ok(Value::new(data, loc))
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";

@@ -8,6 +8,7 @@ mod functions;
 pub mod ops;
 mod template;
 pub mod types;
+mod yaml;
 
 use std::ops::Range;
 use std::sync::Arc;
