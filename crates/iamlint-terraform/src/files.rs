@@ -143,10 +143,11 @@ fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
     }
     let file_ids: Vec<FileId> = ids.iter().map(|(_, id)| *id).collect();
     let parsed = parse_all(&mut model, &file_ids);
+    let dir_of: HashMap<FileId, &PathBuf> = ids.iter().map(|(d, id)| (*id, d)).collect();
     let mut by_dir: BTreeMap<PathBuf, Vec<&ParsedFile>> = BTreeMap::new();
     for p in &parsed {
-        if let Some((dir, _)) = ids.iter().find(|(_, id)| *id == p.file) {
-            by_dir.entry(dir.clone()).or_default().push(p);
+        if let Some(dir) = dir_of.get(&p.file) {
+            by_dir.entry((*dir).clone()).or_default().push(p);
         }
     }
     let mut defs = HashMap::new();
@@ -394,10 +395,16 @@ fn parse(model: &Model, id: FileId) -> Result<ParsedFile, LoadError> {
 /// A path as shown to people: relative to the current directory (with `..` when outside it),
 /// `/`-separated, so that output is the same on every machine.
 pub fn display_path(p: &Path) -> String {
-    let Ok(cwd) = std::env::current_dir() else {
+    // The working directory, resolved once: this runs for every file.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let Some(cwd) = CWD.get_or_init(|| {
+        std::env::current_dir()
+            .ok()
+            .map(|c| c.canonicalize().unwrap_or(c))
+    }) else {
         return p.to_string_lossy().into_owned();
     };
-    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    let cwd = cwd.clone();
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {

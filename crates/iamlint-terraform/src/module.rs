@@ -61,6 +61,8 @@ pub struct ModuleDef<'a> {
     pub variables: Vec<VariableDef<'a>>,
     pub locals: HashMap<String, Def<'a>>,
     pub blocks: Vec<BlockDef<'a>>,
+    /// Index into `blocks` by mode, type and name.
+    block_index: HashMap<(Mode, String, String), usize>,
     pub calls: Vec<CallDef<'a>>,
     pub outputs: Vec<(String, Def<'a>)>,
 }
@@ -85,6 +87,7 @@ impl<'a> ModuleDef<'a> {
             variables: Vec::new(),
             locals: HashMap::new(),
             blocks: Vec::new(),
+            block_index: HashMap::new(),
             calls: Vec::new(),
             outputs: Vec::new(),
         };
@@ -142,6 +145,9 @@ impl<'a> ModuleDef<'a> {
                     } else {
                         Mode::Managed
                     };
+                    self.block_index
+                        .entry((mode, ty.clone(), name.clone()))
+                        .or_insert(self.blocks.len());
                     self.blocks.push(BlockDef {
                         file,
                         mode,
@@ -176,6 +182,13 @@ impl<'a> ModuleDef<'a> {
         }
     }
 
+    /// The `resource` (or `data`) block of a type and name.
+    pub fn block(&self, mode: Mode, ty: &str, name: &str) -> Option<usize> {
+        self.block_index
+            .get(&(mode, ty.to_string(), name.to_string()))
+            .copied()
+    }
+
     /// Local module sources (`./x`, `../x`), resolved against this module's directory.
     pub fn local_calls(&self) -> impl Iterator<Item = (&CallDef<'a>, PathBuf)> {
         self.calls.iter().filter_map(|c| {
@@ -199,6 +212,8 @@ pub struct Ctx<'a> {
     read: RefCell<HashMap<PathBuf, FileText>>,
     /// Resource instance objects by their block's location, for their computed attributes.
     instances: RefCell<HashMap<Location, String>>,
+    /// Template files, parsed once however often they are used.
+    templates: RefCell<HashMap<iamlint_model::FileId, Rc<hcl_edit::template::Template>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -209,6 +224,7 @@ impl<'a> Ctx<'a> {
             confine,
             read: RefCell::default(),
             instances: RefCell::default(),
+            templates: RefCell::default(),
         }
     }
 
@@ -351,6 +367,8 @@ pub struct ModuleEnv<'a> {
     locals: RefCell<HashMap<String, Slot<Value>>>,
     blocks: RefCell<HashMap<usize, Slot<Instances>>>,
     calls: RefCell<HashMap<usize, Slot<Children<'a>>>>,
+    /// `module.x` as references see it (its outputs), by call.
+    call_values: RefCell<HashMap<usize, (Value, Vec<String>)>>,
 }
 
 impl<'a> ModuleEnv<'a> {
@@ -373,6 +391,7 @@ impl<'a> ModuleEnv<'a> {
             locals: RefCell::default(),
             blocks: RefCell::default(),
             calls: RefCell::default(),
+            call_values: RefCell::default(),
         }
     }
 
@@ -657,6 +676,7 @@ impl<'a> ModuleEnv<'a> {
                     locals: RefCell::default(),
                     blocks: RefCell::default(),
                     calls: RefCell::default(),
+                    call_values: RefCell::default(),
                 };
                 let vars = child.child_vars(&inputs);
                 children.push((key, Rc::new(ModuleEnv { vars, ..child })));
@@ -736,6 +756,20 @@ impl<'a> ModuleEnv<'a> {
     }
 
     fn module_value(&self, index: usize, notes: &mut Vec<String>) -> Value {
+        if let Some((v, n)) = self.call_values.borrow().get(&index) {
+            notes.extend(n.iter().cloned());
+            return v.clone();
+        }
+        let mut own = Vec::new();
+        let v = self.module_value_uncached(index, &mut own);
+        notes.extend(own.iter().cloned());
+        self.call_values
+            .borrow_mut()
+            .insert(index, (v.clone(), own));
+        v
+    }
+
+    fn module_value_uncached(&self, index: usize, notes: &mut Vec<String>) -> Value {
         let c = &self.def.calls[index];
         let (kind, children) = self.call_instances(index);
         if children.is_empty() && kind == RepeatKind::Single {
@@ -913,20 +947,12 @@ impl Scope for ModuleEnv<'_> {
                 let (Some(ty), Some(name)) = (attr(1), attr(2)) else {
                     return Ok(None);
                 };
-                let found = self
-                    .def
-                    .blocks
-                    .iter()
-                    .position(|b| b.mode == Mode::Data && b.ty == ty && b.name == name);
+                let found = self.def.block(Mode::Data, ty, name);
                 Ok(found.map(|i| (self.block_value(i, notes), 3)))
             }
             ty => {
                 let Some(name) = attr(1) else { return Ok(None) };
-                let found = self
-                    .def
-                    .blocks
-                    .iter()
-                    .position(|b| b.mode == Mode::Managed && b.ty == ty && b.name == name);
+                let found = self.def.block(Mode::Managed, ty, name);
                 Ok(found.map(|i| (self.block_value(i, notes), 2)))
             }
         }
@@ -941,6 +967,20 @@ impl Scope for ModuleEnv<'_> {
     fn read_file(&self, path: &str, loc: Option<Location>) -> Result<FileText> {
         // Terraform resolves relative paths against the directory it runs in: the root module.
         self.ctx.read_file(&self.root_dir.join(path), path, loc)
+    }
+
+    fn parsed_template(
+        &self,
+        file: &FileText,
+    ) -> std::result::Result<Rc<hcl_edit::template::Template>, String> {
+        if let Some(t) = self.ctx.templates.borrow().get(&file.file) {
+            return Ok(t.clone());
+        }
+        let t = Rc::new(
+            hcl_edit::parser::parse_template(&file.text).map_err(|e| e.message().to_string())?,
+        );
+        self.ctx.templates.borrow_mut().insert(file.file, t.clone());
+        Ok(t)
     }
 }
 

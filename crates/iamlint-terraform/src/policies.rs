@@ -208,11 +208,19 @@ fn coverage(record: &PolicyRecord, notes: Vec<String>) -> Option<Coverage> {
             origins.extend(&doc.statements_unknown);
             for s in &doc.statements {
                 origins.extend(list_unknowns(&s.action));
-                origins.extend(
-                    list_unknowns(&s.resource)
-                        .into_iter()
-                        .filter(|u| !is_resource_attribute(&u.origin)),
-                );
+                // A partly known resource (`arn:aws:s3:::${var.bucket}/*`) is never `*`: only
+                // wholly unknown resources can hide something.
+                if let Some(r) = &s.resource {
+                    origins.extend(
+                        r.unknown
+                            .iter()
+                            .filter(|u| !is_resource_attribute(&u.origin)),
+                    );
+                    origins.extend(r.items.iter().filter_map(|i| match &i.text {
+                        ItemText::Unknown(u) if !is_resource_attribute(&u.origin) => Some(u),
+                        _ => None,
+                    }));
+                }
                 origins.extend(s.effect.iter().flat_map(|e| item_unknowns(&e.text)));
                 if let Some(p) = &s.principal {
                     origins.extend(&p.unknown);

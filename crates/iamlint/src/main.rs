@@ -12,6 +12,11 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 
+// Evaluation allocates many small values; mimalloc makes a whole run 1.5–2× faster than the
+// system allocator (measured with bench/run.sh).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

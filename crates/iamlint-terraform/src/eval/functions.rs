@@ -80,7 +80,10 @@ impl Evaluator<'_> {
             }
         }
         // Unknown in, unknown out: a wholly unknown argument makes the result unknown.
-        if name != "jsonencode" && values.iter().any(|v| matches!(v.data, Data::Unknown(_))) {
+        // (`format` and `jsonencode` keep unknown parts in their text instead.)
+        if !matches!(name, "jsonencode" | "format")
+            && values.iter().any(|v| matches!(v.data, Data::Unknown(_)))
+        {
             return Ok(Value::unknown(self.origin(span, "call"), loc));
         }
         let origin = self.origin(span.clone(), "call");
@@ -99,11 +102,8 @@ impl Evaluator<'_> {
     /// located in its own file.
     fn templatefile(&mut self, path: &str, vars: &Value, loc: Option<Location>) -> Result<Outcome> {
         let file = self.scope.read_file(path, loc)?;
-        let template = hcl_edit::parser::parse_template(&file.text).map_err(|e| {
-            EvalError::new(
-                format!("template {path} does not parse: {}", e.message()),
-                loc,
-            )
+        let template = self.scope.parsed_template(&file).map_err(|message| {
+            EvalError::new(format!("template {path} does not parse: {message}"), loc)
         })?;
         let scope = TemplateScope { parent: self.scope };
         let mut ev = Evaluator::new(file.file, 0, file.text.clone(), &scope);
@@ -128,6 +128,13 @@ impl Scope for TemplateScope<'_> {
 
     fn read_file(&self, path: &str, loc: Option<Location>) -> Result<super::FileText> {
         self.parent.read_file(path, loc)
+    }
+
+    fn parsed_template(
+        &self,
+        file: &super::FileText,
+    ) -> std::result::Result<std::rc::Rc<hcl_edit::template::Template>, String> {
+        self.parent.parsed_template(file)
     }
 }
 
@@ -329,9 +336,32 @@ fn builtin(
                 return Err(arity(name, 1, loc));
             };
             let fmt = known!(text(fmt)?);
-            match format(&fmt, rest, loc)? {
-                Some(s) => string(s),
-                None => Ok(Outcome::Unknown),
+            // A `%s` of an unknown value leaves a partial string, as a template does.
+            let mut unknowns = Vec::new();
+            let args: Vec<Value> = rest
+                .iter()
+                .map(|a| match &a.data {
+                    Data::Unknown(u) => {
+                        unknowns.push(u.clone());
+                        computed_string(Str::UNKNOWN_MARK.to_string(), a.loc)
+                    }
+                    _ => a.clone(),
+                })
+                .collect();
+            match format(&fmt, &args, loc) {
+                Ok(Some(text)) if text.matches(Str::UNKNOWN_MARK).count() == unknowns.len() => {
+                    ok(Value::new(
+                        Data::String(Str {
+                            unknowns,
+                            ..Str::known(text)
+                        }),
+                        loc,
+                    ))
+                }
+                Ok(_) => Ok(Outcome::Unknown),
+                // A number verb given an unknown: the whole result is unknown.
+                Err(_) if !unknowns.is_empty() => Ok(Outcome::Unknown),
+                Err(e) => Err(e),
             }
         }
         "formatlist" => {
@@ -1291,10 +1321,24 @@ fn encode_json(v: &Value, out: &mut String, unknowns: &mut Vec<Unknown>) {
             out.push(']');
         }
         Data::Object(entries) => {
-            // Terraform sorts object keys when encoding; duplicates keep the last.
-            let sorted = ops::normalize_object(entries.clone());
+            // Terraform sorts object keys when encoding; duplicates keep the last. Evaluated objects
+            // are sorted already; others are ordered here without copying them.
+            let sorted: Vec<&(Key, Value)> =
+                if entries.windows(2).all(|w| w[0].0.name < w[1].0.name) {
+                    entries.iter().collect()
+                } else {
+                    let mut refs: Vec<&(Key, Value)> = Vec::with_capacity(entries.len());
+                    for e in entries {
+                        match refs.iter().position(|r| r.0.name == e.0.name) {
+                            Some(i) => refs[i] = e,
+                            None => refs.push(e),
+                        }
+                    }
+                    refs.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+                    refs
+                };
             out.push('{');
-            for (i, (k, v)) in sorted.iter().enumerate() {
+            for (i, (k, v)) in sorted.iter().map(|e| (&e.0, &e.1)).enumerate() {
                 if i > 0 {
                     out.push(',');
                 }

@@ -40,6 +40,16 @@ pub trait Scope {
     fn read_file(&self, _path: &str, loc: Option<Location>) -> Result<FileText> {
         Err(EvalError::new("files cannot be read here", loc))
     }
+
+    /// A template file, parsed (once, where the scope can remember it).
+    fn parsed_template(
+        &self,
+        file: &FileText,
+    ) -> std::result::Result<std::rc::Rc<hcl_edit::template::Template>, String> {
+        hcl_edit::parser::parse_template(&file.text)
+            .map(std::rc::Rc::new)
+            .map_err(|e| e.message().to_string())
+    }
 }
 
 /// A file's text and where it lives in the source map.

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The iamlint benchmark: end to end (load + evaluate + rules + JSON output) on synthetic trees
+# of 100, 1,000 and 10,000 files. Prints files/s, MB/s and peak memory against input size.
+# Usage: bench/run.sh [SIZES...]   (default: 100 1000 10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-100 1000 10000}")
+[ $# -eq 0 ] && sizes=(100 1000 10000)
+cargo build --release --quiet
+bin=target/release/iamlint
+printf '%8s %10s %9s %10s %9s %11s %8s\n' files input_MB best_s files/s MB/s peak_RSS_MB mem/in
+for n in "${sizes[@]}"; do
+  dir=target/bench/$n
+  [ -d "$dir" ] || python3 bench/generate.py "$n" "$dir" >/dev/null
+  bytes=$(find "$dir" -type f \( -name '*.tf' -o -name '*.tftpl' -o -name '*.tfvars' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
+  files=$(find "$dir" -name '*.tf' | wc -l)
+  best=""; peak=0
+  for _ in 1 2 3; do
+    out=$( { /usr/bin/time -f '%e %M' "$bin" check "$dir" --format json --fail-on never >/dev/null; } 2>&1 | tail -1)
+    t=${out% *}; kb=${out#* }
+    if [ -z "$best" ] || awk "BEGIN {exit !($t < $best)}"; then best=$t; fi
+    [ "$kb" -gt "$peak" ] && peak=$kb
+  done
+  awk -v n="$files" -v b="$bytes" -v t="$best" -v kb="$peak" 'BEGIN {
+    if (t < 0.001) t = 0.001
+    printf "%8d %10.2f %9.3f %10.0f %9.1f %11.1f %7.1fx\n", n, b/1e6, t, n/t, b/1e6/t, kb/1024, kb*1024/b
+  }'
+done

@@ -1,0 +1,65 @@
+//! The rules see through Terraform's evaluation: `for_each` and `count` instances, module
+//! calls, tfvars, `dynamic` blocks, merged documents, `file()` and `templatefile()` — and report
+//! each finding at the instance address and the place the element was written.
+
+use std::path::Path;
+
+use iamlint_rules::{Selection, run};
+use iamlint_terraform::{LoadOptions, load_paths};
+
+fn findings(dir: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/eval")
+        .join(dir);
+    let model = load_paths(
+        &[path],
+        &LoadOptions {
+            recurse: true,
+            ..LoadOptions::default()
+        },
+    );
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    run(&model, &Selection::default())
+        .into_iter()
+        .map(|f| {
+            let loc = f.loc.unwrap();
+            let file = model.sources.get(loc.file);
+            let name = file
+                .path
+                .rsplit("testdata/eval/")
+                .next()
+                .unwrap_or(&file.path)
+                .to_string();
+            format!(
+                "{} {} {}:{}",
+                f.rule,
+                f.address,
+                name,
+                file.line_col(loc.start).line
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn findings_carry_instance_addresses_through_every_shape() {
+    assert_eq!(
+        findings("features"),
+        [
+            "service-wildcard-action aws_iam_user_policy.ops[1] features/main.tf:50",
+            "trust-any-principal data.aws_iam_policy_document.trust features/main.tf:78",
+            "service-wildcard-action aws_iam_policy.from_template features/policies/bucket.json.tftpl:7",
+            "service-wildcard-action aws_iam_policy.from_template features/policies/bucket.json.tftpl:7",
+            "allow-not-action aws_iam_policy.from_file features/policies/deploy.json:6",
+            "service-wildcard-action aws_iam_policy.team[\"platform\"] features/terraform.tfvars:6",
+        ]
+    );
+}
+
+#[test]
+fn findings_inside_modules_point_at_the_call() {
+    assert_eq!(
+        findings("modules"),
+        ["service-wildcard-action module.ci.aws_iam_role_policy.this modules/main.tf:8"]
+    );
+}
