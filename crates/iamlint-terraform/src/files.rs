@@ -48,8 +48,11 @@ pub fn load_sources(files: Vec<(String, String)>) -> Model {
     let mut defs = HashMap::new();
     defs.insert(dir.clone(), ModuleDef::new(dir.clone(), ".".into(), &files));
     let ctx = Ctx::new(model, defs, dir.clone());
-    evaluate_root(&ctx, &dir, ".", &HashMap::new(), &VarSources::default());
-    ctx.model.into_inner()
+    let collected = evaluate_root(&ctx, &dir, ".", &HashMap::new(), &VarSources::default());
+    let mut model = ctx.model.into_inner().unwrap_or_else(|e| e.into_inner());
+    collected.into_model(&mut model);
+    sort_diagnostics(&mut model);
+    model
 }
 
 /// Evaluates every `local` of a module given as (path, text), in name order: for checking the
@@ -161,12 +164,34 @@ fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
     let roots = roots(&dirs, &defs, &confine, options.recurse, &canonical);
     let vars = VarSources::from_options(options, &mut model);
     let ctx = Ctx::new(model, defs, confine);
-    for root in roots {
-        let display = display_path(&root);
-        let installed_here = installed.by_root.get(&root).cloned().unwrap_or_default();
-        evaluate_root(&ctx, &root, &display, &installed_here, &vars);
+    // Roots are independent: each is evaluated on its own thread, and what they add is merged in
+    // root order, so the output is the same whatever the thread count.
+    let results: Vec<crate::policies::Collected> = roots
+        .par_iter()
+        .map(|root| {
+            let display = display_path(root);
+            let installed_here = installed.by_root.get(root).cloned().unwrap_or_default();
+            evaluate_root(&ctx, root, &display, &installed_here, &vars)
+        })
+        .collect();
+    let mut model = ctx.model.into_inner().unwrap_or_else(|e| e.into_inner());
+    for r in results {
+        r.into_model(&mut model);
     }
-    ctx.model.into_inner()
+    sort_diagnostics(&mut model);
+    model
+}
+
+/// Coverage notes and errors arrive in thread order; sorted, they read the same every run.
+fn sort_diagnostics(model: &mut Model) {
+    model
+        .coverage
+        .sort_by(|a, b| (&a.address, a.loc, &a.message).cmp(&(&b.address, b.loc, &b.message)));
+    model.coverage.dedup();
+    model
+        .errors
+        .sort_by(|a, b| (&a.path, a.loc, &a.message).cmp(&(&b.path, b.loc, &b.message)));
+    model.errors.dedup();
 }
 
 fn evaluate_root(
@@ -175,14 +200,14 @@ fn evaluate_root(
     display: &str,
     installed: &HashMap<String, PathBuf>,
     vars: &VarSources,
-) {
+) -> crate::policies::Collected {
     let Some(def) = ctx.defs.get(root) else {
-        return;
+        return Default::default();
     };
     let given: HashMap<String, Given> = vars.for_root(root, ctx);
     let values = ModuleEnv::root_vars(ctx, def, &given);
     let env = ModuleEnv::root(ctx, def, display, installed, values);
-    crate::policies::collect(&env, ctx);
+    crate::policies::collect(&env)
 }
 
 /// Directories with `.tf` or `.tf.json` files below `root` (or `root` alone), hidden ones

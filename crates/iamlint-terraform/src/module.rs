@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::Mutex;
 
 use iamlint_model::model::Mode;
 use iamlint_model::{
@@ -204,32 +205,38 @@ pub fn is_local_source(source: &str) -> bool {
 
 /// Everything shared by the module instances of one run.
 pub struct Ctx<'a> {
-    pub model: RefCell<Model>,
+    pub model: Mutex<Model>,
     pub defs: HashMap<PathBuf, ModuleDef<'a>>,
     /// `file()` and module sources must resolve inside this directory (canonical).
     pub confine: PathBuf,
     /// Files read by `file()`/`templatefile()`, by canonical path.
-    read: RefCell<HashMap<PathBuf, FileText>>,
+    read: Mutex<HashMap<PathBuf, FileText>>,
     /// Resource instance objects by their block's location, for their computed attributes.
-    instances: RefCell<HashMap<Location, String>>,
+    instances: Mutex<HashMap<Location, String>>,
     /// Template files, parsed once however often they are used.
-    templates: RefCell<HashMap<iamlint_model::FileId, Rc<hcl_edit::template::Template>>>,
+    templates: Mutex<HashMap<iamlint_model::FileId, Arc<hcl_edit::template::Template>>>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(model: Model, defs: HashMap<PathBuf, ModuleDef<'a>>, confine: PathBuf) -> Self {
         Ctx {
-            model: RefCell::new(model),
+            model: Mutex::new(model),
             defs,
             confine,
-            read: RefCell::default(),
-            instances: RefCell::default(),
-            templates: RefCell::default(),
+            read: Mutex::default(),
+            instances: Mutex::default(),
+            templates: Mutex::default(),
         }
     }
 
+    /// The model being built. A poisoned lock means another root's thread panicked; its
+    /// data is still sound for ours.
+    pub fn model(&self) -> std::sync::MutexGuard<'_, Model> {
+        self.model.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub fn error(&self, path: &str, loc: Option<Location>, message: String) {
-        self.model.borrow_mut().errors.push(LoadError {
+        self.model().errors.push(LoadError {
             path: path.to_string(),
             loc,
             message,
@@ -237,7 +244,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn coverage(&self, address: &str, loc: Option<Location>, message: String) {
-        self.model.borrow_mut().coverage.push(Coverage {
+        self.model().coverage.push(Coverage {
             address: address.to_string(),
             message,
             loc,
@@ -266,7 +273,7 @@ impl<'a> Ctx<'a> {
 
     fn read_file(&self, path: &Path, written: &str, loc: Option<Location>) -> Result<FileText> {
         let canonical = self.confined(path, written, loc)?;
-        if let Some(f) = self.read.borrow().get(&canonical) {
+        if let Some(f) = self.read.lock().expect("lock").get(&canonical) {
             return Ok(f.clone());
         }
         if !canonical.is_file() {
@@ -281,12 +288,15 @@ impl<'a> Ctx<'a> {
         let text = String::from_utf8(bytes)
             .map_err(|_| EvalError::new(format!("\"{written}\" is not UTF-8 text"), loc))?;
         let text: Arc<str> = text.into();
-        let file = self.model.borrow_mut().sources.add(SourceFile::new(
+        let file = self.model().sources.add(SourceFile::new(
             crate::display_path(&canonical),
             text.clone(),
         ));
         let out = FileText { file, text };
-        self.read.borrow_mut().insert(canonical, out.clone());
+        self.read
+            .lock()
+            .expect("lock")
+            .insert(canonical, out.clone());
         Ok(out)
     }
 }
@@ -452,14 +462,7 @@ impl<'a> ModuleEnv<'a> {
             }
             Some(Slot::InProgress) => {
                 let message = format!("local.{name} refers to itself");
-                let path = self
-                    .ctx
-                    .model
-                    .borrow()
-                    .sources
-                    .get(def.file.file)
-                    .path
-                    .clone();
+                let path = self.ctx.model().sources.get(def.file.file).path.clone();
                 self.ctx.error(&path, def.loc, message.clone());
                 return Err(EvalError::new(message, def.loc));
             }
@@ -615,7 +618,11 @@ impl<'a> ModuleEnv<'a> {
             add_known_attributes(b, &address, &mut value, &mut ev);
             notes.append(&mut ev.notes);
             if let Some(loc) = b.loc {
-                self.ctx.instances.borrow_mut().insert(loc, base.clone());
+                self.ctx
+                    .instances
+                    .lock()
+                    .expect("lock")
+                    .insert(loc, base.clone());
             }
             instances.push(Instance {
                 address,
@@ -717,14 +724,7 @@ impl<'a> ModuleEnv<'a> {
             match self.ctx.confined(&self.def.dir.join(source), source, c.loc) {
                 Ok(d) => d,
                 Err(e) => {
-                    let path = self
-                        .ctx
-                        .model
-                        .borrow()
-                        .sources
-                        .get(c.file.file)
-                        .path
-                        .clone();
+                    let path = self.ctx.model().sources.get(c.file.file).path.clone();
                     self.ctx.error(
                         &path,
                         c.loc,
@@ -897,7 +897,7 @@ fn typed(ctx: &Ctx, v: &VariableDef, value: Value, ev: &mut Evaluator) -> Value 
     match types::convert(value, &ty) {
         Ok(converted) => converted,
         Err(e) => {
-            let path = ctx.model.borrow().sources.get(v.file.file).path.clone();
+            let path = ctx.model().sources.get(v.file.file).path.clone();
             ctx.error(&path, e.loc, format!("var.{}: {}", v.name, e.message));
             Value::unknown(format!("var.{}", v.name), e.loc)
         }
@@ -960,7 +960,13 @@ impl Scope for ModuleEnv<'_> {
 
     fn open_attr(&self, object: &Value, name: &str) -> Option<Value> {
         let loc = object.loc?;
-        let address = self.ctx.instances.borrow().get(&loc).cloned()?;
+        let address = self
+            .ctx
+            .instances
+            .lock()
+            .expect("lock")
+            .get(&loc)
+            .cloned()?;
         Some(Value::unknown(format!("{address}.{name}"), Some(loc)))
     }
 
@@ -972,14 +978,18 @@ impl Scope for ModuleEnv<'_> {
     fn parsed_template(
         &self,
         file: &FileText,
-    ) -> std::result::Result<Rc<hcl_edit::template::Template>, String> {
-        if let Some(t) = self.ctx.templates.borrow().get(&file.file) {
+    ) -> std::result::Result<Arc<hcl_edit::template::Template>, String> {
+        if let Some(t) = self.ctx.templates.lock().expect("lock").get(&file.file) {
             return Ok(t.clone());
         }
-        let t = Rc::new(
+        let t = Arc::new(
             hcl_edit::parser::parse_template(&file.text).map_err(|e| e.message().to_string())?,
         );
-        self.ctx.templates.borrow_mut().insert(file.file, t.clone());
+        self.ctx
+            .templates
+            .lock()
+            .expect("lock")
+            .insert(file.file, t.clone());
         Ok(t)
     }
 }

@@ -10,7 +10,7 @@ use iamlint_model::{
     Value,
 };
 
-use crate::module::{Ctx, ModuleEnv};
+use crate::module::ModuleEnv;
 
 /// Resource types whose attribute holds a policy, and what kind of policy it is.
 const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 5] = [
@@ -22,7 +22,7 @@ const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 5] = [
 ];
 
 /// Collects the resources of a root module instance and its children, and their policies.
-pub(crate) fn collect(root: &ModuleEnv, ctx: &Ctx) {
+pub(crate) fn collect(root: &ModuleEnv) -> Collected {
     let mut builder = Builder {
         records: Vec::new(),
         notes: HashMap::new(),
@@ -81,9 +81,29 @@ pub(crate) fn collect(root: &ModuleEnv, ctx: &Ctx) {
             }
         }
     });
-    let mut model = ctx.model.borrow_mut();
-    model.resources.extend(resources);
-    builder.finish(&mut model);
+    let mut collected = Collected {
+        resources,
+        policies: Vec::new(),
+        coverage: Vec::new(),
+    };
+    builder.finish(&mut collected);
+    collected
+}
+
+/// What one root module adds to the model.
+#[derive(Default)]
+pub(crate) struct Collected {
+    pub resources: Vec<Resource>,
+    pub policies: Vec<PolicyRecord>,
+    pub coverage: Vec<Coverage>,
+}
+
+impl Collected {
+    pub fn into_model(self, model: &mut Model) {
+        model.resources.extend(self.resources);
+        model.policies.extend(self.policies);
+        model.coverage.extend(self.coverage);
+    }
 }
 
 fn entry<'v>(object: &'v Value, name: &str) -> Option<&'v (Key, Value)> {
@@ -149,7 +169,7 @@ impl Builder {
             .push((record, held_notes.into_iter().chain(notes).collect()));
     }
 
-    fn finish(self, model: &mut Model) {
+    fn finish(self, model: &mut Collected) {
         for (mut record, notes) in self.records {
             if record.loc.is_none() {
                 record.loc = record.document().and_then(|d| d.loc);

@@ -69,7 +69,7 @@ impl VarSources {
         ];
         files.extend(auto);
         for file in files.iter().filter(|f| f.is_file()) {
-            let values = read_var_file(file, &mut ctx.model.borrow_mut());
+            let values = read_var_file(file, &mut ctx.model());
             out.extend(values);
         }
         out.extend(self.command_line.iter().cloned());

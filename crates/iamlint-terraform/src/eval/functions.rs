@@ -133,7 +133,7 @@ impl Scope for TemplateScope<'_> {
     fn parsed_template(
         &self,
         file: &super::FileText,
-    ) -> std::result::Result<std::rc::Rc<hcl_edit::template::Template>, String> {
+    ) -> std::result::Result<std::sync::Arc<hcl_edit::template::Template>, String> {
         self.parent.parsed_template(file)
     }
 }

@@ -45,9 +45,9 @@ pub trait Scope {
     fn parsed_template(
         &self,
         file: &FileText,
-    ) -> std::result::Result<std::rc::Rc<hcl_edit::template::Template>, String> {
+    ) -> std::result::Result<std::sync::Arc<hcl_edit::template::Template>, String> {
         hcl_edit::parser::parse_template(&file.text)
-            .map(std::rc::Rc::new)
+            .map(std::sync::Arc::new)
             .map_err(|e| e.message().to_string())
     }
 }
