@@ -1,15 +1,22 @@
-//! Finding, reading and parsing files, and evaluating each root module. Files are read and
-//! parsed in parallel, each on its own, so that one that cannot be read or parsed becomes a
-//! load error while every other file is still linted.
+//! Finding, reading and parsing files, and evaluating each root module.
+//!
+//! Files are read in parallel. Root modules — directories no other module calls — are found
+//! from a light scan of `module` sources, then evaluated in parallel, each parsing its own
+//! files and dropping them when done (shared module directories are parsed once), so memory
+//! holds a few roots' syntax trees at a time rather than the whole tree's. The scan is checked
+//! against what evaluation finds: a directory that no evaluated module called is linted as a
+//! root after all, and a guessed root that another root calls is dropped. One file that cannot
+//! be read or parsed becomes a load error; every other file is still linted.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use iamlint_model::{FileId, LoadError, Location, Model, SourceFile};
 use rayon::prelude::*;
 
-use crate::module::{Ctx, ModuleDef, ModuleEnv};
+use crate::module::{Ctx, ModuleDef, ModuleEnv, Shared};
+use crate::policies::Collected;
 use crate::syntax::{ParsedFile, Syntax};
 use crate::vars::{Given, VarSources};
 
@@ -35,40 +42,41 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Model {
     model
 }
 
-/// Loads files given as (path, text) as one root module: for tests and rule examples.
-pub fn load_sources(files: Vec<(String, String)>) -> Model {
+const IN_MEMORY: &str = "/nonexistent/iamlint-in-memory";
+
+/// Parses files given as (path, text) into one module, with its shared state.
+fn in_memory(files: Vec<(String, String)>) -> (Shared, Vec<ParsedFile>) {
     let mut model = Model::default();
     let ids: Vec<FileId> = files
         .into_iter()
         .map(|(path, text)| model.sources.add(SourceFile::new(path, text)))
         .collect();
-    let parsed = parse_all(&mut model, &ids);
-    let files: Vec<&ParsedFile> = parsed.iter().collect();
-    let dir = PathBuf::from("/nonexistent/iamlint-in-memory");
-    let mut defs = HashMap::new();
-    defs.insert(dir.clone(), ModuleDef::new(dir.clone(), ".".into(), &files));
-    let ctx = Ctx::new(model, defs, dir.clone());
-    let collected = evaluate_root(&ctx, &dir, ".", &HashMap::new(), &VarSources::default());
-    let mut model = ctx.model.into_inner().unwrap_or_else(|e| e.into_inner());
-    collected.into_model(&mut model);
-    sort_diagnostics(&mut model);
-    model
+    scan_suppressions(&mut model, &ids);
+    let parsed = parse_files(&mut model, &ids);
+    (Shared::new(model, PathBuf::from(IN_MEMORY)), parsed)
+}
+
+/// Loads files given as (path, text) as one root module: for tests and rule examples.
+pub fn load_sources(files: Vec<(String, String)>) -> Model {
+    let (shared, parsed) = in_memory(files);
+    let dir = PathBuf::from(IN_MEMORY);
+    let refs: Vec<&ParsedFile> = parsed.iter().collect();
+    let defs = HashMap::from([(dir.clone(), ModuleDef::new(dir.clone(), ".".into(), &refs))]);
+    let collected = {
+        let ctx = Ctx::new(&shared, defs);
+        evaluate(&ctx, &dir, ".", &HashMap::new(), &VarSources::default())
+    };
+    finish(shared, vec![collected])
 }
 
 /// Evaluates every `local` of a module given as (path, text), in name order: for checking the
 /// evaluator against Terraform itself.
 pub fn eval_locals(files: Vec<(String, String)>) -> Vec<(String, iamlint_model::Value)> {
-    let mut model = Model::default();
-    let ids: Vec<FileId> = files
-        .into_iter()
-        .map(|(path, text)| model.sources.add(SourceFile::new(path, text)))
-        .collect();
-    let parsed = parse_all(&mut model, &ids);
-    let files: Vec<&ParsedFile> = parsed.iter().collect();
-    let dir = PathBuf::from("/nonexistent/iamlint-in-memory");
-    let mut defs = HashMap::new();
-    defs.insert(dir.clone(), ModuleDef::new(dir.clone(), ".".into(), &files));
-    let ctx = Ctx::new(model, defs, dir.clone());
+    let (shared, parsed) = in_memory(files);
+    let dir = PathBuf::from(IN_MEMORY);
+    let refs: Vec<&ParsedFile> = parsed.iter().collect();
+    let defs = HashMap::from([(dir.clone(), ModuleDef::new(dir.clone(), ".".into(), &refs))]);
+    let ctx = Ctx::new(&shared, defs);
     let def = &ctx.defs[&dir];
     let installed = HashMap::new();
     let env = ModuleEnv::root(&ctx, def, ".", &installed, HashMap::new());
@@ -87,6 +95,18 @@ pub fn eval_locals(files: Vec<(String, String)>) -> Vec<(String, iamlint_model::
             )
         })
         .collect()
+}
+
+/// The files of a tree, and what a light scan says about their module calls.
+struct Tree {
+    /// Directories with Terraform files (found by the walk, and installed modules), with the
+    /// ids of their files.
+    files: BTreeMap<PathBuf, Vec<FileId>>,
+    /// Local module directories each directory's `module` blocks name.
+    calls: HashMap<PathBuf, Vec<PathBuf>>,
+    installed: Installed,
+    /// Module directories parsed once for every root that calls them.
+    parsed: Mutex<HashMap<PathBuf, Arc<Vec<ParsedFile>>>>,
 }
 
 fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
@@ -119,19 +139,92 @@ fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
     for (dir, files) in &installed.dirs {
         all_dirs.entry(dir.clone()).or_insert_with(|| files.clone());
     }
-    // Read and parse every file, in parallel, in a deterministic order.
-    let list: Vec<(PathBuf, PathBuf)> = all_dirs
+    let files = read_files(&all_dirs, &mut model);
+    let calls = scan_calls(&files, &confine, &model);
+    let tree = Tree {
+        files,
+        calls,
+        installed,
+        parsed: Mutex::default(),
+    };
+
+    let guessed: Vec<PathBuf> = if !options.recurse || canonical.is_file() {
+        dirs.keys().take(1).cloned().collect()
+    } else {
+        let called: HashSet<&PathBuf> = tree.calls.values().flatten().collect();
+        dirs.keys()
+            .filter(|d| !called.contains(d))
+            .cloned()
+            .collect()
+    };
+    let vars = VarSources::from_options(options, &mut model);
+    let shared = Shared::new(model, confine);
+    let evaluate_all = |roots: &[PathBuf]| -> Vec<(PathBuf, Collected)> {
+        roots
+            .par_iter()
+            .map(|root| (root.clone(), evaluate_root(&shared, &tree, root, &vars)))
+            .collect()
+    };
+    let mut results = evaluate_all(&guessed);
+    if options.recurse && !canonical.is_file() {
+        // The scan's guess, checked: directories no evaluated module called are roots too.
+        let called = shared
+            .called
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let missed: Vec<PathBuf> = dirs
+            .keys()
+            .filter(|d| !guessed.contains(d) && !called.contains(*d))
+            .cloned()
+            .collect();
+        results.extend(evaluate_all(&missed));
+        results.retain(|(root, _)| !called.contains(root));
+    }
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    finish(shared, results.into_iter().map(|(_, c)| c).collect())
+}
+
+fn finish(shared: Shared, results: Vec<Collected>) -> Model {
+    let mut model = shared.into_model();
+    for r in results {
+        r.into_model(&mut model);
+    }
+    // Coverage notes and errors arrive in thread order; sorted, they read the same every run.
+    model
+        .coverage
+        .sort_by(|a, b| (&a.address, a.loc, &a.message).cmp(&(&b.address, b.loc, &b.message)));
+    model.coverage.dedup();
+    model
+        .errors
+        .sort_by(|a, b| (&a.path, a.loc, &a.message).cmp(&(&b.path, b.loc, &b.message)));
+    model.errors.dedup();
+    model
+}
+
+/// Reads every file, in parallel, into the source map in a deterministic order.
+fn read_files(
+    dirs: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    model: &mut Model,
+) -> BTreeMap<PathBuf, Vec<FileId>> {
+    let list: Vec<(&PathBuf, &PathBuf)> = dirs
         .iter()
-        .flat_map(|(d, fs)| fs.iter().map(move |f| (d.clone(), f.clone())))
+        .flat_map(|(d, fs)| fs.iter().map(move |f| (d, f)))
         .collect();
-    let texts: Vec<(PathBuf, String, std::io::Result<Vec<u8>>)> = list
+    let texts: Vec<(&PathBuf, String, std::io::Result<Vec<u8>>)> = list
         .par_iter()
-        .map(|(d, f)| (d.clone(), display_path(f), std::fs::read(f)))
+        .map(|(d, f)| (*d, display_path(f), std::fs::read(f)))
         .collect();
-    let mut ids: Vec<(PathBuf, FileId)> = Vec::new();
+    let mut out: BTreeMap<PathBuf, Vec<FileId>> =
+        dirs.keys().map(|d| (d.clone(), Vec::new())).collect();
+    let mut ids = Vec::new();
     for (dir, shown, bytes) in texts {
         match bytes.map(String::from_utf8) {
-            Ok(Ok(text)) => ids.push((dir, model.sources.add(SourceFile::new(shown, text)))),
+            Ok(Ok(text)) => {
+                let id = model.sources.add(SourceFile::new(shown, text));
+                ids.push(id);
+                out.entry(dir.clone()).or_default().push(id);
+            }
             Ok(Err(_)) => model.errors.push(LoadError {
                 path: shown,
                 loc: None,
@@ -144,65 +237,165 @@ fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
             }),
         }
     }
-    let file_ids: Vec<FileId> = ids.iter().map(|(_, id)| *id).collect();
-    let parsed = parse_all(&mut model, &file_ids);
-    let dir_of: HashMap<FileId, &PathBuf> = ids.iter().map(|(d, id)| (*id, d)).collect();
-    let mut by_dir: BTreeMap<PathBuf, Vec<&ParsedFile>> = BTreeMap::new();
-    for p in &parsed {
-        if let Some(dir) = dir_of.get(&p.file) {
-            by_dir.entry((*dir).clone()).or_default().push(p);
+    scan_suppressions(model, &ids);
+    out
+}
+
+fn scan_suppressions(model: &mut Model, ids: &[FileId]) {
+    for &id in ids {
+        let file = model.sources.get(id);
+        if file.path.ends_with(".tf") {
+            let found = crate::suppressions::scan(id, &file.text);
+            model.suppressions.extend(found);
         }
     }
+}
+
+/// The local module directories each directory calls, by a light scan of its files.
+fn scan_calls(
+    files: &BTreeMap<PathBuf, Vec<FileId>>,
+    confine: &Path,
+    model: &Model,
+) -> HashMap<PathBuf, Vec<PathBuf>> {
+    files
+        .par_iter()
+        .map(|(dir, ids)| {
+            let mut called = Vec::new();
+            for &id in ids {
+                let file = model.sources.get(id);
+                let sources = if file.path.ends_with(".json") {
+                    crate::json::decode(&file.text, &|_, _| None, &[])
+                        .map(|v| crate::calls::module_sources_json(&v))
+                        .unwrap_or_default()
+                } else {
+                    crate::calls::module_sources(&file.text)
+                };
+                for source in sources.iter().filter(|s| crate::module::is_local_source(s)) {
+                    if let Ok(target) = dir.join(source).canonicalize()
+                        && target.starts_with(confine)
+                        && target != *dir
+                        && !called.contains(&target)
+                    {
+                        called.push(target);
+                    }
+                }
+            }
+            (dir.clone(), called)
+        })
+        .collect()
+}
+
+/// Parses a directory's files; errors go to the model.
+fn parse_dir(shared: &Shared, ids: &[FileId]) -> Vec<ParsedFile> {
+    let texts: Vec<(FileId, String, Arc<str>)> = {
+        let model = shared.model();
+        ids.iter()
+            .map(|&id| {
+                (
+                    id,
+                    model.sources.get(id).path.clone(),
+                    model.sources.get(id).text.clone(),
+                )
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (id, path, text) in texts {
+        match parse(id, &path, text) {
+            Ok(f) => out.push(f),
+            Err(e) => shared.model().errors.push(e),
+        }
+    }
+    out
+}
+
+/// Parses files into the model (in-memory loading).
+fn parse_files(model: &mut Model, ids: &[FileId]) -> Vec<ParsedFile> {
+    let mut out = Vec::new();
+    for &id in ids {
+        let f = model.sources.get(id);
+        match parse(id, &f.path.clone(), f.text.clone()) {
+            Ok(p) => out.push(p),
+            Err(e) => model.errors.push(e),
+        }
+    }
+    out
+}
+
+/// Evaluates one root module: parses its own files (dropped when done) and the module
+/// directories it may call (parsed once per run, shared).
+fn evaluate_root(shared: &Shared, tree: &Tree, root: &Path, vars: &VarSources) -> Collected {
+    let own = parse_dir(
+        shared,
+        tree.files.get(root).map(Vec::as_slice).unwrap_or_default(),
+    );
+    let installed_here = tree
+        .installed
+        .by_root
+        .get(root)
+        .cloned()
+        .unwrap_or_default();
+    // The module directories this root may reach: local calls, transitively, and what
+    // `terraform init` installed for it.
+    let mut pending: Vec<PathBuf> = tree.calls.get(root).cloned().unwrap_or_default();
+    pending.extend(installed_here.values().cloned());
+    let mut reachable: Vec<(PathBuf, Arc<Vec<ParsedFile>>)> = Vec::new();
+    while let Some(dir) = pending.pop() {
+        if dir == root || reachable.iter().any(|(d, _)| *d == dir) {
+            continue;
+        }
+        let Some(ids) = tree.files.get(&dir) else {
+            continue;
+        };
+        let parsed = {
+            let cached = tree
+                .parsed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&dir)
+                .cloned();
+            match cached {
+                Some(p) => p,
+                None => {
+                    let p = Arc::new(parse_dir(shared, ids));
+                    tree.parsed
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .entry(dir.clone())
+                        .or_insert(p)
+                        .clone()
+                }
+            }
+        };
+        pending.extend(tree.calls.get(&dir).cloned().unwrap_or_default());
+        reachable.push((dir, parsed));
+    }
     let mut defs = HashMap::new();
-    for dir in all_dirs.keys() {
-        let files = by_dir.remove(dir).unwrap_or_default();
+    let own_refs: Vec<&ParsedFile> = own.iter().collect();
+    defs.insert(
+        root.to_path_buf(),
+        ModuleDef::new(root.to_path_buf(), display_path(root), &own_refs),
+    );
+    for (dir, parsed) in &reachable {
+        let refs: Vec<&ParsedFile> = parsed.iter().collect();
         defs.insert(
             dir.clone(),
-            ModuleDef::new(dir.clone(), display_path(dir), &files),
+            ModuleDef::new(dir.clone(), display_path(dir), &refs),
         );
     }
-    let roots = roots(&dirs, &defs, &confine, options.recurse, &canonical);
-    let vars = VarSources::from_options(options, &mut model);
-    let ctx = Ctx::new(model, defs, confine);
-    // Roots are independent: each is evaluated on its own thread, and what they add is merged in
-    // root order, so the output is the same whatever the thread count.
-    let results: Vec<crate::policies::Collected> = roots
-        .par_iter()
-        .map(|root| {
-            let display = display_path(root);
-            let installed_here = installed.by_root.get(root).cloned().unwrap_or_default();
-            evaluate_root(&ctx, root, &display, &installed_here, &vars)
-        })
-        .collect();
-    let mut model = ctx.model.into_inner().unwrap_or_else(|e| e.into_inner());
-    for r in results {
-        r.into_model(&mut model);
-    }
-    sort_diagnostics(&mut model);
-    model
+    let ctx = Ctx::new(shared, defs);
+    evaluate(&ctx, root, &display_path(root), &installed_here, vars)
 }
 
-/// Coverage notes and errors arrive in thread order; sorted, they read the same every run.
-fn sort_diagnostics(model: &mut Model) {
-    model
-        .coverage
-        .sort_by(|a, b| (&a.address, a.loc, &a.message).cmp(&(&b.address, b.loc, &b.message)));
-    model.coverage.dedup();
-    model
-        .errors
-        .sort_by(|a, b| (&a.path, a.loc, &a.message).cmp(&(&b.path, b.loc, &b.message)));
-    model.errors.dedup();
-}
-
-fn evaluate_root(
+fn evaluate(
     ctx: &Ctx,
     root: &Path,
     display: &str,
     installed: &HashMap<String, PathBuf>,
     vars: &VarSources,
-) -> crate::policies::Collected {
+) -> Collected {
     let Some(def) = ctx.defs.get(root) else {
-        return Default::default();
+        return Collected::default();
     };
     let given: HashMap<String, Given> = vars.for_root(root, ctx);
     let values = ModuleEnv::root_vars(ctx, def, &given);
@@ -316,78 +509,19 @@ fn installed_modules(
     out
 }
 
-/// The root modules: directories no other module in the tree calls. Without recursion, the
-/// directory given.
-fn roots(
-    dirs: &BTreeMap<PathBuf, Vec<PathBuf>>,
-    defs: &HashMap<PathBuf, ModuleDef>,
-    confine: &Path,
-    recurse: bool,
-    given: &Path,
-) -> Vec<PathBuf> {
-    if !recurse || given.is_file() {
-        return dirs
-            .keys()
-            .filter(|d| defs.contains_key(*d))
-            .take(1)
-            .cloned()
-            .collect();
-    }
-    let mut called = BTreeSet::new();
-    for def in defs.values() {
-        for (_, target) in def.local_calls() {
-            if let Ok(t) = target.canonicalize()
-                && t.starts_with(confine)
-                && t != def.dir
-            {
-                called.insert(t);
-            }
-        }
-    }
-    dirs.keys()
-        .filter(|d| !called.contains(*d))
-        .cloned()
-        .collect()
-}
-
-fn parse_all(model: &mut Model, ids: &[FileId]) -> Vec<ParsedFile> {
-    let parsed: Vec<Result<ParsedFile, LoadError>> =
-        ids.par_iter().map(|&id| parse(model, id)).collect();
-    let mut files = Vec::new();
-    for p in parsed {
-        match p {
-            Ok(f) => files.push(f),
-            Err(e) => model.errors.push(e),
-        }
-    }
-    for &id in ids {
-        let file = model.sources.get(id);
-        if file.path.ends_with(".tf") {
-            let found = crate::suppressions::scan(id, &file.text);
-            model.suppressions.extend(found);
-        }
-    }
-    files
-}
-
-fn parse(model: &Model, id: FileId) -> Result<ParsedFile, LoadError> {
-    let file = model.sources.get(id);
-    let base = if file.text.starts_with('\u{FEFF}') {
-        3
-    } else {
-        0
-    };
+fn parse(id: FileId, path: &str, text: Arc<str>) -> Result<ParsedFile, LoadError> {
+    let base = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     let input: Arc<str> = if base == 0 {
-        file.text.clone()
+        text.clone()
     } else {
-        Arc::from(&file.text[base..])
+        Arc::from(&text[base..])
     };
     let error = |start: usize, end: usize, message: String| LoadError {
-        path: file.path.clone(),
+        path: path.to_string(),
         loc: Some(Location::new(id, base + start, base + end)),
         message,
     };
-    if file.path.ends_with(".json") {
+    if path.ends_with(".json") {
         return match crate::json::decode_file(&input, id, base) {
             Ok(v) => Ok(ParsedFile {
                 file: id,

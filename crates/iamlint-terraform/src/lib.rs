@@ -3,6 +3,7 @@
 //! modules — and builds the [`Model`](iamlint_model::Model) that rules see.
 
 pub mod align;
+mod calls;
 pub mod eval;
 pub mod json;
 pub mod module;

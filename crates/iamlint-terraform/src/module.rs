@@ -203,10 +203,9 @@ pub fn is_local_source(source: &str) -> bool {
     source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
 }
 
-/// Everything shared by the module instances of one run.
-pub struct Ctx<'a> {
+/// What the roots of one run share: the model being built, and files read and parsed once.
+pub struct Shared {
     pub model: Mutex<Model>,
-    pub defs: HashMap<PathBuf, ModuleDef<'a>>,
     /// `file()` and module sources must resolve inside this directory (canonical).
     pub confine: PathBuf,
     /// Files read by `file()`/`templatefile()`, by canonical path.
@@ -215,17 +214,19 @@ pub struct Ctx<'a> {
     instances: Mutex<HashMap<Location, String>>,
     /// Template files, parsed once however often they are used.
     templates: Mutex<HashMap<iamlint_model::FileId, Arc<hcl_edit::template::Template>>>,
+    /// Local module directories that some module call resolved to.
+    pub called: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
-impl<'a> Ctx<'a> {
-    pub fn new(model: Model, defs: HashMap<PathBuf, ModuleDef<'a>>, confine: PathBuf) -> Self {
-        Ctx {
+impl Shared {
+    pub fn new(model: Model, confine: PathBuf) -> Self {
+        Shared {
             model: Mutex::new(model),
-            defs,
             confine,
             read: Mutex::default(),
             instances: Mutex::default(),
             templates: Mutex::default(),
+            called: Mutex::default(),
         }
     }
 
@@ -233,6 +234,30 @@ impl<'a> Ctx<'a> {
     /// data is still sound for ours.
     pub fn model(&self) -> std::sync::MutexGuard<'_, Model> {
         self.model.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn into_model(self) -> Model {
+        self.model.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// One root module's evaluation: the definitions it can reach, and what the run shares.
+pub struct Ctx<'a> {
+    pub shared: &'a Shared,
+    pub defs: HashMap<PathBuf, ModuleDef<'a>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(shared: &'a Shared, defs: HashMap<PathBuf, ModuleDef<'a>>) -> Self {
+        Ctx { shared, defs }
+    }
+
+    pub fn model(&self) -> std::sync::MutexGuard<'_, Model> {
+        self.shared.model()
     }
 
     pub fn error(&self, path: &str, loc: Option<Location>, message: String) {
@@ -260,7 +285,7 @@ impl<'a> Ctx<'a> {
                 loc,
             )
         })?;
-        if !canonical.starts_with(&self.confine) {
+        if !canonical.starts_with(&self.shared.confine) {
             return Err(EvalError::new(
                 format!(
                     "\"{written}\" is outside the directory being linted; iamlint reads only files inside it"
@@ -273,7 +298,7 @@ impl<'a> Ctx<'a> {
 
     fn read_file(&self, path: &Path, written: &str, loc: Option<Location>) -> Result<FileText> {
         let canonical = self.confined(path, written, loc)?;
-        if let Some(f) = self.read.lock().expect("lock").get(&canonical) {
+        if let Some(f) = locked(&self.shared.read).get(&canonical) {
             return Ok(f.clone());
         }
         if !canonical.is_file() {
@@ -288,15 +313,17 @@ impl<'a> Ctx<'a> {
         let text = String::from_utf8(bytes)
             .map_err(|_| EvalError::new(format!("\"{written}\" is not UTF-8 text"), loc))?;
         let text: Arc<str> = text.into();
+        let mut read = locked(&self.shared.read);
+        // Another root's thread may have read it meanwhile: one file, one id.
+        if let Some(f) = read.get(&canonical) {
+            return Ok(f.clone());
+        }
         let file = self.model().sources.add(SourceFile::new(
             crate::display_path(&canonical),
             text.clone(),
         ));
         let out = FileText { file, text };
-        self.read
-            .lock()
-            .expect("lock")
-            .insert(canonical, out.clone());
+        read.insert(canonical, out.clone());
         Ok(out)
     }
 }
@@ -618,11 +645,7 @@ impl<'a> ModuleEnv<'a> {
             add_known_attributes(b, &address, &mut value, &mut ev);
             notes.append(&mut ev.notes);
             if let Some(loc) = b.loc {
-                self.ctx
-                    .instances
-                    .lock()
-                    .expect("lock")
-                    .insert(loc, base.clone());
+                locked(&self.ctx.shared.instances).insert(loc, base.clone());
             }
             instances.push(Instance {
                 address,
@@ -722,7 +745,10 @@ impl<'a> ModuleEnv<'a> {
         let source = c.source.as_deref().unwrap_or("");
         let dir = if is_local_source(source) {
             match self.ctx.confined(&self.def.dir.join(source), source, c.loc) {
-                Ok(d) => d,
+                Ok(d) => {
+                    locked(&self.ctx.shared.called).insert(d.clone());
+                    d
+                }
                 Err(e) => {
                     let path = self.ctx.model().sources.get(c.file.file).path.clone();
                     self.ctx.error(
@@ -960,13 +986,7 @@ impl Scope for ModuleEnv<'_> {
 
     fn open_attr(&self, object: &Value, name: &str) -> Option<Value> {
         let loc = object.loc?;
-        let address = self
-            .ctx
-            .instances
-            .lock()
-            .expect("lock")
-            .get(&loc)
-            .cloned()?;
+        let address = locked(&self.ctx.shared.instances).get(&loc).cloned()?;
         Some(Value::unknown(format!("{address}.{name}"), Some(loc)))
     }
 
@@ -979,17 +999,13 @@ impl Scope for ModuleEnv<'_> {
         &self,
         file: &FileText,
     ) -> std::result::Result<Arc<hcl_edit::template::Template>, String> {
-        if let Some(t) = self.ctx.templates.lock().expect("lock").get(&file.file) {
+        if let Some(t) = locked(&self.ctx.shared.templates).get(&file.file) {
             return Ok(t.clone());
         }
         let t = Arc::new(
             hcl_edit::parser::parse_template(&file.text).map_err(|e| e.message().to_string())?,
         );
-        self.ctx
-            .templates
-            .lock()
-            .expect("lock")
-            .insert(file.file, t.clone());
+        locked(&self.ctx.shared.templates).insert(file.file, t.clone());
         Ok(t)
     }
 }
