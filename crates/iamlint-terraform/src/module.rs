@@ -461,13 +461,11 @@ impl<'a> ModuleEnv<'a> {
     /// could not be evaluated in its block.
     pub fn walk(&self, visit: &mut dyn FnMut(&BlockDef<'a>, &Instance, &[String])) {
         for (i, block) in self.def.blocks.iter().enumerate() {
-            let (_, instances) = self.block_instances(i);
-            let notes = match self.blocks.borrow().get(&i) {
-                Some(Slot::Done(_, notes)) => notes.clone(),
-                _ => Vec::new(),
-            };
-            for inst in &instances {
-                visit(block, inst, &notes);
+            self.compute_block(i);
+            if let Some(Slot::Done((_, instances), notes)) = self.blocks.borrow().get(&i) {
+                for inst in instances {
+                    visit(block, inst, notes);
+                }
             }
         }
         for i in 0..self.def.calls.len() {
@@ -620,11 +618,10 @@ impl<'a> ModuleEnv<'a> {
     }
 
     /// A `resource`/`data` block's instances, evaluated once.
-    fn block_instances(&self, index: usize) -> Instances {
-        match self.blocks.borrow().get(&index) {
-            Some(Slot::Done(v, _)) => return v.clone(),
-            Some(Slot::InProgress) => return (RepeatKind::Unknown, Vec::new()),
-            None => {}
+    /// Evaluates a block's instances once and remembers them.
+    fn compute_block(&self, index: usize) {
+        if self.blocks.borrow().contains_key(&index) {
+            return;
         }
         self.blocks.borrow_mut().insert(index, Slot::InProgress);
         let b = &self.def.blocks[index];
@@ -653,11 +650,9 @@ impl<'a> ModuleEnv<'a> {
                 value,
             });
         }
-        let out = (rep.kind, instances);
         self.blocks
             .borrow_mut()
-            .insert(index, Slot::Done(out.clone(), notes));
-        out
+            .insert(index, Slot::Done((rep.kind, instances), notes));
     }
 
     /// A `module` block's instances, each a child module environment.
@@ -832,18 +827,40 @@ impl<'a> ModuleEnv<'a> {
         )
     }
 
-    fn block_value(&self, index: usize, notes: &mut Vec<String>) -> Value {
+    /// A block as references see it; when it is a single instance and `attr` names one of its
+    /// attributes, just that attribute (and `1` more name used) — no copy of the whole object.
+    fn block_value(
+        &self,
+        index: usize,
+        attr: Option<&str>,
+        notes: &mut Vec<String>,
+    ) -> (Value, usize) {
         let b = &self.def.blocks[index];
-        if let Some(Slot::Done(_, n)) = self.blocks.borrow().get(&index) {
-            notes.extend(n.iter().cloned());
+        self.compute_block(index);
+        let memo = self.blocks.borrow();
+        let Some(Slot::Done((kind, instances), n)) = memo.get(&index) else {
+            // Still being evaluated: a reference to itself.
+            return (Value::unknown(format!("{}.{}", b.ty, b.name), b.loc), 0);
+        };
+        notes.extend(n.iter().cloned());
+        if let (RepeatKind::Single, Some(a), [inst]) = (kind, attr, instances.as_slice()) {
+            let value = inst
+                .value
+                .get(a)
+                .cloned()
+                .unwrap_or_else(|| Value::unknown(format!("{}.{a}", inst.address), b.loc));
+            return (value, 1);
         }
-        let (kind, instances) = self.block_instances(index);
-        repeated_value(
-            kind,
-            instances.into_iter().map(|i| (i.key, i.value)).collect(),
+        let value = repeated_value(
+            *kind,
+            instances
+                .iter()
+                .map(|i| (i.key.clone(), i.value.clone()))
+                .collect(),
             b.loc,
             &format!("{}.{}", b.ty, b.name),
-        )
+        );
+        (value, 0)
     }
 }
 
@@ -974,12 +991,18 @@ impl Scope for ModuleEnv<'_> {
                     return Ok(None);
                 };
                 let found = self.def.block(Mode::Data, ty, name);
-                Ok(found.map(|i| (self.block_value(i, notes), 3)))
+                Ok(found.map(|i| {
+                    let (v, more) = self.block_value(i, attr(3), notes);
+                    (v, 3 + more)
+                }))
             }
             ty => {
                 let Some(name) = attr(1) else { return Ok(None) };
                 let found = self.def.block(Mode::Managed, ty, name);
-                Ok(found.map(|i| (self.block_value(i, notes), 2)))
+                Ok(found.map(|i| {
+                    let (v, more) = self.block_value(i, attr(2), notes);
+                    (v, 2 + more)
+                }))
             }
         }
     }
