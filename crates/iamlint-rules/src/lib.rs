@@ -17,4 +17,4 @@ pub mod run;
 pub use context::Context;
 pub use finding::{Finding, Related};
 pub use rule::{Category, Phase, Rule, RuleMeta, Severity};
-pub use run::{Selection, run};
+pub use run::{Selection, check, finish, run};

@@ -40,27 +40,60 @@ impl Selection {
 /// Runs the selected rules on the model. Findings come back sorted by path, line, column and
 /// rule, deduplicated, without the suppressed ones, and fingerprinted.
 pub fn run(model: &Model, selection: &Selection) -> Vec<Finding> {
-    let rules: Vec<&'static dyn Rule> = registry::all()
+    let findings = check(model, selection);
+    finish(model, selection, findings)
+}
+
+fn selected(selection: &Selection) -> Vec<&'static dyn Rule> {
+    registry::all()
         .iter()
         .copied()
         .filter(|r| selection.enabled(r.meta()))
-        .collect();
-    let selected: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
+        .collect()
+}
+
+/// The rules that look at policies and resources, on one part of a model (a root module's):
+/// unsorted, not yet suppressed. [`finish`] completes them over the whole run.
+pub fn check(model: &Model, selection: &Selection) -> Vec<Finding> {
+    let rules = selected(selection);
+    let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
+    let cx = Context {
+        model,
+        findings: &[],
+        selected: &names,
+    };
     let mut findings = Vec::new();
-    for phase in [Phase::Model, Phase::AfterFindings] {
+    for rule in rules.iter().filter(|r| r.meta().phase == Phase::Model) {
+        let mut sink = Sink::new(rule.meta());
+        rule.check(&cx, &mut sink);
+        findings.extend(sink.findings);
+    }
+    findings
+}
+
+/// Completes the findings of [`check`] with the whole run's model (its sources, resources and
+/// suppressions): the rules that judge findings, suppressions, severity overrides, order,
+/// fingerprints.
+pub fn finish(model: &Model, selection: &Selection, mut findings: Vec<Finding>) -> Vec<Finding> {
+    let rules = selected(selection);
+    let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
+    let mut later = Vec::new();
+    {
         let cx = Context {
             model,
             findings: &findings,
-            selected: &selected,
+            selected: &names,
         };
-        let mut new = Vec::new();
-        for rule in rules.iter().filter(|r| r.meta().phase == phase) {
+        for rule in rules
+            .iter()
+            .filter(|r| r.meta().phase == Phase::AfterFindings)
+        {
             let mut sink = Sink::new(rule.meta());
             rule.check(&cx, &mut sink);
-            new.extend(sink.findings);
+            later.extend(sink.findings);
         }
-        findings.extend(new);
     }
+    findings.extend(later);
     findings.retain(|f| {
         f.rule == registry::UNUSED_SUPPRESSION
             || !model.suppressions.iter().any(|s| suppresses(model, s, f))

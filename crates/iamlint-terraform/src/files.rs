@@ -35,11 +35,30 @@ pub struct LoadOptions {
 
 /// Loads the given paths: directories (every root module below them) and files.
 pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Model {
-    let mut model = Model::default();
-    for path in paths {
-        model = load_tree(model, path, options);
+    let (mut model, parts) = load_paths_with(paths, options, &|part| part);
+    for part in parts {
+        model.policies.extend(part.policies);
     }
     model
+}
+
+/// Loads the given paths, handing each root module's policies and resources to `per_root` as
+/// soon as the root is evaluated, so that they need not all be held at once. The model returned
+/// has everything else (sources, resources, coverage, errors, suppressions) but no policies; the
+/// results of `per_root` come in root order.
+pub fn load_paths_with<T: Send>(
+    paths: &[PathBuf],
+    options: &LoadOptions,
+    per_root: &(dyn Fn(Model) -> T + Sync),
+) -> (Model, Vec<T>) {
+    let mut model = Model::default();
+    let mut out = Vec::new();
+    for path in paths {
+        let (m, parts) = load_tree(model, path, options, per_root);
+        model = m;
+        out.extend(parts);
+    }
+    (model, out)
 }
 
 const IN_MEMORY: &str = "/nonexistent/iamlint-in-memory";
@@ -109,14 +128,19 @@ struct Tree {
     parsed: Mutex<HashMap<PathBuf, Arc<Vec<ParsedFile>>>>,
 }
 
-fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
+fn load_tree<T: Send>(
+    mut model: Model,
+    path: &Path,
+    options: &LoadOptions,
+    per_root: &(dyn Fn(Model) -> T + Sync),
+) -> (Model, Vec<T>) {
     let Ok(canonical) = path.canonicalize() else {
         model.errors.push(LoadError {
             path: display_path(path),
             loc: None,
             message: "no such file or directory".into(),
         });
-        return model;
+        return (model, Vec::new());
     };
     // A single file is a module of its own.
     let (confine, dirs) = if canonical.is_file() {
@@ -159,10 +183,19 @@ fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
     };
     let vars = VarSources::from_options(options, &mut model);
     let shared = Shared::new(model, confine);
-    let evaluate_all = |roots: &[PathBuf]| -> Vec<(PathBuf, Collected)> {
+    // Each root's policies go to `per_root` as soon as it is evaluated; what stays is small.
+    let evaluate_all = |roots: &[PathBuf]| -> Vec<(PathBuf, Collected, T)> {
         roots
             .par_iter()
-            .map(|root| (root.clone(), evaluate_root(&shared, &tree, root, &vars)))
+            .map(|root| {
+                let mut collected = evaluate_root(&shared, &tree, root, &vars);
+                let part = Model {
+                    policies: std::mem::take(&mut collected.policies),
+                    resources: collected.resources.clone(),
+                    ..Model::default()
+                };
+                (root.clone(), collected, per_root(part))
+            })
             .collect()
     };
     let mut results = evaluate_all(&guessed);
@@ -179,10 +212,12 @@ fn load_tree(mut model: Model, path: &Path, options: &LoadOptions) -> Model {
             .cloned()
             .collect();
         results.extend(evaluate_all(&missed));
-        results.retain(|(root, _)| !called.contains(root));
+        results.retain(|(root, _, _)| !called.contains(root));
     }
     results.sort_by(|a, b| a.0.cmp(&b.0));
-    finish(shared, results.into_iter().map(|(_, c)| c).collect())
+    let (collected, parts): (Vec<Collected>, Vec<T>) =
+        results.into_iter().map(|(_, c, t)| (c, t)).unzip();
+    (finish(shared, collected), parts)
 }
 
 fn finish(shared: Shared, results: Vec<Collected>) -> Model {

@@ -16,4 +16,6 @@ mod vars;
 
 mod files;
 
-pub use files::{LoadOptions, display_path, eval_locals, load_paths, load_sources};
+pub use files::{
+    LoadOptions, display_path, eval_locals, load_paths, load_paths_with, load_sources,
+};

@@ -289,7 +289,13 @@ fn unknown_for_each_is_one_symbolic_instance_with_a_note() {
     let m = load(&root, LoadOptions::default());
     let addresses: Vec<&str> = m.policies.iter().map(|p| p.address.as_str()).collect();
     assert_eq!(addresses, ["aws_iam_policy.p[*]"]);
-    assert!(notes(&m).contains("`for_each` depends on `var.names`: one instance `aws_iam_policy.p[*]` stands for all"), "{}", notes(&m));
+    assert!(
+        notes(&m).contains(
+            "`for_each` depends on `var.names`: one instance `aws_iam_policy.p[*]` stands for all"
+        ),
+        "{}",
+        notes(&m)
+    );
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -333,15 +339,38 @@ resource "aws_iam_policy" "p" {
 "#;
     let root = tree("override", &[("main.tf", main)]);
     let m = load(&root, LoadOptions::default());
-    let p = m.policies.iter().find(|p| p.address == "data.aws_iam_policy_document.final").unwrap();
+    let p = m
+        .policies
+        .iter()
+        .find(|p| p.address == "data.aws_iam_policy_document.final")
+        .unwrap();
     let doc = p.document().unwrap();
     let summary: Vec<String> = doc
         .statements
         .iter()
         .map(|s| {
-            let actions: Vec<String> = s.action.as_ref().unwrap().items.iter().map(|i| i.display()).collect();
-            let resources: Vec<String> = s.resource.as_ref().unwrap().items.iter().map(|i| i.display()).collect();
-            format!("{} {} {}", s.label(), actions.join(","), resources.join(","))
+            let actions: Vec<String> = s
+                .action
+                .as_ref()
+                .unwrap()
+                .items
+                .iter()
+                .map(|i| i.display())
+                .collect();
+            let resources: Vec<String> = s
+                .resource
+                .as_ref()
+                .unwrap()
+                .items
+                .iter()
+                .map(|i| i.display())
+                .collect();
+            format!(
+                "{} {} {}",
+                s.label(),
+                actions.join(","),
+                resources.join(",")
+            )
         })
         .collect();
     assert_eq!(
@@ -360,15 +389,34 @@ fn nested_modules_with_count_get_full_addresses() {
     let root = tree(
         "nested",
         &[
-            ("main.tf", "module \"outer\" {\n  source = \"./outer\"\n  n = 2\n}\n"),
-            ("outer/main.tf", "variable \"n\" {}\nmodule \"inner\" {\n  source = \"../inner\"\n  count = var.n\n  tag = \"t${count.index}\"\n}\noutput \"arns\" {\n  value = module.inner[*].arn\n}\n"),
-            ("inner/main.tf", "variable \"tag\" {}\nresource \"aws_iam_role\" \"r\" {\n  name = \"role-${var.tag}\"\n  assume_role_policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {Service = \"ec2.amazonaws.com\"}}]})\n}\noutput \"arn\" {\n  value = aws_iam_role.r.arn\n}\n"),
+            (
+                "main.tf",
+                "module \"outer\" {\n  source = \"./outer\"\n  n = 2\n}\n",
+            ),
+            (
+                "outer/main.tf",
+                "variable \"n\" {}\nmodule \"inner\" {\n  source = \"../inner\"\n  count = var.n\n  tag = \"t${count.index}\"\n}\noutput \"arns\" {\n  value = module.inner[*].arn\n}\n",
+            ),
+            (
+                "inner/main.tf",
+                "variable \"tag\" {}\nresource \"aws_iam_role\" \"r\" {\n  name = \"role-${var.tag}\"\n  assume_role_policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {Service = \"ec2.amazonaws.com\"}}]})\n}\noutput \"arn\" {\n  value = aws_iam_role.r.arn\n}\n",
+            ),
         ],
     );
     let m = load(&root, LoadOptions::default());
     let mut addresses: Vec<&str> = m.policies.iter().map(|p| p.address.as_str()).collect();
     addresses.sort();
-    assert_eq!(addresses, ["module.outer.module.inner[0].aws_iam_role.r", "module.outer.module.inner[1].aws_iam_role.r"]);
-    assert!(m.errors.is_empty() && m.coverage.is_empty(), "{}", notes(&m));
+    assert_eq!(
+        addresses,
+        [
+            "module.outer.module.inner[0].aws_iam_role.r",
+            "module.outer.module.inner[1].aws_iam_role.r"
+        ]
+    );
+    assert!(
+        m.errors.is_empty() && m.coverage.is_empty(),
+        "{}",
+        notes(&m)
+    );
     std::fs::remove_dir_all(root).unwrap();
 }

@@ -25,10 +25,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         .unwrap_or(FailOn::High);
 
     let mut timer = Timer::from_env();
-    let model = iamlint_terraform::load_paths(&paths, &load_options(&args)?);
-    timer.lap("load");
-    let findings = iamlint_rules::run(&model, &selection);
-    timer.lap("rules");
+    // The rules that look at policies run on each root module as soon as it is evaluated, so
+    // that no run holds every root's policies at once; the rest runs on the whole model.
+    let (model, parts) =
+        iamlint_terraform::load_paths_with(&paths, &load_options(&args)?, &|part| {
+            iamlint_rules::check(&part, &selection)
+        });
+    timer.lap("load and rules");
+    let findings = iamlint_rules::finish(&model, &selection, parts.into_iter().flatten().collect());
+    timer.lap("finish");
     let report = Report::new(&model, findings);
 
     let text = match args.format {
