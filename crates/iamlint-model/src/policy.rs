@@ -428,14 +428,18 @@ fn read_strings(
     match &v.data {
         Data::List(items) => {
             for item in items {
-                if let Data::List(_) = item.data {
-                    issues.push(Issue {
+                match &item.data {
+                    Data::List(_) => issues.push(Issue {
                         loc: item.loc,
                         message: format!("{what} entries must be strings, not a list"),
-                    });
-                    continue;
+                    }),
+                    // One unknown entry is an item of its own, located; the others stay known.
+                    Data::Unknown(u) => out.push(Item {
+                        text: ItemText::Unknown(u.clone()),
+                        loc: item.loc,
+                    }),
+                    _ => read_strings(item, what, out, unknown, issues),
                 }
-                read_strings(item, what, out, unknown, issues);
             }
         }
         Data::Unknown(u) => *unknown = Some(u.clone()),
@@ -698,6 +702,27 @@ mod tests {
             Some("var.actions")
         );
         assert!(doc.all_issues().next().is_none());
+    }
+
+    #[test]
+    fn unknown_entries_are_items_each_with_its_origin() {
+        let st = obj(vec![
+            ("Effect", s("Allow")),
+            (
+                "Action",
+                list(vec![
+                    s("s3:GetObject"),
+                    Value::unknown("var.a", None),
+                    Value::unknown("var.b", None),
+                ]),
+            ),
+            ("Resource", s("*")),
+        ]);
+        let doc = PolicyDocument::from_value(&obj(vec![("Statement", st)]));
+        let action = doc.statements[0].action.as_ref().unwrap();
+        let shown: Vec<String> = action.items.iter().map(Item::display).collect();
+        assert_eq!(shown, ["s3:GetObject", "${var.a}", "${var.b}"]);
+        assert!(action.unknown.is_none());
     }
 
     #[test]

@@ -63,6 +63,9 @@ pub fn load_paths_with<T: Send>(
 
 const IN_MEMORY: &str = "/nonexistent/iamlint-in-memory";
 
+/// Stack size of the threads that evaluate root modules.
+const EVAL_STACK: usize = 64 << 20;
+
 /// Parses files given as (path, text) into one module, with its shared state.
 fn in_memory(files: Vec<(String, String)>) -> (Shared, Vec<ParsedFile>) {
     let mut model = Model::default();
@@ -198,7 +201,16 @@ fn load_tree<T: Send>(
             })
             .collect()
     };
-    let mut results = evaluate_all(&guessed);
+    // Evaluation recurses through expressions and references, each bounded; its threads get a
+    // stack with room for the bounds whatever thread the caller runs on.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(EVAL_STACK)
+        .build();
+    let run = |roots: &[PathBuf]| match &pool {
+        Ok(pool) => pool.install(|| evaluate_all(roots)),
+        Err(_) => evaluate_all(roots),
+    };
+    let mut results = run(&guessed);
     if options.recurse && !canonical.is_file() {
         // The scan's guess, checked: directories no evaluated module called are roots too.
         let called = shared
@@ -211,7 +223,7 @@ fn load_tree<T: Send>(
             .filter(|d| !guessed.contains(d) && !called.contains(*d))
             .cloned()
             .collect();
-        results.extend(evaluate_all(&missed));
+        results.extend(run(&missed));
         results.retain(|(root, _, _)| !called.contains(root));
     }
     results.sort_by(|a, b| a.0.cmp(&b.0));

@@ -68,6 +68,13 @@ pub struct ModuleDef<'a> {
     pub outputs: Vec<(String, Def<'a>)>,
 }
 
+/// Nested module calls deeper than this are refused (Terraform has no such limit, but no real
+/// configuration comes near it, and a runaway one must not exhaust the stack).
+const MAX_MODULE_DEPTH: usize = 64;
+
+/// More instances of one block than this are linted as one symbolic instance, with a note.
+const MAX_INSTANCES: usize = 10_000;
+
 /// Arguments of `resource`, `data` and `module` blocks that are Terraform's, not the provider's.
 pub const META_ARGUMENTS: [&str; 8] = [
     "count",
@@ -249,15 +256,41 @@ fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub struct Ctx<'a> {
     pub shared: &'a Shared,
     pub defs: HashMap<PathBuf, ModuleDef<'a>>,
+    /// How many locals, blocks and module calls are being evaluated inside each other: a
+    /// chain of references deeper than [`MAX_REFERENCE_DEPTH`] is refused, not followed until
+    /// the stack runs out.
+    depth: std::cell::Cell<usize>,
 }
+
+/// References nested deeper than this (`local.a` → `local.b` → …) are refused.
+const MAX_REFERENCE_DEPTH: usize = 200;
 
 impl<'a> Ctx<'a> {
     pub fn new(shared: &'a Shared, defs: HashMap<PathBuf, ModuleDef<'a>>) -> Self {
-        Ctx { shared, defs }
+        Ctx {
+            shared,
+            defs,
+            depth: std::cell::Cell::new(0),
+        }
     }
 
     pub fn model(&self) -> std::sync::MutexGuard<'_, Model> {
         self.shared.model()
+    }
+
+    /// Runs `f` one reference deeper, or fails when references nest too deeply.
+    fn deeper<T>(&self, loc: Option<Location>, f: impl FnOnce() -> T) -> Result<T> {
+        let depth = self.depth.get();
+        if depth >= MAX_REFERENCE_DEPTH {
+            return Err(EvalError::new(
+                format!("references nest more than {MAX_REFERENCE_DEPTH} deep"),
+                loc,
+            ));
+        }
+        self.depth.set(depth + 1);
+        let out = f();
+        self.depth.set(depth);
+        Ok(out)
     }
 
     pub fn error(&self, path: &str, loc: Option<Location>, message: String) {
@@ -397,6 +430,9 @@ pub struct ModuleEnv<'a> {
     pub prefix: String,
     /// The call path for `modules.json` keys: `a.b`.
     key_path: String,
+    /// The module directories from the root down to this module's caller: a call back into
+    /// one of them is a cycle.
+    ancestors: Vec<PathBuf>,
     root_dir: &'a Path,
     root_display: &'a str,
     installed: &'a HashMap<String, PathBuf>,
@@ -421,6 +457,7 @@ impl<'a> ModuleEnv<'a> {
             def,
             prefix: String::new(),
             key_path: String::new(),
+            ancestors: Vec::new(),
             root_dir: &def.dir,
             root_display,
             installed,
@@ -497,7 +534,13 @@ impl<'a> ModuleEnv<'a> {
             .borrow_mut()
             .insert(name.to_string(), Slot::InProgress);
         let mut ev = self.evaluator(def.file);
-        let v = ev.eval(def.expr);
+        let v = match self.ctx.deeper(def.loc, || ev.eval(def.expr)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.locals.borrow_mut().remove(name);
+                return Err(e);
+            }
+        };
         notes.extend(ev.notes.iter().cloned());
         self.locals
             .borrow_mut()
@@ -523,7 +566,7 @@ impl<'a> ModuleEnv<'a> {
             self.ctx.coverage(
                 address,
                 loc,
-                format!("`{what}` depends on {why}: one instance `{address}[*]` stands for all"),
+                format!("`{what}` {why}: one instance `{address}[*]` stands for all"),
             );
             Repetition {
                 keys: vec![(
@@ -540,6 +583,10 @@ impl<'a> ModuleEnv<'a> {
             let v = ev.eval(count.expr);
             notes.append(&mut ev.notes);
             return match ops::to_number(&v) {
+                Ok(Some(n)) if n > MAX_INSTANCES as f64 => unknown(
+                    "count",
+                    &format!("makes {n} instances, more than iamlint expands ({MAX_INSTANCES})"),
+                ),
                 Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 => Repetition {
                     keys: (0..n as usize)
                         .map(|i| {
@@ -557,7 +604,7 @@ impl<'a> ModuleEnv<'a> {
                         .collect(),
                     kind: RepeatKind::Count,
                 },
-                Ok(None) => unknown("count", &origin_of(&v)),
+                Ok(None) => unknown("count", &format!("depends on {}", origin_of(&v))),
                 _ => {
                     self.ctx.coverage(
                         address,
@@ -584,14 +631,28 @@ impl<'a> ModuleEnv<'a> {
                     for item in items {
                         match ops::to_str(item) {
                             Ok(Some(s)) => keys.push((s.clone(), item.clone())),
-                            _ => return unknown("for_each", &origin_of(item)),
+                            _ => {
+                                return unknown(
+                                    "for_each",
+                                    &format!("depends on {}", origin_of(item)),
+                                );
+                            }
                         }
                     }
                     keys
                 }
                 Data::Null => Vec::new(),
-                _ => return unknown("for_each", &origin_of(&v)),
+                _ => return unknown("for_each", &format!("depends on {}", origin_of(&v))),
             };
+            if pairs.len() > MAX_INSTANCES {
+                return unknown(
+                    "for_each",
+                    &format!(
+                        "makes {} instances, more than iamlint expands ({MAX_INSTANCES})",
+                        pairs.len()
+                    ),
+                );
+            }
             let mut keys: Vec<(InstanceKey, Vec<(String, Value)>)> = Vec::new();
             for (k, value) in pairs {
                 if keys
@@ -694,6 +755,7 @@ impl<'a> ModuleEnv<'a> {
                     def,
                     prefix: format!("{address}{}.", key.suffix()),
                     key_path: key_path.clone(),
+                    ancestors: [self.ancestors.clone(), vec![self.def.dir.clone()]].concat(),
                     root_dir: self.root_dir,
                     root_display: self.root_display,
                     installed: self.installed,
@@ -740,10 +802,7 @@ impl<'a> ModuleEnv<'a> {
         let source = c.source.as_deref().unwrap_or("");
         let dir = if is_local_source(source) {
             match self.ctx.confined(&self.def.dir.join(source), source, c.loc) {
-                Ok(d) => {
-                    locked(&self.ctx.shared.called).insert(d.clone());
-                    d
-                }
+                Ok(d) => d,
                 Err(e) => {
                     let path = self.ctx.model().sources.get(c.file.file).path.clone();
                     self.ctx.error(
@@ -763,6 +822,22 @@ impl<'a> ModuleEnv<'a> {
                 }
             }
         };
+        if dir == self.def.dir
+            || self.ancestors.contains(&dir)
+            || self.ancestors.len() >= MAX_MODULE_DEPTH
+        {
+            let path = self.ctx.model().sources.get(c.file.file).path.clone();
+            let message = format!(
+                "module \"{}\" calls a module that is already calling it (source \"{source}\"): Terraform rejects module cycles",
+                c.name
+            );
+            self.ctx.error(&path, c.loc, message);
+            return None;
+        }
+        if is_local_source(source) {
+            // A module that another calls is no root of its own (see files.rs).
+            locked(&self.ctx.shared.called).insert(dir.clone());
+        }
         match self.ctx.defs.get(&dir) {
             Some(def) => Some(def),
             None => {
@@ -782,7 +857,16 @@ impl<'a> ModuleEnv<'a> {
             return v.clone();
         }
         let mut own = Vec::new();
-        let v = self.module_value_uncached(index, &mut own);
+        let c = &self.def.calls[index];
+        let v = self
+            .ctx
+            .deeper(c.loc, || self.module_value_uncached(index, &mut own))
+            .unwrap_or_else(|_| {
+                Value::unknown(
+                    format!("module.{} (references nest too deeply)", c.name),
+                    c.loc,
+                )
+            });
         notes.extend(own.iter().cloned());
         self.call_values
             .borrow_mut()
@@ -836,7 +920,14 @@ impl<'a> ModuleEnv<'a> {
         notes: &mut Vec<String>,
     ) -> (Value, usize) {
         let b = &self.def.blocks[index];
-        self.compute_block(index);
+        if self
+            .ctx
+            .deeper(b.loc, || self.compute_block(index))
+            .is_err()
+        {
+            let origin = format!("{}.{} (references nest too deeply)", b.ty, b.name);
+            return (Value::unknown(origin, b.loc), 0);
+        }
         let memo = self.blocks.borrow();
         let Some(Slot::Done((kind, instances), n)) = memo.get(&index) else {
             // Still being evaluated: a reference to itself.

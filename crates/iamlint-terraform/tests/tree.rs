@@ -420,3 +420,105 @@ fn nested_modules_with_count_get_full_addresses() {
     );
     std::fs::remove_dir_all(root).unwrap();
 }
+
+#[test]
+fn module_cycles_and_huge_counts_neither_hang_nor_hide_findings() {
+    let policy = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"*\", Resource = \"*\"}]})\n}\n";
+    let root = tree(
+        "cycles",
+        &[
+            (
+                "self/main.tf",
+                &format!("module \"me\" {{\n  source = \"./\"\n}}\n{policy}"),
+            ),
+            ("a/main.tf", "module \"b\" {\n  source = \"../b\"\n}\n"),
+            ("b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n"),
+            (
+                "count/main.tf",
+                &policy.replace("policy = ", "count = 100000000\n  policy = "),
+            ),
+        ],
+    );
+    let m = load(&root, LoadOptions::default());
+    let cycles = m
+        .errors
+        .iter()
+        .filter(|e| e.message.contains("Terraform rejects module cycles"))
+        .count();
+    assert!(cycles >= 2, "{:?}", m.errors);
+    let mut addresses: Vec<&str> = m.policies.iter().map(|p| p.address.as_str()).collect();
+    addresses.sort();
+    assert_eq!(addresses, ["aws_iam_policy.p", "aws_iam_policy.p[*]"]);
+    assert!(
+        notes(&m).contains("makes 100000000 instances, more than iamlint expands"),
+        "{}",
+        notes(&m)
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn a_very_long_chain_of_locals_is_refused_not_a_stack_overflow() {
+    let mut main = String::from("locals {\n");
+    for i in 0..20_000 {
+        main.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    main.push_str("  l20000 = \"iam:*\"\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = local.l0, Resource = \"*\"}]})\n}\n");
+    let root = tree("chain", &[("main.tf", &main)]);
+    let m = load(&root, LoadOptions::default());
+    assert!(
+        notes(&m).contains("references nest more than"),
+        "{}",
+        notes(&m)
+    );
+    // A chain of ordinary depth still evaluates.
+    let mut short = String::from("locals {\n");
+    for i in 0..50 {
+        short.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    short.push_str("  l50 = \"iam:*\"\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = local.l0, Resource = \"*\"}]})\n}\n");
+    std::fs::write(root.join("main.tf"), short).unwrap();
+    let m = load(&root, LoadOptions::default());
+    assert!(
+        policy_text(&m, "aws_iam_policy.p").contains("iam:*"),
+        "{}",
+        notes(&m)
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn hostile_templates_and_sizes_are_refused_not_built() {
+    let main = r#"locals {
+  a = format("%999999999d", 1)
+  b = indent(999999999, "a\nb")
+  c = setproduct(range(1024), range(1024), range(1024))
+}
+resource "aws_iam_policy" "sizes" {
+  policy = jsonencode({Statement = [{Effect = "Allow", Action = [local.a, local.b, length(local.c), "iam:*"], Resource = "*"}]})
+}
+resource "aws_iam_policy" "recursive" {
+  policy = templatefile("t.tftpl", {})
+}
+"#;
+    let root = tree(
+        "hostile",
+        &[
+            ("main.tf", main),
+            ("t.tftpl", "${templatefile(\"t.tftpl\", {})}\n"),
+        ],
+    );
+    let m = load(&root, LoadOptions::default());
+    let all = notes(&m);
+    for expected in [
+        "format width over",
+        "indent() of 999999999 spaces",
+        "setproduct() would make 1073741824",
+        "templatefile() cannot be called inside a template",
+    ] {
+        assert!(all.contains(expected), "{expected}: {all}");
+    }
+    // What is known is still checked.
+    assert!(policy_text(&m, "aws_iam_policy.sizes").contains("iam:*"));
+    std::fs::remove_dir_all(root).unwrap();
+}

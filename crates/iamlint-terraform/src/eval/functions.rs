@@ -122,6 +122,10 @@ struct TemplateScope<'a> {
 }
 
 impl Scope for TemplateScope<'_> {
+    fn in_template(&self) -> bool {
+        true
+    }
+
     fn lookup(&self, _: &[&str], _: &mut Vec<String>) -> Result<Option<(Value, usize)>> {
         Ok(None)
     }
@@ -137,6 +141,11 @@ impl Scope for TemplateScope<'_> {
         self.parent.parsed_template(file)
     }
 }
+
+/// Widths and paddings larger than this are refused rather than built.
+const MAX_WIDTH: usize = 100_000;
+/// Collections larger than this are refused rather than built.
+const MAX_ELEMENTS: usize = 100_000;
 
 enum Outcome {
     Value(Value),
@@ -497,6 +506,12 @@ fn builtin(
         "indent" => {
             need(2)?;
             let (k, s) = (known!(int(&args[0], "spaces")?), known!(text(&args[1])?));
+            if k > MAX_WIDTH as i64 {
+                return Err(EvalError::new(
+                    format!("indent() of {k} spaces is more than iamlint builds ({MAX_WIDTH})"),
+                    loc,
+                ));
+            }
             let pad = " ".repeat(k.max(0) as usize);
             string(
                 s.split('\n')
@@ -901,6 +916,18 @@ fn builtin(
             ok(set_of(out, loc)?)
         }
         "setproduct" => {
+            let size = args
+                .iter()
+                .map(|a| items(a, "setproduct()").map(|l| l.len()))
+                .try_fold(1usize, |acc, n| n.map(|n| acc.saturating_mul(n)))?;
+            if size > MAX_ELEMENTS {
+                return Err(EvalError::new(
+                    format!(
+                        "setproduct() would make {size} elements, more than iamlint builds ({MAX_ELEMENTS})"
+                    ),
+                    loc,
+                ));
+            }
             let mut rows: Vec<Vec<Value>> = vec![Vec::new()];
             for a in &args {
                 let set = items(a, "setproduct()")?;
@@ -997,6 +1024,12 @@ fn builtin(
         }
         "templatefile" => {
             need(2)?;
+            if ev.scope.in_template() {
+                return Err(EvalError::new(
+                    "templatefile() cannot be called inside a template",
+                    loc,
+                ));
+            }
             let path = known!(text(&args[0])?);
             ev.templatefile(&path, &args[1], loc)
         }
@@ -1181,6 +1214,12 @@ fn format(fmt: &str, args: &[Value], loc: Option<Location>) -> Result<Option<Str
             }
         };
         let width: usize = width.parse().unwrap_or(0);
+        if width > MAX_WIDTH || precision.is_some_and(|p| p > MAX_WIDTH) {
+            return Err(EvalError::new(
+                format!("format width over {MAX_WIDTH}"),
+                loc,
+            ));
+        }
         let len = body.chars().count();
         if len < width {
             let pad = width - len;

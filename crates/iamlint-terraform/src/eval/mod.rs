@@ -41,6 +41,11 @@ pub trait Scope {
         Err(EvalError::new("files cannot be read here", loc))
     }
 
+    /// Inside a `templatefile` template, where Terraform forbids another `templatefile`.
+    fn in_template(&self) -> bool {
+        false
+    }
+
     /// A template file, parsed (once, where the scope can remember it).
     fn parsed_template(
         &self,
