@@ -264,3 +264,52 @@ fn syntax_terraform_accepts_parses_with_exact_positions() {
     assert!(m.errors.is_empty(), "{:?}", m.errors);
     assert_eq!(line_col(&m, first_action_loc(doc(&m, 0))), (2, 44));
 }
+
+#[test]
+fn mutated_inputs_never_panic() {
+    // A deterministic mutation run over every bundled file: bytes inserted, deleted or replaced
+    // with characters that matter to HCL, JSON and templates.
+    const ALPHABET: &[u8] = b"{}[]()\"'$%~:=,.*?!<>-\n\\#/ 0aZ";
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    let mut files = Vec::new();
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                files.push((name, text));
+            }
+        }
+    }
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for (name, text) in &files {
+        let name = if name.ends_with(".json") || name.ends_with(".tf.json") { "f.tf.json" } else { "f.tf" };
+        for _ in 0..150 {
+            let mut bytes = text.clone().into_bytes();
+            for _ in 0..(1 + next() % 3) {
+                let at = (next() as usize) % (bytes.len() + 1);
+                let c = ALPHABET[(next() as usize) % ALPHABET.len()];
+                match next() % 3 {
+                    0 => bytes.insert(at, c),
+                    1 if at < bytes.len() => {
+                        bytes.remove(at);
+                    }
+                    _ if at < bytes.len() => bytes[at] = c,
+                    _ => bytes.push(c),
+                }
+            }
+            if let Ok(mutated) = String::from_utf8(bytes) {
+                load(&[(name, &mutated)]);
+            }
+        }
+    }
+}
