@@ -292,7 +292,11 @@ fn mutated_inputs_never_panic() {
         seed
     };
     for (name, text) in &files {
-        let name = if name.ends_with(".json") || name.ends_with(".tf.json") { "f.tf.json" } else { "f.tf" };
+        let name = if name.ends_with(".json") || name.ends_with(".tf.json") {
+            "f.tf.json"
+        } else {
+            "f.tf"
+        };
         for _ in 0..150 {
             let mut bytes = text.clone().into_bytes();
             for _ in 0..(1 + next() % 3) {

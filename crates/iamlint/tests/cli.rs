@@ -391,3 +391,62 @@ fn readme_shows_real_output_of_the_example() {
         "paste the current output into the README"
     );
 }
+
+#[test]
+fn variables_from_the_command_line_and_the_environment() {
+    let dir = std::env::temp_dir().join(format!("iamlint-vars-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    let main = "variable \"action\" {}\nvariable \"resources\" {\n  type = list(string)\n  default = [\"arn:aws:s3:::b\"]\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = var.action, Resource = var.resources}]})\n}\n";
+    std::fs::write(dir.join("main.tf"), main).unwrap();
+    std::fs::write(
+        dir.join("nested/main.tf"),
+        main.replace("\"p\"", "\"nested\""),
+    )
+    .unwrap();
+    std::fs::write(dir.join("wide.tfvars"), "resources = [\"*\"]\n").unwrap();
+    let d = dir.to_str().unwrap();
+    let rules = |run: &Run| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["rule"].as_str().unwrap(),
+                    f["address"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // Without a value the action is unknown: no finding, a coverage note.
+    let run = iamlint(&["check", d, "--format", "json"]);
+    assert!(rules(&run).is_empty(), "{:?}", rules(&run));
+    // --var sets it; --var-file widens the resources; both roots are linted (recursion).
+    let run = iamlint(&[
+        "check",
+        d,
+        "--format",
+        "json",
+        "--var",
+        "action=*",
+        "--var-file",
+        dir.join("wide.tfvars").to_str().unwrap(),
+    ]);
+    assert_eq!(
+        rules(&run),
+        [
+            "full-admin-access aws_iam_policy.p",
+            "full-admin-access aws_iam_policy.nested"
+        ]
+    );
+    // TF_VAR_ works too; --no-recurse lints only the directory given.
+    let run = iamlint_env(
+        &["check", d, "--format", "json", "--no-recurse"],
+        &[("TF_VAR_action", "iam:*")],
+    );
+    assert_eq!(rules(&run), ["service-wildcard-action aws_iam_policy.p"]);
+    assert_eq!(iamlint(&["check", d, "--var", "no-equals-sign"]).code, 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
