@@ -73,6 +73,11 @@ impl Str {
         self.unknowns.is_empty()
     }
 
+    /// Where the text's bytes `start..end` were written, when the string has a byte map.
+    pub fn locate(&self, start: usize, end: usize) -> Option<Location> {
+        self.map.as_ref().and_then(|m| m.map_range(start, end))
+    }
+
     /// The text for people: each unknown part shown as `${origin}`.
     pub fn display(&self) -> String {
         let mut out = String::with_capacity(self.text.len());

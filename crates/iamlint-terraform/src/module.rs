@@ -1239,22 +1239,13 @@ fn dynamic(
         .attr(file, "for_each")
         .map(|a| ev.eval(a.expr))
         .unwrap_or(Value::new(Data::Null, loc));
-    let pairs: Vec<(Value, Value)> = match collection.data {
-        Data::List(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| (ops::number(i as f64, None), v))
-            .collect(),
-        Data::Object(o) => o
-            .into_iter()
-            .map(|(k, v)| (ops::string(k.name, k.loc), v))
-            .collect(),
-        Data::Null => Vec::new(),
-        _ => {
+    let unknown_origin = collection.first_unknown().map(|u| u.origin.to_string());
+    let pairs: Vec<(Value, Value)> = match ops::iteration_pairs(collection.data) {
+        Ok(pairs) => pairs,
+        Err(Data::Null) => Vec::new(),
+        Err(_) => {
             // Unknown: one block stands for all, its iterator unknown.
-            let origin = collection
-                .first_unknown()
-                .map_or("for_each".into(), |u| u.origin.to_string());
+            let origin = unknown_origin.unwrap_or_else(|| "for_each".into());
             ev.notes.push(format!("`dynamic \"{label}\"` iterates over `{origin}`, which is unknown: its blocks are linted as one"));
             vec![(
                 Value::unknown(format!("{iterator}.key"), loc),

@@ -206,7 +206,7 @@ fn policy_body(v: Value) -> (PolicyBody, Option<Arc<str>>) {
 }
 
 fn decode_policy_text(s: &Str, loc: Option<Location>) -> PolicyBody {
-    let locate = |a: usize, b: usize| s.map.as_ref().and_then(|m| m.map_range(a, b)).or(loc);
+    let locate = |a: usize, b: usize| s.locate(a, b).or(loc);
     match crate::json::decode(&s.text, &locate, &s.unknowns) {
         Ok(v) => PolicyBody::Document(PolicyDocument::from_value(&v)),
         // An unknown part may well be what breaks the JSON (`"Action": ${var.actions}`).

@@ -94,8 +94,7 @@ fn statements_of(source: &Value, notes: &mut Vec<String>) -> Vec<Value> {
             Some(enc) => enc.value.clone(),
             None if s.is_known() => {
                 let at = source.loc;
-                let locate =
-                    |a: usize, b: usize| s.map.as_ref().and_then(|m| m.map_range(a, b)).or(at);
+                let locate = |a: usize, b: usize| s.locate(a, b).or(at);
                 match crate::json::decode(&s.text, &locate, &[]) {
                     Ok(v) => v,
                     Err(e) => {

@@ -289,7 +289,7 @@ fn builtin(
                 return Ok(Outcome::Unknown);
             }
             let at = args[0].loc.or(loc);
-            let locate = |a: usize, b: usize| s.map.as_ref().and_then(|m| m.map_range(a, b)).or(at);
+            let locate = |a: usize, b: usize| s.locate(a, b).or(at);
             match crate::json::decode(&s.text, &locate, &[]) {
                 Ok(v) => ok(normalize_decoded(v)),
                 Err(e) => Err(EvalError::new(
@@ -307,7 +307,7 @@ fn builtin(
                 return Ok(Outcome::Unknown);
             }
             let at = args[0].loc.or(loc);
-            let locate = |a: usize, b: usize| s.map.as_ref().and_then(|m| m.map_range(a, b)).or(at);
+            let locate = |a: usize, b: usize| s.locate(a, b).or(at);
             ok(super::yaml::decode(&s.text, &locate, at)?)
         }
         "base64encode" => {

@@ -539,31 +539,21 @@ impl<'a> Evaluator<'a> {
     ) -> Result<Value> {
         let loc = self.loc(span.clone());
         let collection = self.expr(&f.intro.collection_expr)?;
-        let pairs: Vec<(Value, Value)> = match collection.data {
-            Data::List(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (ops::number(i as f64, None), v))
-                .collect(),
-            Data::Object(entries) => entries
-                .into_iter()
-                .map(|(k, v)| (ops::string(k.name, k.loc), v))
-                .collect(),
-            Data::Unknown(_) => {
+        let type_name = collection.type_name();
+        let pairs: Vec<(Value, Value)> = match ops::iteration_pairs(collection.data) {
+            Ok(pairs) => pairs,
+            Err(Data::Unknown(_)) => {
                 return Ok(Value::unknown(self.origin(span, "for expression"), loc));
             }
-            Data::Null => {
+            Err(Data::Null) => {
                 return Err(EvalError::new(
                     "a for expression cannot iterate over null",
                     loc,
                 ));
             }
-            _ => {
+            Err(_) => {
                 return Err(EvalError::new(
-                    format!(
-                        "a for expression cannot iterate over a {}",
-                        collection.type_name()
-                    ),
+                    format!("a for expression cannot iterate over a {}", type_name),
                     loc,
                 ));
             }

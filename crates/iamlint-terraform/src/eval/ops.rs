@@ -187,3 +187,20 @@ pub fn known_str(v: &Value) -> Option<&str> {
 pub fn computed_string(text: String, loc: Option<Location>) -> Value {
     Value::new(Data::String(Str::known(text)), loc)
 }
+
+/// What `for`, `%{for}` and `dynamic` iterate: a list's (index, element) pairs, or an object's
+/// (key, value) pairs in key order. `None` for anything else.
+pub fn iteration_pairs(data: Data) -> std::result::Result<Vec<(Value, Value)>, Data> {
+    match data {
+        Data::List(items) => Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (number(i as f64, None), v))
+            .collect()),
+        Data::Object(entries) => Ok(entries
+            .into_iter()
+            .map(|(k, v)| (string(k.name, k.loc), v))
+            .collect()),
+        other => Err(other),
+    }
+}

@@ -166,27 +166,19 @@ impl Evaluator<'_> {
                     Directive::For(d) => {
                         let f = &d.for_expr;
                         let collection = self.expr(&f.collection_expr)?;
-                        let pairs: Vec<(Value, Value)> = match collection.data {
-                            Data::List(items) => items
-                                .into_iter()
-                                .enumerate()
-                                .map(|(i, v)| (ops::number(i as f64, None), v))
-                                .collect(),
-                            Data::Object(entries) => entries
-                                .into_iter()
-                                .map(|(k, v)| (ops::string(k.name, k.loc), v))
-                                .collect(),
-                            Data::Unknown(u) => {
+                        let type_name = collection.type_name();
+                        let collection_loc = collection.loc;
+                        let pairs: Vec<(Value, Value)> = match ops::iteration_pairs(collection.data)
+                        {
+                            Ok(pairs) => pairs,
+                            Err(Data::Unknown(u)) => {
                                 out.push_unknown(u, self.loc(d.span()));
                                 continue;
                             }
-                            _ => {
+                            Err(_) => {
                                 return Err(super::EvalError::new(
-                                    format!(
-                                        "%{{for}} cannot iterate over a {}",
-                                        collection.type_name()
-                                    ),
-                                    collection.loc,
+                                    format!("%{{for}} cannot iterate over a {type_name}"),
+                                    collection_loc,
                                 ));
                             }
                         };
