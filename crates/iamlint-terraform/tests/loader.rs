@@ -213,23 +213,9 @@ resource "aws_s3_bucket" "b" {
 #[test]
 fn no_input_makes_the_loader_panic() {
     // Every prefix of every bundled file: truncated heredocs, strings, blocks and JSON.
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
-    let mut files = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.to_string_lossy().ends_with(".tf")
-                || path.to_string_lossy().ends_with(".json")
-            {
-                files.push(std::fs::read_to_string(path).unwrap());
-            }
-        }
-    }
+    let files = bundled_files();
     assert!(!files.is_empty());
-    for text in files {
+    for (_, text) in files {
         let name = if text.trim_start().starts_with('{') {
             "f.tf.json"
         } else {
@@ -270,20 +256,7 @@ fn mutated_inputs_never_panic() {
     // A deterministic mutation run over every bundled file: bytes inserted, deleted or replaced
     // with characters that matter to HCL, JSON and templates.
     const ALPHABET: &[u8] = b"{}[]()\"'$%~:=,.*?!<>-\n\\#/ 0aZ";
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
-    let mut files = Vec::new();
-    let mut dirs = vec![root];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                let name = path.file_name().unwrap().to_string_lossy().to_string();
-                files.push((name, text));
-            }
-        }
-    }
+    let files = bundled_files();
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move || {
         seed ^= seed << 13;
@@ -316,4 +289,25 @@ fn mutated_inputs_never_panic() {
             }
         }
     }
+}
+
+/// (file name, text) of every text file under `testdata/`.
+fn bundled_files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                files.push((
+                    path.file_name().unwrap().to_string_lossy().to_string(),
+                    text,
+                ));
+            }
+        }
+    }
+    files.sort();
+    files
 }
