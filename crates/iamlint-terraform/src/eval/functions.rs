@@ -1022,6 +1022,41 @@ fn builtin(
             let path = known!(text(one(&args, name, loc)?)?);
             ok(ops::boolean(ev.scope.read_file(&path, loc).is_ok(), loc))
         }
+        "templatestring" => {
+            need(2)?;
+            if ev.scope.in_template() {
+                return Err(EvalError::new(
+                    "templatestring() cannot be called inside a template",
+                    loc,
+                ));
+            }
+            let Data::String(src) = &args[0].data else {
+                return Err(EvalError::new("templatestring() needs a string", loc));
+            };
+            if !src.is_known() {
+                return Ok(Outcome::Unknown);
+            }
+            let template = hcl_edit::parser::parse_template(&src.text).map_err(|e| {
+                EvalError::new(
+                    format!("the template does not parse: {}", e.message()),
+                    args[0].loc.or(loc),
+                )
+            })?;
+            let scope = TemplateScope { parent: ev.scope };
+            let mut inner = Evaluator::new(
+                iamlint_model::FileId(0),
+                0,
+                Arc::from(src.text.as_str()),
+                &scope,
+            );
+            inner.locator_coarse(args[0].loc.or(loc));
+            for (k, v) in args[1].as_object().unwrap_or_default() {
+                inner.bind(k.name.clone(), v.clone());
+            }
+            let out = inner.template(template.iter(), crate::align::Escapes::None, loc);
+            ev.notes.append(&mut inner.notes);
+            Ok(Outcome::Value(out?))
+        }
         "templatefile" => {
             need(2)?;
             if ev.scope.in_template() {

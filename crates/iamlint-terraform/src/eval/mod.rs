@@ -115,6 +115,12 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// Locates everything this evaluator reads at `loc`: for templates parsed out of a string
+    /// value, whose own offsets mean nothing in any file.
+    pub(super) fn locator_coarse(&mut self, loc: Option<Location>) {
+        self.locator = Locator::Coarse(loc);
+    }
+
     /// Binds a name (`each`, `count`, an iterator) for what is evaluated next.
     pub fn bind(&mut self, name: impl Into<String>, value: Value) {
         self.bindings.push((name.into(), value));

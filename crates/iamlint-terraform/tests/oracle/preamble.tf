@@ -11,4 +11,5 @@ locals {
     bob   = { admin = false, groups = ["b"] }
   }
   arn = "arn:aws:iam::123456789012:role/app/ci-deployer"
+  tpl = "Hello, $${name}!%%{ for i in items } [$${i}]%%{ endfor }"
 }
