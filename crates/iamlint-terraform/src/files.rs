@@ -51,14 +51,25 @@ pub fn load_paths_with<T: Send>(
     options: &LoadOptions,
     per_root: &(dyn Fn(Model) -> T + Sync),
 ) -> (Model, Vec<T>) {
-    let mut model = Model::default();
-    let mut out = Vec::new();
-    for path in paths {
-        let (m, parts) = load_tree(model, path, options, per_root);
-        model = m;
-        out.extend(parts);
+    // One pool for all the work: its threads have room on their stacks for evaluation, which
+    // recurses (each recursion bounded), and fewer threads keep fewer allocator heaps.
+    let work = || {
+        let mut model = Model::default();
+        let mut out = Vec::new();
+        for path in paths {
+            let (m, parts) = load_tree(model, path, options, per_root);
+            model = m;
+            out.extend(parts);
+        }
+        (model, out)
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .stack_size(EVAL_STACK)
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
     }
-    (model, out)
 }
 
 const IN_MEMORY: &str = "/nonexistent/iamlint-in-memory";
@@ -201,16 +212,7 @@ fn load_tree<T: Send>(
             })
             .collect()
     };
-    // Evaluation recurses through expressions and references, each bounded; its threads get a
-    // stack with room for the bounds whatever thread the caller runs on.
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(EVAL_STACK)
-        .build();
-    let run = |roots: &[PathBuf]| match &pool {
-        Ok(pool) => pool.install(|| evaluate_all(roots)),
-        Err(_) => evaluate_all(roots),
-    };
-    let mut results = run(&guessed);
+    let mut results = evaluate_all(&guessed);
     if options.recurse && !canonical.is_file() {
         // The scan's guess, checked: directories no evaluated module called are roots too.
         let called = shared
@@ -223,7 +225,7 @@ fn load_tree<T: Send>(
             .filter(|d| !guessed.contains(d) && !called.contains(*d))
             .cloned()
             .collect();
-        results.extend(run(&missed));
+        results.extend(evaluate_all(&missed));
         results.retain(|(root, _, _)| !called.contains(root));
     }
     results.sort_by(|a, b| a.0.cmp(&b.0));
