@@ -25,6 +25,12 @@ pub fn literal_map(
     src_start: usize,
     escapes: Escapes,
 ) -> OffsetMap {
+    // Most literals are written exactly as they evaluate: one segment, no alignment.
+    if value == raw {
+        let mut map = OffsetMap::default();
+        map.push_exact(value.len(), file, src_start);
+        return map;
+    }
     align(value, raw, file, src_start, escapes).unwrap_or_else(|| {
         OffsetMap::coarse(
             value.len(),

@@ -62,8 +62,8 @@ pub struct ModuleDef<'a> {
     pub variables: Vec<VariableDef<'a>>,
     pub locals: HashMap<String, Def<'a>>,
     pub blocks: Vec<BlockDef<'a>>,
-    /// Index into `blocks` by mode, type and name.
-    block_index: HashMap<(Mode, String, String), usize>,
+    /// Index into `blocks` by mode, then type, then name (looked up by `&str`, no allocation).
+    block_index: HashMap<(Mode, String), HashMap<String, usize>>,
     pub calls: Vec<CallDef<'a>>,
     pub outputs: Vec<(String, Def<'a>)>,
 }
@@ -154,7 +154,9 @@ impl<'a> ModuleDef<'a> {
                         Mode::Managed
                     };
                     self.block_index
-                        .entry((mode, ty.clone(), name.clone()))
+                        .entry((mode, ty.clone()))
+                        .or_default()
+                        .entry(name.clone())
                         .or_insert(self.blocks.len());
                     self.blocks.push(BlockDef {
                         file,
@@ -193,7 +195,8 @@ impl<'a> ModuleDef<'a> {
     /// The `resource` (or `data`) block of a type and name.
     pub fn block(&self, mode: Mode, ty: &str, name: &str) -> Option<usize> {
         self.block_index
-            .get(&(mode, ty.to_string(), name.to_string()))
+            .get(&(mode, ty.to_string()))
+            .and_then(|names| names.get(name))
             .copied()
     }
 

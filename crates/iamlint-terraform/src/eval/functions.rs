@@ -86,14 +86,13 @@ impl Evaluator<'_> {
         {
             return Ok(Value::unknown(self.origin(span, "call"), loc));
         }
-        let origin = self.origin(span.clone(), "call");
         match builtin(self, name, values, loc)? {
             Outcome::Value(v) => Ok(v),
-            Outcome::Unknown => Ok(Value::unknown(origin, loc)),
+            Outcome::Unknown => Ok(Value::unknown(self.origin(span, "call"), loc)),
             Outcome::Unsupported => {
                 self.notes
                     .push(format!("function {name}() is not evaluated"));
-                Ok(Value::unknown(origin, loc))
+                Ok(Value::unknown(self.origin(span, "call"), loc))
             }
         }
     }

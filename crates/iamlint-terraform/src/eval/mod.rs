@@ -175,7 +175,13 @@ impl<'a> Evaluator<'a> {
             (Locator::File { input, .. }, Some(s)) => input.get(s).unwrap_or(fallback),
             _ => fallback,
         };
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        // Most origins are short references written on one line: no need to rebuild them.
+        let plain = !text.contains(['\n', '\r', '\t']) && !text.contains("  ");
+        let text = if plain {
+            text.to_string()
+        } else {
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
         if text.chars().count() > MAX_ORIGIN {
             format!("{}…", text.chars().take(MAX_ORIGIN).collect::<String>())
         } else {
