@@ -62,8 +62,10 @@ pub struct ModuleDef<'a> {
     pub variables: Vec<VariableDef<'a>>,
     pub locals: HashMap<String, Def<'a>>,
     pub blocks: Vec<BlockDef<'a>>,
-    /// Index into `blocks` by mode, then type, then name (looked up by `&str`, no allocation).
-    block_index: HashMap<(Mode, String), HashMap<String, usize>>,
+    /// Index into `blocks` of managed resources and of data sources, by type then name
+    /// (looked up by `&str`, without allocating).
+    managed_index: HashMap<String, HashMap<String, usize>>,
+    data_index: HashMap<String, HashMap<String, usize>>,
     pub calls: Vec<CallDef<'a>>,
     pub outputs: Vec<(String, Def<'a>)>,
 }
@@ -95,7 +97,8 @@ impl<'a> ModuleDef<'a> {
             variables: Vec::new(),
             locals: HashMap::new(),
             blocks: Vec::new(),
-            block_index: HashMap::new(),
+            managed_index: HashMap::new(),
+            data_index: HashMap::new(),
             calls: Vec::new(),
             outputs: Vec::new(),
         };
@@ -153,8 +156,13 @@ impl<'a> ModuleDef<'a> {
                     } else {
                         Mode::Managed
                     };
-                    self.block_index
-                        .entry((mode, ty.clone()))
+                    let index = if mode == Mode::Data {
+                        &mut self.data_index
+                    } else {
+                        &mut self.managed_index
+                    };
+                    index
+                        .entry(ty.clone())
                         .or_default()
                         .entry(name.clone())
                         .or_insert(self.blocks.len());
@@ -194,10 +202,12 @@ impl<'a> ModuleDef<'a> {
 
     /// The `resource` (or `data`) block of a type and name.
     pub fn block(&self, mode: Mode, ty: &str, name: &str) -> Option<usize> {
-        self.block_index
-            .get(&(mode, ty.to_string()))
-            .and_then(|names| names.get(name))
-            .copied()
+        let index = if mode == Mode::Data {
+            &self.data_index
+        } else {
+            &self.managed_index
+        };
+        index.get(ty).and_then(|names| names.get(name)).copied()
     }
 
     /// Local module sources (`./x`, `../x`), resolved against this module's directory.
