@@ -73,15 +73,58 @@ pub enum Mode {
     Data,
 }
 
-/// A resource or data source instance.
+/// A resource or data source instance. Its type and name are parts of its address, kept as
+/// ranges rather than strings of their own: a large tree has tens of thousands of these.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {
     pub address: String,
     pub mode: Mode,
-    pub kind: String,
-    pub name: String,
+    kind: (u32, u32),
+    name: (u32, u32),
     /// The whole block.
     pub loc: Option<Location>,
+}
+
+impl Resource {
+    /// `address` is `…kind.name` followed by `suffix_len` bytes of instance key (`["k"]`).
+    pub fn new(
+        address: String,
+        mode: Mode,
+        kind: &str,
+        name: &str,
+        suffix_len: usize,
+        loc: Option<Location>,
+    ) -> Self {
+        let base = address.len().saturating_sub(suffix_len);
+        let name_start = base.saturating_sub(name.len());
+        let kind_start = name_start.saturating_sub(kind.len() + 1);
+        let fits = address.get(kind_start..base) == Some(&format!("{kind}.{name}")[..]);
+        let (kind, name) = if fits {
+            (
+                (kind_start as u32, (kind_start + kind.len()) as u32),
+                (name_start as u32, base as u32),
+            )
+        } else {
+            ((0, 0), (0, 0))
+        };
+        Resource {
+            address,
+            mode,
+            kind,
+            name,
+            loc,
+        }
+    }
+
+    /// The resource type, `aws_iam_role`.
+    pub fn kind(&self) -> &str {
+        &self.address[self.kind.0 as usize..self.kind.1 as usize]
+    }
+
+    /// The name in configuration, `app`.
+    pub fn name(&self) -> &str {
+        &self.address[self.name.0 as usize..self.name.1 as usize]
+    }
 }
 
 /// Something the front-end could not evaluate. A rule never guesses past it.
@@ -110,6 +153,33 @@ pub struct Suppression {
     pub rules: Vec<String>,
     pub reason: Option<String>,
     pub loc: Location,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_know_their_type_and_name_from_the_address() {
+        let r = Resource::new(
+            "module.a[\"x.y\"].aws_iam_role.app[\"k.1\"]".into(),
+            Mode::Managed,
+            "aws_iam_role",
+            "app",
+            7,
+            None,
+        );
+        assert_eq!((r.kind(), r.name()), ("aws_iam_role", "app"));
+        let d = Resource::new(
+            "data.aws_iam_policy_document.d".into(),
+            Mode::Data,
+            "aws_iam_policy_document",
+            "d",
+            0,
+            None,
+        );
+        assert_eq!((d.kind(), d.name()), ("aws_iam_policy_document", "d"));
+    }
 }
 
 #[derive(Debug, Default)]

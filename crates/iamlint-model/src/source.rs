@@ -52,33 +52,36 @@ pub struct LineCol {
 pub struct SourceFile {
     pub path: String,
     pub text: Arc<str>,
-    line_starts: Vec<u32>,
+    /// Built on first use: most files of a large tree never need a line number.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        let text: Arc<str> = text.into();
-        let mut line_starts = vec![0u32];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
         SourceFile {
             path: path.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
     pub fn line_starts(&self) -> &[u32] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0u32];
+            starts.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
+            starts
+        })
     }
 
     /// 0-based line index containing `offset`.
     pub fn line_index(&self, offset: u32) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -87,7 +90,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = offset.min(self.text.len() as u32);
         let line = self.line_index(offset);
-        let start = self.line_starts[line] as usize;
+        let start = self.line_starts()[line] as usize;
         let mut end = offset as usize;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -104,10 +107,10 @@ impl SourceFile {
     pub fn line_text(&self, line: u32) -> &str {
         let i = (line as usize)
             .saturating_sub(1)
-            .min(self.line_starts.len() - 1);
-        let start = self.line_starts[i] as usize;
+            .min(self.line_starts().len() - 1);
+        let start = self.line_starts()[i] as usize;
         let end = self
-            .line_starts
+            .line_starts()
             .get(i + 1)
             .map_or(self.text.len(), |&e| e as usize);
         self.text[start..end].trim_end_matches(['\n', '\r'])

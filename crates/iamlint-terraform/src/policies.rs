@@ -29,13 +29,14 @@ pub(crate) fn collect(root: &ModuleEnv) -> Collected {
     };
     let mut resources = Vec::new();
     root.walk(&mut |block, inst, notes| {
-        resources.push(Resource {
-            address: inst.address.clone(),
-            mode: block.mode,
-            kind: block.ty.clone(),
-            name: block.name.clone(),
-            loc: block.loc,
-        });
+        resources.push(Resource::new(
+            inst.address.clone(),
+            block.mode,
+            &block.ty,
+            &block.name,
+            inst.key.suffix().len(),
+            block.loc,
+        ));
         if block.mode == Mode::Data {
             builder.notes.insert(inst.address.clone(), notes.to_vec());
             return;
