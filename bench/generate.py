@@ -3,7 +3,8 @@
 
 Usage: generate.py FILES OUT_DIR
 
-Deterministic for a given FILES. The tree has root modules (`envs/<n>`), each calling shared
+Deterministic for a given FILES. Root module files hold four resource shapes each, about 2.5 KB,
+the size of real-world Terraform files rather than one-resource snippets. The tree has root modules (`envs/<n>`), each calling shared
 local modules (`modules/<m>`) with count/for_each, plus files of IAM resources in every shape
 iamlint evaluates: heredoc and jsonencode policies, policy-document data sources with dynamic
 blocks and merged sources, for_each over maps from tfvars, count with conditionals,
@@ -101,12 +102,19 @@ output "name" {
     }
 
 
+SHAPES_PER_FILE = 4  # real .tf files hold several resources: a few KB each
+
+
 def root_file(r, f, rng, modules):
-    """One file of a root module: a mix of shapes, a few with findings."""
-    kind = f % 6
+    """One file of a root module: several shapes, a few with findings."""
+    return "\n".join(shape(r, f, k, (f + k) % 6, rng, modules) for k in range(SHAPES_PER_FILE))
+
+
+def shape(r, f, k, kind, rng, modules):
+    """One resource shape, named uniquely in its root."""
     svc = rng.choice(["s3", "dynamodb", "sqs", "sns", "kms", "logs", "ecr", "lambda"])
     wild = '"iam:*"' if rng.random() < 0.05 else f'"{svc}:Get*"'
-    name = f"r{r}f{f}"
+    name = f"r{r}f{f}k{k}"
     if kind == 0:
         m = rng.randrange(modules)
         return f'''module "{name}" {{
