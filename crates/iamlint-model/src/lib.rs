@@ -4,10 +4,13 @@
 //! This crate does no I/O and knows nothing of HCL: both front-ends build a [`Model`] and rules
 //! see only that.
 
+pub mod catalog;
 pub mod model;
 pub mod policy;
+pub mod similar;
 pub mod source;
 pub mod value;
+pub mod wildcard;
 
 pub use model::{
     Coverage, LoadError, Model, PolicyBody, PolicyKind, PolicyRecord, Suppression, Use,

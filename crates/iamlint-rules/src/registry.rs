@@ -9,6 +9,7 @@ pub const UNUSED_SUPPRESSION: &str = "unused-suppression";
 static ALL: &[&dyn Rule] = &[
     &correctness::invalid_policy_json::InvalidPolicyJson,
     &correctness::invalid_policy_element::InvalidPolicyElement,
+    &correctness::unknown_action::UnknownAction,
     &security::allow_not_action::AllowNotAction,
     &security::allow_not_resource::AllowNotResource,
     &security::full_admin_access::FullAdminAccess,

@@ -94,6 +94,14 @@ const CASES: &[Case] = &[
         flagged_doc: "[]",
     },
     Case {
+        rule: "unknown-action",
+        trust: false,
+        json: r#"{"Effect": "Allow", "Action": ["s3:GetObject", "iam:AssumeRole"], "Resource": "*"}"#,
+        doc: "    actions = [\"s3:GetObject\", \"iam:AssumeRole\"]\n    resources = [\"*\"]",
+        flagged_json: "\"iam:AssumeRole\"",
+        flagged_doc: "\"iam:AssumeRole\"",
+    },
+    Case {
         rule: "trust-any-principal",
         trust: true,
         json: r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}}"#,

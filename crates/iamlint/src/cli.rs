@@ -133,30 +133,10 @@ pub fn explain(name: &str) -> Result<ExitCode, String> {
 
 /// "unknown rule `x`", with the closest name when there is one.
 pub fn unknown_rule(name: &str) -> String {
-    let closest = registry::all()
-        .iter()
-        .map(|r| r.meta().name)
-        .min_by_key(|n| edit_distance(n, name))
-        .filter(|n| edit_distance(n, name) <= n.len() / 3 + 1);
-    match closest {
+    match iamlint_model::similar::closest(name, registry::all().iter().map(|r| r.meta().name)) {
         Some(n) => {
             format!("unknown rule `{name}` (did you mean `{n}`?); `iamlint rules` lists them")
         }
         None => format!("unknown rule `{name}`; `iamlint rules` lists them"),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }

@@ -1,2 +1,3 @@
 pub mod invalid_policy_element;
 pub mod invalid_policy_json;
+pub mod unknown_action;
