@@ -158,35 +158,45 @@ impl Catalog {
 
     /// Every action an action pattern (`s3:Get*`, `*:Describe*`, `iam:PassRole`) grants.
     pub fn expand(&self, pattern: &str) -> Vec<&Action> {
+        self.granted(pattern).collect()
+    }
+
+    /// Whether an action pattern grants any action at all.
+    pub fn grants_any(&self, pattern: &str) -> bool {
+        self.granted(pattern).next().is_some()
+    }
+
+    fn granted<'a>(&'a self, pattern: &str) -> Box<dyn Iterator<Item = &'a Action> + 'a> {
         if pattern == "*" {
-            return self
-                .services
-                .iter()
-                .flat_map(|s| s.actions.iter())
-                .collect();
+            return Box::new(self.services.iter().flat_map(|s| s.actions.iter()));
         }
         let Some((service, name)) = pattern.split_once(':') else {
-            return Vec::new();
+            return Box::new(std::iter::empty());
         };
-        let services: Vec<&Service> = if wildcard::is_pattern(service) {
+        let services: Vec<&'a Service> = if wildcard::is_pattern(service) {
+            let p = wildcard::Pattern::new(service);
             self.services
                 .iter()
-                .filter(|s| wildcard::matches(service, s.prefix, true))
+                .filter(|s| p.matches(s.prefix, true))
                 .collect()
         } else {
             self.service(service).into_iter().collect()
         };
         if !wildcard::is_pattern(name) {
-            return services
-                .iter()
-                .filter_map(|s| self.action(s.prefix, name))
-                .collect();
+            let name = name.to_string();
+            return Box::new(
+                services
+                    .into_iter()
+                    .filter_map(move |s| self.action(s.prefix, &name)),
+            );
         }
-        services
-            .iter()
-            .flat_map(|s| s.actions.iter())
-            .filter(|a| wildcard::matches(name, a.name, true))
-            .collect()
+        let p = wildcard::Pattern::new(name);
+        Box::new(
+            services
+                .into_iter()
+                .flat_map(|s| s.actions.iter())
+                .filter(move |a| p.matches(a.name, true)),
+        )
     }
 }
 

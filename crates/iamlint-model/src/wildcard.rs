@@ -35,8 +35,42 @@ fn tokens(pattern: &str) -> Vec<Token> {
 
 /// Whether `text` matches `pattern`.
 pub fn matches(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    let p = tokens(pattern);
-    let t: Vec<char> = text.chars().collect();
+    Pattern::new(pattern).matches(text, case_insensitive)
+}
+
+/// A pattern read once, to match against many texts (expanding `s3:Get*` over a service's
+/// actions) without allocating per text.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    tokens: Vec<Token>,
+}
+
+impl Pattern {
+    pub fn new(pattern: &str) -> Self {
+        Pattern {
+            tokens: tokens(pattern),
+        }
+    }
+
+    pub fn matches(&self, text: &str, case_insensitive: bool) -> bool {
+        if text.is_ascii() {
+            // Action names and most ARNs: bytes are characters.
+            glob(
+                &self.tokens,
+                text.as_bytes().len(),
+                |i| text.as_bytes()[i] as char,
+                case_insensitive,
+            )
+        } else {
+            let chars: Vec<char> = text.chars().collect();
+            glob(&self.tokens, chars.len(), |i| chars[i], case_insensitive)
+        }
+    }
+}
+
+/// Two pointers, remembering the last `*` to backtrack to: linear in practice, never
+/// exponential.
+fn glob(p: &[Token], len: usize, at: impl Fn(usize) -> char, case_insensitive: bool) -> bool {
     let same = |a: char, b: char| {
         if case_insensitive {
             a.eq_ignore_ascii_case(&b)
@@ -44,13 +78,11 @@ pub fn matches(pattern: &str, text: &str, case_insensitive: bool) -> bool {
             a == b
         }
     };
-    // Two pointers, remembering the last `*` to backtrack to: linear in practice, never
-    // exponential.
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
+    while ti < len {
         match p.get(pi) {
-            Some(Token::Char(c)) if same(*c, t[ti]) => {
+            Some(Token::Char(c)) if same(*c, at(ti)) => {
                 pi += 1;
                 ti += 1;
             }

@@ -86,10 +86,14 @@ declare_rule! {
 impl Check for UnknownAction {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let catalog = Catalog::get();
+        // The same actions recur across a tree's policies: judge each text once.
+        let mut verdicts: std::collections::HashMap<&str, Option<(String, String)>> =
+            std::collections::HashMap::new();
         for (record, s) in cx.all_statements() {
             let Some(actions) = &s.action else { continue };
             for (text, item) in actions.known_items() {
-                if let Some((message, help)) = judge(catalog, text) {
+                let verdict = verdicts.entry(text).or_insert_with(|| judge(catalog, text));
+                if let Some((message, help)) = verdict.clone() {
                     let f = out.finding(
                         &record.address,
                         item.loc.or(s.loc),
@@ -115,7 +119,7 @@ fn judge(catalog: &Catalog, action: &str) -> Option<(String, String)> {
         ));
     };
     if is_pattern(service) {
-        return catalog.expand(action).is_empty().then(|| {
+        return (!catalog.grants_any(action)).then(|| {
             (
                 format!("`{action}` matches no action of any service"),
                 "check the pattern against the service prefixes AWS documents".into(),
@@ -135,7 +139,7 @@ fn judge(catalog: &Catalog, action: &str) -> Option<(String, String)> {
         ));
     };
     if is_pattern(name) {
-        return catalog.expand(action).is_empty().then(|| {
+        return (!catalog.grants_any(action)).then(|| {
             (
                 format!("`{action}` matches no {} action", svc.prefix),
                 format!("check the pattern against the {} actions", svc.prefix),
