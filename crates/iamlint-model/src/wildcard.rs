@@ -57,7 +57,7 @@ impl Pattern {
             // Action names and most ARNs: bytes are characters.
             glob(
                 &self.tokens,
-                text.as_bytes().len(),
+                text.len(),
                 |i| text.as_bytes()[i] as char,
                 case_insensitive,
             )
