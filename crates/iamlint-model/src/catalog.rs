@@ -89,6 +89,16 @@ fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
         .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
+/// Where the catalog comes from: the header of the generated table (package, version,
+/// licence, date), for `iamlint --version --verbose`.
+pub fn provenance() -> impl Iterator<Item = &'static str> {
+    ACTIONS
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter(|l| !l.starts_with("# service"))
+        .map(|l| l.trim_start_matches("# "))
+}
+
 impl Catalog {
     /// The catalog, read from the embedded table at first use.
     pub fn get() -> &'static Catalog {

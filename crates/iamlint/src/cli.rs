@@ -9,12 +9,31 @@ use iamlint_rules::{docs, registry};
 #[derive(Parser)]
 #[command(
     name = "iamlint",
-    version,
-    about = "A fast linter for AWS IAM in Terraform"
+    about = "A fast linter for AWS IAM in Terraform",
+    disable_version_flag = true,
+    arg_required_else_help = true
 )]
 pub struct Cli {
+    /// Print the version; with --verbose, also the AWS data it carries
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    /// With --version: where the AWS data comes from
+    #[arg(long)]
+    pub verbose: bool,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+}
+
+/// `iamlint --version [--verbose]`.
+pub fn version(verbose: bool) -> Result<ExitCode, String> {
+    println!("iamlint {}", env!("CARGO_PKG_VERSION"));
+    if verbose {
+        println!("AWS action catalog:");
+        for line in iamlint_model::catalog::provenance() {
+            println!("  {line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Subcommand)]

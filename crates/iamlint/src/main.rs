@@ -21,9 +21,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check::run(args),
-        Command::Rules(args) => cli::list_rules(&args),
-        Command::Explain { rule } => cli::explain(&rule),
+        _ if cli.version => cli::version(cli.verbose),
+        Some(Command::Check(args)) => check::run(args),
+        Some(Command::Rules(args)) => cli::list_rules(&args),
+        Some(Command::Explain { rule }) => cli::explain(&rule),
+        None => Err("no command: see `iamlint --help`".into()),
     };
     match result {
         Ok(code) => code,

