@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use crate::wildcard;
 
 const ACTIONS: &str = include_str!("../data/aws-actions.tsv");
+const RESOURCE_TYPES: &str = include_str!("../data/aws-resource-types.tsv");
 
 /// The access level AWS documents for an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -166,6 +167,28 @@ impl Catalog {
             .map(|i| &s.actions[i])
     }
 
+    /// The ARN template of a service's resource type: `arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}`.
+    pub fn arn_template(&self, service: &str, resource_type: &str) -> Option<&'static str> {
+        static TEMPLATES: OnceLock<Vec<(&'static str, &'static str, &'static str)>> =
+            OnceLock::new();
+        let templates = TEMPLATES.get_or_init(|| {
+            let mut t: Vec<_> = RESOURCE_TYPES
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| {
+                    let mut f = l.split('\t');
+                    Some((f.next()?, f.next()?, f.next()?))
+                })
+                .collect();
+            t.sort();
+            t
+        });
+        let i = templates
+            .binary_search_by(|(s, r, _)| (*s, *r).cmp(&(service, resource_type)))
+            .ok()?;
+        Some(templates[i].2)
+    }
+
     /// Every action an action pattern (`s3:Get*`, `*:Describe*`, `iam:PassRole`) grants.
     pub fn expand(&self, pattern: &str) -> Vec<&Action> {
         self.granted(pattern).collect()
@@ -235,6 +258,16 @@ mod tests {
             0,
             "only `*`"
         );
+    }
+
+    #[test]
+    fn knows_arn_templates() {
+        let c = Catalog::get();
+        assert_eq!(
+            c.arn_template("ec2", "instance"),
+            Some("arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}")
+        );
+        assert_eq!(c.arn_template("ec2", "nope"), None);
     }
 
     #[test]

@@ -15,6 +15,7 @@ static ALL: &[&dyn Rule] = &[
     &security::full_admin_access::FullAdminAccess,
     &security::service_wildcard_action::ServiceWildcardAction,
     &security::trust_any_principal::TrustAnyPrincipal,
+    &security::write_on_any_resource::WriteOnAnyResource,
     &suspicious::unused_suppression::UnusedSuppression,
 ];
 

@@ -102,6 +102,14 @@ const CASES: &[Case] = &[
         flagged_doc: "\"iam:AssumeRole\"",
     },
     Case {
+        rule: "write-on-any-resource",
+        trust: false,
+        json: r#"{"Effect": "Allow", "Action": ["ec2:DescribeInstances", "s3:PutObject"], "Resource": "*"}"#,
+        doc: "    actions = [\"ec2:DescribeInstances\", \"s3:PutObject\"]\n    resources = [\"*\"]",
+        flagged_json: "\"s3:PutObject\"",
+        flagged_doc: "\"s3:PutObject\"",
+    },
+    Case {
         rule: "trust-any-principal",
         trust: true,
         json: r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}}"#,

@@ -3,3 +3,4 @@ pub mod allow_not_resource;
 pub mod full_admin_access;
 pub mod service_wildcard_action;
 pub mod trust_any_principal;
+pub mod write_on_any_resource;

@@ -1,0 +1,151 @@
+use iamlint_model::PolicyKind;
+use iamlint_model::catalog::{Action, Catalog};
+use iamlint_model::policy::Statement;
+
+use crate::context::{Context, with_uses};
+use crate::finding::Sink;
+use crate::rule::Check;
+use crate::rules::security::full_admin_access::is_every_action;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags Write and Permissions-management actions allowed on every resource
+    /// (`"Resource": "*"`) **when the action can be limited to specific resources**. Actions
+    /// that AWS only authorizes on `*` (`ec2:DescribeInstances`, `xray:PutTraceSegments`,
+    /// `ec2:CreateVpc`) are never flagged: there is nothing narrower to write. Statements with a
+    /// condition that may scope them (a resource or request tag, `ec2:CreateAction`, …) are
+    /// left alone. `svc:*` and `*` themselves are [`service-wildcard-action`](service-wildcard-action.md)
+    /// and [`full-admin-access`](full-admin-access.md).
+    ///
+    /// ## Why is this bad?
+    /// A write on `*` reaches every resource of that type in the account — every bucket's
+    /// objects, every instance — today's and tomorrow's, where naming the ARNs would confine a
+    /// mistake or a stolen credential to what the principal owns.
+    ///
+    /// ## Example
+    /// ```hcl fail
+    /// resource "aws_iam_role_policy" "uploader" {
+    ///   role = "uploader"
+    ///   policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = ["s3:PutObject", "ec2:TerminateInstances"], Resource = "*" }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl pass
+    /// resource "aws_iam_role_policy" "uploader" {
+    ///   role = "uploader"
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [
+    ///       { Effect = "Allow", Action = "s3:PutObject", Resource = "arn:aws:s3:::uploads/*" },
+    ///       # These accept only "*": nothing narrower exists.
+    ///       { Effect = "Allow", Action = ["ec2:DescribeInstances", "xray:PutTraceSegments"], Resource = "*" },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - [Actions, resources and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+    /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
+    pub struct WriteOnAnyResource {
+        name: "write-on-any-resource",
+        category: Security,
+        severity: Medium,
+        summary: "a write action that can be limited to specific resources is allowed on all of them",
+    }
+}
+
+/// Condition keys that do not narrow which resources a statement reaches.
+const NOT_SCOPING: [&str; 6] = [
+    "aws:RequestedRegion",
+    "aws:SecureTransport",
+    "aws:CurrentTime",
+    "aws:EpochTime",
+    "aws:MultiFactorAuthPresent",
+    "aws:MultiFactorAuthAge",
+];
+
+/// A statement whose conditions may limit the resources it reaches is not judged here: until
+/// the evaluator classifies conditions, iamlint does not guess.
+fn may_be_scoped(s: &Statement) -> bool {
+    s.conditions_unknown.is_some()
+        || s.conditions
+            .iter()
+            .any(|c| !NOT_SCOPING.iter().any(|k| c.key_is(k)))
+}
+
+/// Writes that could name their resources.
+fn scopable_writes(actions: &[&'static Action]) -> Vec<&'static Action> {
+    actions
+        .iter()
+        .copied()
+        .filter(|a| a.access.is_write() && a.resource_types().next().is_some())
+        .collect()
+}
+
+impl Check for WriteOnAnyResource {
+    fn check(&self, cx: &Context, out: &mut Sink) {
+        let catalog = Catalog::get();
+        for (record, s) in cx.statements(PolicyKind::Identity) {
+            let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
+                continue;
+            };
+            if !s.is_allow()
+                || actions.negated
+                || resources.negated
+                || resources.contains("*").is_none()
+                || may_be_scoped(s)
+            {
+                continue;
+            }
+            for (text, item) in actions.known_items() {
+                let service_wide = text.split_once(':').is_some_and(|(_, n)| n == "*");
+                if is_every_action(text) || service_wide {
+                    continue; // full-admin-access and service-wildcard-action report these
+                }
+                let granted: Vec<&'static Action> = catalog.expand(text);
+                let writes = scopable_writes(&granted);
+                let Some(first) = writes.first() else {
+                    continue;
+                };
+                let message = if granted.len() == 1 {
+                    format!(
+                        "{} of `{}`: `{}` ({}) is allowed on every resource",
+                        s.label(),
+                        record.address,
+                        first.full_name(),
+                        first.access.as_str()
+                    )
+                } else {
+                    format!(
+                        "{} of `{}`: `{text}` grants {} actions on every resource, {} of them writes that can be limited to specific resources",
+                        s.label(),
+                        record.address,
+                        granted.len(),
+                        writes.len()
+                    )
+                };
+                let example = first
+                    .resource_types()
+                    .find_map(|(t, _)| {
+                        catalog
+                            .arn_template(first.service, t)
+                            .map(|arn| format!("{t}: `{arn}`"))
+                    })
+                    .unwrap_or_default();
+                let help = format!(
+                    "name the resources in `Resource` instead of `*` (for `{}`, {example})",
+                    first.full_name()
+                );
+                out.push(with_uses(
+                    out.finding(&record.address, item.loc.or(s.loc), message, help),
+                    record,
+                ));
+            }
+        }
+    }
+}
