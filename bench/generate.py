@@ -16,6 +16,20 @@ import sys
 
 ROOT_FILES = 40  # files per root module
 # A write action each service really has (iamlint's unknown-action rule checks).
+def arn(svc, name):
+    """A real ARN of the service's main resource type."""
+    return {
+        "s3": f"arn:aws:s3:::{name}/*",
+        "dynamodb": f"arn:aws:dynamodb:${{var.region}}:${{var.account_id}}:table/{name}",
+        "sqs": f"arn:aws:sqs:${{var.region}}:${{var.account_id}}:{name}",
+        "sns": f"arn:aws:sns:${{var.region}}:${{var.account_id}}:{name}",
+        "kms": f"arn:aws:kms:${{var.region}}:${{var.account_id}}:key/{name}",
+        "logs": f"arn:aws:logs:${{var.region}}:${{var.account_id}}:log-group:{name}:*",
+        "ecr": f"arn:aws:ecr:${{var.region}}:${{var.account_id}}:repository/{name}",
+        "lambda": f"arn:aws:lambda:${{var.region}}:${{var.account_id}}:function:{name}",
+    }[svc]
+
+
 WRITE = {"s3": "PutObject", "dynamodb": "PutItem", "sqs": "SendMessage", "sns": "Publish",
          "kms": "Encrypt", "logs": "PutLogEvents", "ecr": "PutImage", "lambda": "InvokeFunction"}
 
@@ -127,7 +141,7 @@ def shape(r, f, k, kind, rng, modules):
   services = ["ecs-tasks.amazonaws.com"]
   statements = [
     {{ sid = "Read", actions = ["{svc}:Get*", "{svc}:List*"] }},
-    {{ sid = "Write", actions = ["{svc}:{WRITE[svc]}"], resources = ["arn:aws:{svc}:*:*:{name}"] }},
+    {{ sid = "Write", actions = ["{svc}:{WRITE[svc]}"], resources = ["{arn(svc, name)}"] }},
   ]
 }}
 
@@ -154,7 +168,7 @@ resource "aws_iam_policy" "{name}_assume" {{
           "Sid": "Read",
           "Effect": "Allow",
           "Action": ["{svc}:Get*", "{svc}:List*", {wild}],
-          "Resource": "arn:aws:{svc}:${{var.region}}:${{var.account_id}}:{name}/*"
+          "Resource": "{arn(svc, name)}"
         }},
         {{
           "Effect": "Deny",
@@ -226,7 +240,7 @@ resource "aws_iam_role_policy" "{name}" {{
     Statement = [{{
       Effect   = "Allow"
       Action   = count.index == 0 ? "{svc}:Get*" : {wild}
-      Resource = format("arn:aws:{svc}:%s:%s:%s-%d", var.region, var.account_id, "{name}", count.index)
+      Resource = "{arn(svc, name)}-${{count.index}}"
     }}]
   }})
 }}
@@ -309,8 +323,8 @@ variable "tags" {
 ''')
         write(f"envs/e{r}/terraform.tfvars", '''teams = {
   data     = { actions = ["s3:GetObject", "s3:PutObject"] }
-  platform = { actions = ["ec2:Describe*", "ssm:GetParameter"] }
-  security = { actions = ["guardduty:Get*", "securityhub:Get*"] }
+  platform = { actions = ["s3:ListBucket", "s3:GetBucketLocation"] }
+  security = { actions = ["s3:GetBucketPolicy", "s3:GetBucketAcl"] }
 }
 tags = { owner = "platform", cost = "shared" }
 ''')

@@ -110,6 +110,14 @@ const CASES: &[Case] = &[
         flagged_doc: "\"s3:PutObject\"",
     },
     Case {
+        rule: "action-resource-mismatch",
+        trust: false,
+        json: r#"{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": "arn:aws:s3:::reports"}"#,
+        doc: "    actions = [\"s3:ListBucket\", \"s3:GetObject\"]\n    resources = [\"arn:aws:s3:::reports\"]",
+        flagged_json: "\"s3:GetObject\"",
+        flagged_doc: "\"s3:GetObject\"",
+    },
+    Case {
         rule: "trust-any-principal",
         trust: true,
         json: r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "*"}}"#,

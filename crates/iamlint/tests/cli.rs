@@ -444,9 +444,14 @@ fn variables_from_the_command_line_and_the_environment() {
     // TF_VAR_ works too; --no-recurse lints only the directory given.
     let run = iamlint_env(
         &["check", d, "--format", "json", "--no-recurse"],
-        &[("TF_VAR_action", "iam:*")],
+        &[("TF_VAR_action", "s3:*")],
     );
-    assert_eq!(rules(&run), ["service-wildcard-action aws_iam_policy.p"]);
+    assert_eq!(
+        rules(&run),
+        ["service-wildcard-action aws_iam_policy.p"],
+        "{}",
+        run.stdout
+    );
     assert_eq!(iamlint(&["check", d, "--var", "no-equals-sign"]).code, 2);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -32,8 +32,8 @@ resource "aws_iam_policy" "team" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = each.value.actions
-      Resource = local.bucket_arns
+            Action   = each.value.actions
+      Resource = concat(local.bucket_arns, [for arn in local.bucket_arns : "${arn}/*"])
     }]
   })
 }

@@ -1,3 +1,4 @@
+pub mod action_resource_mismatch;
 pub mod invalid_policy_element;
 pub mod invalid_policy_json;
 pub mod unknown_action;

@@ -1,0 +1,308 @@
+use iamlint_model::catalog::{Action, Catalog};
+use iamlint_model::policy::ItemText;
+use iamlint_model::{PolicyKind, Str};
+
+use crate::context::{Context, first_loc, with_uses};
+use crate::finding::Sink;
+use crate::rule::Check;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an action whose statement names resources it can never apply to: none of the
+    /// statement's resource ARNs fits any resource type the action is authorized on — e.g.
+    /// `s3:GetObject` (objects, `arn:aws:s3:::bucket/key`) on a bucket ARN, or
+    /// `s3:ListBucket` (buckets) on `arn:aws:s3:::bucket/*`; or an action AWS authorizes only on
+    /// `*` given specific ARNs.
+    ///
+    /// ## Why is this bad?
+    /// IAM matches actions and resources together: such a statement grants nothing for that
+    /// action. The policy looks right in review and the call is denied in production.
+    ///
+    /// ## Example
+    /// ```hcl fail
+    /// data "aws_iam_policy_document" "reader" {
+    ///   statement {
+    ///     actions   = ["s3:GetObject"]
+    ///     resources = ["arn:aws:s3:::reports"]
+    ///   }
+    /// }
+    ///
+    /// resource "aws_iam_policy" "reader" {
+    ///   name   = "reader"
+    ///   policy = data.aws_iam_policy_document.reader.json
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// Objects for object actions, the bucket for bucket actions:
+    /// ```hcl pass
+    /// data "aws_iam_policy_document" "reader" {
+    ///   statement {
+    ///     actions   = ["s3:GetObject"]
+    ///     resources = ["arn:aws:s3:::reports/*"]
+    ///   }
+    ///   statement {
+    ///     actions   = ["s3:ListBucket"]
+    ///     resources = ["arn:aws:s3:::reports"]
+    ///   }
+    /// }
+    ///
+    /// resource "aws_iam_policy" "reader" {
+    ///   name   = "reader"
+    ///   policy = data.aws_iam_policy_document.reader.json
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - [Actions, resources and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
+    /// - [IAM JSON policy elements: Resource](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)
+    pub struct ActionResourceMismatch {
+        name: "action-resource-mismatch",
+        category: Correctness,
+        severity: Medium,
+        summary: "an action is paired only with resources it can never apply to",
+    }
+}
+
+/// One piece of a pattern: a character, `*` (anything), `?` (one character), or a variable of
+/// an ARN template that is one segment (anything but `/` and `:`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Piece {
+    Char(char),
+    Any,
+    One,
+    Segment,
+}
+
+/// A resource written in a policy: `*`, `?` and policy variables are wildcards; unknown parts
+/// of a partial string could be anything.
+fn policy_pieces(text: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(var) = rest.strip_prefix("${")
+            && let Some(end) = var.find('}')
+        {
+            out.push(Piece::Any);
+            rest = &var[end + 1..];
+            continue;
+        }
+        out.push(match c {
+            '*' => Piece::Any,
+            '?' => Piece::One,
+            c if c == Str::UNKNOWN_MARK => Piece::Any,
+            c => Piece::Char(c),
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Template variables that are one segment of an ARN.
+const SEGMENTS: [&str; 5] = ["Partition", "Region", "Account", "AccountId", "BucketName"];
+
+/// An ARN template of the catalog: `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
+fn template_pieces(template: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(c) = rest.chars().next() {
+        if let Some(var) = rest.strip_prefix("${")
+            && let Some(end) = var.find('}')
+        {
+            // Only these never hold a `/` or `:`; any other variable may (log group names, role
+            // paths, object keys), so it matches anything: a missed finding at worst, never a
+            // false one.
+            let name = &var[..end];
+            out.push(if SEGMENTS.contains(&name) {
+                Piece::Segment
+            } else {
+                Piece::Any
+            });
+            rest = &var[end + 1..];
+            continue;
+        }
+        out.push(Piece::Char(c));
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Whether some ARN matches both patterns.
+fn intersect(a: &[Piece], b: &[Piece]) -> bool {
+    let mut memo = vec![None; (a.len() + 1) * (b.len() + 1)];
+    fn go(a: &[Piece], b: &[Piece], i: usize, j: usize, memo: &mut Vec<Option<bool>>) -> bool {
+        let key = i * (b.len() + 1) + j;
+        if let Some(r) = memo[key] {
+            return r;
+        }
+        let star = |p: Piece| matches!(p, Piece::Any | Piece::Segment);
+        // What one character may be, for each piece (Any and Segment also match nothing).
+        let one_char = |p: Piece, q: Piece| match (p, q) {
+            (Piece::Char(x), Piece::Char(y)) => x == y,
+            (Piece::Segment, Piece::Char(c)) | (Piece::Char(c), Piece::Segment) => {
+                c != '/' && c != ':'
+            }
+            _ => true,
+        };
+        let r = match (a.get(i).copied(), b.get(j).copied()) {
+            (None, None) => true,
+            (Some(p), _) if star(p) && go(a, b, i + 1, j, memo) => true,
+            (_, Some(q)) if star(q) && go(a, b, i, j + 1, memo) => true,
+            (Some(p), Some(q)) => {
+                one_char(p, q)
+                    && ((!star(p) && !star(q) && go(a, b, i + 1, j + 1, memo))
+                        || (star(p) && go(a, b, i, j + 1, memo))
+                        || (star(q) && go(a, b, i + 1, j, memo))
+                        || (star(p) && star(q) && go(a, b, i + 1, j + 1, memo)))
+            }
+            _ => false,
+        };
+        memo[key] = Some(r);
+        r
+    }
+    go(a, b, 0, 0, &mut memo)
+}
+
+/// Whether the action can apply to a resource written as `resource`.
+fn fits(catalog: &Catalog, action: &Action, resource: &[Piece]) -> bool {
+    let mut types = action.resource_types().peekable();
+    if types.peek().is_none() {
+        // Authorized only on `*`: only a resource that can be `*` itself fits.
+        return resource.iter().all(|p| *p == Piece::Any);
+    }
+    types.any(|(t, _)| {
+        catalog
+            .arn_template(action.service, t)
+            .is_none_or(|arn| intersect(resource, &template_pieces(arn)))
+    })
+}
+
+impl Check for ActionResourceMismatch {
+    fn check(&self, cx: &Context, out: &mut Sink) {
+        let catalog = Catalog::get();
+        for (record, s) in cx.statements(PolicyKind::Identity) {
+            let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
+                continue;
+            };
+            if actions.negated || resources.negated || resources.unknown.is_some() {
+                continue;
+            }
+            // A wholly unknown resource could be anything: no judgement.
+            let mut written = Vec::new();
+            for item in &resources.items {
+                match &item.text {
+                    ItemText::Known(t) => written.push(policy_pieces(t)),
+                    ItemText::Partial(p) => written.push(policy_pieces(&p.text)),
+                    ItemText::Unknown(_) => written.clear(),
+                }
+                if matches!(item.text, ItemText::Unknown(_)) {
+                    break;
+                }
+            }
+            if written.len() != resources.items.len() || written.is_empty() {
+                continue;
+            }
+            for (text, item) in actions.known_items() {
+                let granted = catalog.expand(text);
+                if granted.is_empty()
+                    || granted
+                        .iter()
+                        .any(|a| written.iter().any(|r| fits(catalog, a, r)))
+                {
+                    continue;
+                }
+                let (what, help) = if granted.len() > 1 {
+                    (
+                        format!(
+                            "grants {} actions, none of which applies to the statement's resources",
+                            granted.len()
+                        ),
+                        format!(
+                            "give `{text}` the resources its actions act on, or narrow the pattern"
+                        ),
+                    )
+                } else {
+                    let action = granted[0];
+                    let types: Vec<String> = action
+                        .resource_types()
+                        .map(|(t, _)| {
+                            catalog
+                                .arn_template(action.service, t)
+                                .map_or_else(|| t.to_string(), |arn| format!("{t} (`{arn}`)"))
+                        })
+                        .collect();
+                    if types.is_empty() {
+                        ("is authorized only on `*`, and none of the statement's resources is `*`".to_string(), format!("give `{text}` a statement with `\"Resource\": \"*\"`"))
+                    } else {
+                        (
+                            format!(
+                                "applies to {}, and none of the statement's resources is one",
+                                types.join(", ")
+                            ),
+                            format!(
+                                "give `{text}` resources of that type, or move it to a statement that has them"
+                            ),
+                        )
+                    }
+                };
+                let f = out
+                    .finding(
+                        &record.address,
+                        item.loc.or(s.loc),
+                        format!("{} of `{}`: `{text}` {what}", s.label(), record.address),
+                        help,
+                    )
+                    .with_related(
+                        "the statement's resources",
+                        Some(&record.address),
+                        first_loc(&[resources.loc, resources.key.loc]),
+                    );
+                out.push(with_uses(f, record));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fits_text(action: &str, resource: &str) -> bool {
+        let c = Catalog::get();
+        let (svc, name) = action.split_once(':').unwrap();
+        fits(c, c.action(svc, name).unwrap(), &policy_pieces(resource))
+    }
+
+    #[test]
+    fn objects_buckets_and_wildcards() {
+        assert!(fits_text("s3:GetObject", "arn:aws:s3:::reports/*"));
+        assert!(!fits_text("s3:GetObject", "arn:aws:s3:::reports"));
+        assert!(fits_text("s3:ListBucket", "arn:aws:s3:::reports"));
+        assert!(!fits_text("s3:ListBucket", "arn:aws:s3:::reports/*"));
+        assert!(
+            fits_text("s3:GetObject", "arn:aws:s3:::reports*"),
+            "`*` spans the `/`"
+        );
+        assert!(fits_text("s3:GetObject", "*"));
+        assert!(
+            fits_text("iam:PassRole", "arn:aws:iam::111122223333:role/app/ci-*"),
+            "a role name with a path"
+        );
+        assert!(!fits_text(
+            "iam:PassRole",
+            "arn:aws:iam::111122223333:user/bob"
+        ));
+        assert!(fits_text("ec2:DescribeInstances", "*"));
+        assert!(!fits_text(
+            "ec2:DescribeInstances",
+            "arn:aws:ec2:eu-west-1:111122223333:instance/i-1"
+        ));
+        assert!(
+            fits_text(
+                "s3:GetObject",
+                &format!("arn:aws:s3:::{}/*", Str::UNKNOWN_MARK)
+            ),
+            "unknown parts could be anything"
+        );
+    }
+}
