@@ -1,6 +1,7 @@
 //! Findings: plain data, produced by rules through a [`Sink`].
 
-use iamlint_model::Location;
+use iamlint_model::policy::Statement;
+use iamlint_model::{Location, PolicyRecord};
 
 use crate::rule::{Category, RuleMeta, Severity};
 
@@ -83,6 +84,20 @@ impl Sink {
             related: Vec::new(),
             fingerprint: String::new(),
         }
+    }
+
+    /// A finding about one statement of a policy, at `loc` (else the statement):
+    /// "statement "Sid" of `address`: {what}".
+    pub fn statement_finding(
+        &self,
+        record: &PolicyRecord,
+        statement: &Statement,
+        loc: Option<Location>,
+        what: impl std::fmt::Display,
+        help: impl Into<String>,
+    ) -> Finding {
+        let message = format!("{} of `{}`: {what}", statement.label(), record.address);
+        self.finding(&record.address, loc.or(statement.loc), message, help)
     }
 
     pub fn push(&mut self, finding: Finding) {

@@ -246,12 +246,7 @@ impl Check for ActionResourceMismatch {
                     }
                 };
                 let f = out
-                    .finding(
-                        &record.address,
-                        item.loc.or(s.loc),
-                        format!("{} of `{}`: `{text}` {what}", s.label(), record.address),
-                        help,
-                    )
+                    .statement_finding(record, s, item.loc, format!("`{text}` {what}"), help)
                     .with_related(
                         "the statement's resources",
                         Some(&record.address),

@@ -94,12 +94,7 @@ impl Check for UnknownAction {
             for (text, item) in actions.known_items() {
                 let verdict = verdicts.entry(text).or_insert_with(|| judge(catalog, text));
                 if let Some((message, help)) = verdict.clone() {
-                    let f = out.finding(
-                        &record.address,
-                        item.loc.or(s.loc),
-                        format!("{} of `{}`: {message}", s.label(), record.address),
-                        help,
-                    );
+                    let f = out.statement_finding(record, s, item.loc, message, help);
                     out.push(with_uses(f, record));
                 }
             }

@@ -125,12 +125,7 @@ impl Check for ServiceWildcardAction {
                     }
                 };
                 let f = out
-                    .finding(
-                        &record.address,
-                        item.loc.or(s.loc),
-                        format!("{} of `{}`: {what}", s.label(), record.address),
-                        help,
-                    )
+                    .statement_finding(record, s, item.loc, what, help)
                     .with_severity(severity);
                 out.push(with_uses(f, record));
             }

@@ -112,19 +112,15 @@ impl Check for WriteOnAnyResource {
                 let Some(first) = writes.first() else {
                     continue;
                 };
-                let message = if granted.len() == 1 {
+                let what = if granted.len() == 1 {
                     format!(
-                        "{} of `{}`: `{}` ({}) is allowed on every resource",
-                        s.label(),
-                        record.address,
+                        "`{}` ({}) is allowed on every resource",
                         first.full_name(),
                         first.access.as_str()
                     )
                 } else {
                     format!(
-                        "{} of `{}`: `{text}` grants {} actions on every resource, {} of them writes that can be limited to specific resources",
-                        s.label(),
-                        record.address,
+                        "`{text}` grants {} actions on every resource, {} of them writes that can be limited to specific resources",
                         granted.len(),
                         writes.len()
                     )
@@ -142,7 +138,7 @@ impl Check for WriteOnAnyResource {
                     first.full_name()
                 );
                 out.push(with_uses(
-                    out.finding(&record.address, item.loc.or(s.loc), message, help),
+                    out.statement_finding(record, s, item.loc, what, help),
                     record,
                 ));
             }
