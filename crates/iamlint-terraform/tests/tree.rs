@@ -28,6 +28,13 @@ fn load(root: &Path, options: LoadOptions) -> Model {
     )
 }
 
+/// Addresses in sorted order, so assertions do not depend on the order roots finish in.
+fn sorted<'a>(addresses: impl Iterator<Item = &'a String>) -> Vec<&'a str> {
+    let mut addresses: Vec<&str> = addresses.map(String::as_str).collect();
+    addresses.sort();
+    addresses
+}
+
 fn policy_text(m: &Model, address: &str) -> String {
     let p = m
         .policies
@@ -167,8 +174,7 @@ fn roots_are_found_and_called_modules_are_not_roots() {
         ],
     );
     let m = load(&root, LoadOptions::default());
-    let mut addresses: Vec<&str> = m.resources.iter().map(|r| r.address.as_str()).collect();
-    addresses.sort();
+    let addresses = sorted(m.resources.iter().map(|r| &r.address));
     assert_eq!(
         addresses,
         [
@@ -404,8 +410,7 @@ fn nested_modules_with_count_get_full_addresses() {
         ],
     );
     let m = load(&root, LoadOptions::default());
-    let mut addresses: Vec<&str> = m.policies.iter().map(|p| p.address.as_str()).collect();
-    addresses.sort();
+    let addresses = sorted(m.policies.iter().map(|p| &p.address));
     assert_eq!(
         addresses,
         [
@@ -446,8 +451,7 @@ fn module_cycles_and_huge_counts_neither_hang_nor_hide_findings() {
         .filter(|e| e.message.contains("Terraform rejects module cycles"))
         .count();
     assert!(cycles >= 2, "{:?}", m.errors);
-    let mut addresses: Vec<&str> = m.policies.iter().map(|p| p.address.as_str()).collect();
-    addresses.sort();
+    let addresses = sorted(m.policies.iter().map(|p| &p.address));
     assert_eq!(addresses, ["aws_iam_policy.p", "aws_iam_policy.p[*]"]);
     assert!(
         notes(&m).contains("makes 100000000 instances, more than iamlint expands"),
