@@ -180,6 +180,14 @@ impl Statement {
         self.effect() == Some(Effect::Allow)
     }
 
+    /// `"Resource"` (not `NotResource`) lists the literal `*`: the statement applies to
+    /// every resource its actions can name.
+    pub fn on_every_resource(&self) -> bool {
+        self.resource
+            .as_ref()
+            .is_some_and(|r| !r.negated && r.contains("*").is_some())
+    }
+
     /// A label for messages: `statement "Sid"` or `statement 2` (1-based).
     pub fn label(&self) -> String {
         match self

@@ -66,14 +66,10 @@ pub(crate) fn is_every_action(action: &str) -> bool {
 impl Check for FullAdminAccess {
     fn check(&self, cx: &Context, out: &mut Sink) {
         for (record, s) in cx.statements(PolicyKind::Identity) {
-            let (Some(action), Some(resource)) = (&s.action, &s.resource) else {
+            let Some(action) = &s.action else {
                 continue;
             };
-            if !s.is_allow()
-                || action.negated
-                || resource.negated
-                || resource.contains("*").is_none()
-            {
+            if !s.is_allow() || action.negated || !s.on_every_resource() {
                 continue;
             }
             let Some((text, item)) = action.known_items().find(|(a, _)| is_every_action(a)) else {

@@ -92,12 +92,8 @@ impl Check for ServiceWildcardAction {
             if !s.is_allow() {
                 continue;
             }
-            let on_everything = s
-                .resource
-                .as_ref()
-                .is_some_and(|r| !r.negated && r.contains("*").is_some());
             for (text, item) in action.known_items() {
-                if on_everything && is_every_action(text) {
+                if s.on_every_resource() && is_every_action(text) {
                     continue; // full-admin-access reports it
                 }
                 let (what, severity, help) = match classify(text) {

@@ -91,15 +91,10 @@ impl Check for WriteOnAnyResource {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let catalog = Catalog::get();
         for (record, s) in cx.statements(PolicyKind::Identity) {
-            let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
+            let Some(actions) = &s.action else {
                 continue;
             };
-            if !s.is_allow()
-                || actions.negated
-                || resources.negated
-                || resources.contains("*").is_none()
-                || may_be_scoped(s)
-            {
+            if !s.is_allow() || actions.negated || !s.on_every_resource() || may_be_scoped(s) {
                 continue;
             }
             for (text, item) in actions.known_items() {
