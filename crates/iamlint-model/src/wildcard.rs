@@ -3,8 +3,9 @@
 //! libraries), and a policy variable such as `${aws:username}` in a pattern matches anything
 //! it could be replaced with. Actions compare case-insensitively, resources case-sensitively.
 
+/// One piece of a pattern as IAM reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Token {
+pub enum Token {
     Char(char),
     /// `*`, or a policy variable.
     Any,
@@ -12,7 +13,9 @@ enum Token {
     One,
 }
 
-fn tokens(pattern: &str) -> Vec<Token> {
+/// A pattern read into tokens: the one reading of `*`, `?` and policy variables, shared by the
+/// matcher and by rules that compare patterns with each other.
+pub fn tokens(pattern: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(c) = rest.chars().next() {

@@ -1,5 +1,6 @@
 use iamlint_model::catalog::{Action, Catalog};
 use iamlint_model::policy::ItemText;
+use iamlint_model::wildcard::{self, Token};
 use iamlint_model::{PolicyKind, Str};
 
 use crate::context::{Context, first_loc, with_uses};
@@ -77,25 +78,15 @@ enum Piece {
 /// A resource written in a policy: `*`, `?` and policy variables are wildcards; unknown parts
 /// of a partial string could be anything.
 fn policy_pieces(text: &str) -> Vec<Piece> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if let Some(var) = rest.strip_prefix("${")
-            && let Some(end) = var.find('}')
-        {
-            out.push(Piece::Any);
-            rest = &var[end + 1..];
-            continue;
-        }
-        out.push(match c {
-            '*' => Piece::Any,
-            '?' => Piece::One,
-            c if c == Str::UNKNOWN_MARK => Piece::Any,
-            c => Piece::Char(c),
-        });
-        rest = &rest[c.len_utf8()..];
-    }
-    out
+    wildcard::tokens(text)
+        .into_iter()
+        .map(|t| match t {
+            Token::Any => Piece::Any,
+            Token::One => Piece::One,
+            Token::Char(c) if c == Str::UNKNOWN_MARK => Piece::Any,
+            Token::Char(c) => Piece::Char(c),
+        })
+        .collect()
 }
 
 /// Template variables that are one segment of an ARN.
@@ -299,5 +290,13 @@ mod tests {
             ),
             "unknown parts could be anything"
         );
+        assert!(
+            fits_text("s3:GetObject", "arn:aws:s3:::${aws:username}"),
+            "a policy variable could be anything"
+        );
+        assert!(!fits_text(
+            "iam:PassRole",
+            "arn:aws:iam::111122223333:user/${aws:username}"
+        ));
     }
 }
