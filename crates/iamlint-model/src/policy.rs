@@ -636,36 +636,18 @@ mod tests {
         let doc =
             PolicyDocument::from_value(&obj(vec![("Version", s("2012-10-18")), ("Statement", st)]));
         let messages: Vec<_> = doc.all_issues().map(|i| i.message.clone()).collect();
-        assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("unknown policy Version")),
-            "{messages:?}"
-        );
-        assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("did you mean \"Allow\"")),
-            "{messages:?}"
-        );
-        assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("did you mean \"Action\"")),
-            "{messages:?}"
-        );
-        assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("Resource is an empty list")),
-            "{messages:?}"
-        );
-        assert!(
-            messages
-                .iter()
-                .any(|m| m.contains("neither Action nor NotAction")),
-            "{messages:?}"
-        );
+        for expected in [
+            "unknown policy Version",
+            "did you mean \"Allow\"",
+            "did you mean \"Action\"",
+            "Resource is an empty list",
+            "neither Action nor NotAction",
+        ] {
+            assert!(
+                messages.iter().any(|m| m.contains(expected)),
+                "{expected}: {messages:?}"
+            );
+        }
     }
 
     #[test]
