@@ -195,6 +195,25 @@ fn deny_statements_and_unknown_conditions_do_not_fire() {
 }
 
 #[test]
+fn an_unknown_resource_item_keeps_action_resource_mismatch_silent() {
+    let policy = |resources: &str| {
+        format!(
+            "variable \"extra\" {{}}\nresource \"aws_iam_policy\" \"x\" {{\n  policy = jsonencode({{Statement = [{{Effect = \"Allow\", Action = \"s3:GetObject\", Resource = [{resources}]}}]}})\n}}\n"
+        )
+    };
+    let known = policy("\"arn:aws:s3:::reports\"");
+    assert_eq!(
+        fired("action-resource-mismatch", &known),
+        [("\"s3:GetObject\"".to_string(), 3)]
+    );
+    let with_unknown = policy("\"arn:aws:s3:::reports\", var.extra");
+    assert!(
+        fired("action-resource-mismatch", &with_unknown).is_empty(),
+        "`var.extra` could be an object ARN: coverage, not a finding"
+    );
+}
+
+#[test]
 fn irrelevant_or_weak_conditions_do_not_restrict_a_wildcard_principal() {
     for condition in [
         r#"{"StringEquals": {"sts:ExternalId": "abc"}}"#,

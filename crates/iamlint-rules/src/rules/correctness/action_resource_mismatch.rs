@@ -175,24 +175,22 @@ impl Check for ActionResourceMismatch {
             let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
                 continue;
             };
+            // A wholly unknown resource (list or item) could be anything: no judgement.
             if actions.negated || resources.negated || resources.unknown.is_some() {
                 continue;
             }
-            // A wholly unknown resource could be anything: no judgement.
-            let mut written = Vec::new();
-            for item in &resources.items {
-                match &item.text {
-                    ItemText::Known(t) => written.push(policy_pieces(t)),
-                    ItemText::Partial(p) => written.push(policy_pieces(&p.text)),
-                    ItemText::Unknown(_) => written.clear(),
-                }
-                if matches!(item.text, ItemText::Unknown(_)) {
-                    break;
-                }
-            }
-            if written.len() != resources.items.len() || written.is_empty() {
+            let written: Option<Vec<Vec<Piece>>> = resources
+                .items
+                .iter()
+                .map(|item| match &item.text {
+                    ItemText::Known(t) => Some(policy_pieces(t)),
+                    ItemText::Partial(p) => Some(policy_pieces(&p.text)),
+                    ItemText::Unknown(_) => None,
+                })
+                .collect();
+            let Some(written) = written.filter(|w| !w.is_empty()) else {
                 continue;
-            }
+            };
             for (text, item) in actions.known_items() {
                 let granted = catalog.expand(text);
                 if granted.is_empty()
