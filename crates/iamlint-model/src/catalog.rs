@@ -78,6 +78,16 @@ pub struct Service {
     pub actions: Vec<Action>,
 }
 
+impl Service {
+    /// One of this service's actions by name, case-insensitively.
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        self.actions
+            .binary_search_by(|a| cmp_ignore_case(a.name, name))
+            .ok()
+            .map(|i| &self.actions[i])
+    }
+}
+
 #[derive(Debug)]
 pub struct Catalog {
     /// Sorted by prefix.
@@ -160,11 +170,7 @@ impl Catalog {
 
     /// An action by service and name, case-insensitively.
     pub fn action(&self, service: &str, name: &str) -> Option<&Action> {
-        let s = self.service(service)?;
-        s.actions
-            .binary_search_by(|a| cmp_ignore_case(a.name, name))
-            .ok()
-            .map(|i| &s.actions[i])
+        self.service(service)?.action(name)
     }
 
     /// The ARN template of a service's resource type: `arn:${Partition}:ec2:${Region}:${Account}:instance/${InstanceId}`.
@@ -217,11 +223,7 @@ impl Catalog {
         };
         if !wildcard::is_pattern(name) {
             let name = name.to_string();
-            return Box::new(
-                services
-                    .into_iter()
-                    .filter_map(move |s| self.action(s.prefix, &name)),
-            );
+            return Box::new(services.into_iter().filter_map(move |s| s.action(&name)));
         }
         let p = wildcard::Pattern::new(name);
         Box::new(
