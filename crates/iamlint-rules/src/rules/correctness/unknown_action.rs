@@ -141,7 +141,7 @@ fn judge(catalog: &Catalog, action: &str) -> Option<(String, String)> {
             )
         });
     }
-    if catalog.action(svc.prefix, name).is_some() {
+    if svc.action(name).is_some() {
         return None;
     }
     // `iam:AssumeRole` and its kin are STS actions.
@@ -161,7 +161,7 @@ fn judge(catalog: &Catalog, action: &str) -> Option<(String, String)> {
         catalog
             .services()
             .iter()
-            .filter_map(|s| catalog.action(s.prefix, name))
+            .filter_map(|s| s.action(name))
             .min_by_key(|a| {
                 (
                     iamlint_model::similar::edit_distance(service, a.service),
