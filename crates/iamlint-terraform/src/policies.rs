@@ -132,19 +132,19 @@ impl Builder {
         notes: Vec<String>,
     ) {
         let loc = expr_loc.or(v.loc);
-        let (body, holder) = policy_body(v);
-        let Some(holder) = holder else {
+        let Some(holder) = holder_of(&v) else {
             let record = PolicyRecord {
                 address: resource.to_string(),
                 kind,
-                body,
+                body: policy_body(v),
                 loc,
                 uses: Vec::new(),
             };
             self.records.push((record, notes));
             return;
         };
-        // A policy-document data source: one record per document and kind, with its uses.
+        // A policy-document data source: one record per document and kind, with its uses; the
+        // document is read at its first use only.
         let use_ = Use {
             address: resource.to_string(),
             attribute: attribute.to_string(),
@@ -162,7 +162,7 @@ impl Builder {
         let record = PolicyRecord {
             address: holder.to_string(),
             kind,
-            body,
+            body: policy_body(v),
             loc: None,
             uses: vec![use_],
         };
@@ -183,26 +183,28 @@ impl Builder {
     }
 }
 
+/// The policy-document data source that rendered a policy attribute's value, if one did.
+fn holder_of(v: &Value) -> Option<Arc<str>> {
+    match &v.data {
+        Data::String(s) => s.encoded.as_ref()?.holder.clone(),
+        _ => None,
+    }
+}
+
 /// Reads a policy attribute's value: a JSON string (decoded with positions), or the structured
-/// value a `jsonencode` or policy document rendered. Returns the holder when that is a data source.
-fn policy_body(v: Value) -> (PolicyBody, Option<Arc<str>>) {
+/// value a `jsonencode` or policy document rendered.
+fn policy_body(v: Value) -> PolicyBody {
     match v.data {
         Data::String(s) => match &s.encoded {
-            Some(enc) => (
-                PolicyBody::Document(PolicyDocument::from_value(&enc.value)),
-                enc.holder.clone(),
-            ),
-            None => (decode_policy_text(&s, v.loc), None),
+            Some(enc) => PolicyBody::Document(PolicyDocument::from_value(&enc.value)),
+            None => decode_policy_text(&s, v.loc),
         },
-        Data::Unknown(u) => (PolicyBody::Unknown(u), None),
-        Data::Object(_) => (PolicyBody::Document(PolicyDocument::from_value(&v)), None),
-        _ => (
-            PolicyBody::InvalidJson {
-                message: format!("a policy must be a JSON string, not a {}", v.type_name()),
-                loc: v.loc,
-            },
-            None,
-        ),
+        Data::Unknown(u) => PolicyBody::Unknown(u),
+        Data::Object(_) => PolicyBody::Document(PolicyDocument::from_value(&v)),
+        _ => PolicyBody::InvalidJson {
+            message: format!("a policy must be a JSON string, not a {}", v.type_name()),
+            loc: v.loc,
+        },
     }
 }
 

@@ -82,6 +82,49 @@ fn jsonencode_points_into_the_hcl_object() {
 }
 
 #[test]
+fn a_document_used_many_times_is_one_record_per_kind_with_every_use() {
+    let src = r#"data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "a" {
+  assume_role_policy = data.aws_iam_policy_document.d.json
+}
+
+resource "aws_iam_policy" "p" {
+  policy = data.aws_iam_policy_document.d.json
+}
+
+resource "aws_iam_role" "b" {
+  assume_role_policy = data.aws_iam_policy_document.d.json
+}
+"#;
+    let m = load(&[("main.tf", src)]);
+    let records: Vec<(PolicyKind, Vec<&str>)> = m
+        .policies
+        .iter()
+        .map(|p| {
+            assert_eq!(p.address, "data.aws_iam_policy_document.d");
+            assert!(p.document().is_some());
+            (p.kind, p.uses.iter().map(|u| u.address.as_str()).collect())
+        })
+        .collect();
+    assert_eq!(
+        records,
+        [
+            (PolicyKind::Trust, vec!["aws_iam_role.a", "aws_iam_role.b"]),
+            (PolicyKind::Identity, vec!["aws_iam_policy.p"]),
+        ]
+    );
+}
+
+#[test]
 fn policy_document_data_source_is_the_holder_and_the_role_a_use() {
     let src = r#"data "aws_iam_policy_document" "trust" {
   statement {
