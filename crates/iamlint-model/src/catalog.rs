@@ -263,6 +263,15 @@ mod tests {
     }
 
     #[test]
+    fn knows_dependent_actions() {
+        let c = Catalog::get();
+        let deps = |s, a| -> Vec<&str> { c.action(s, a).unwrap().dependent_actions().collect() };
+        assert!(deps("ec2", "RunInstances").contains(&"iam:PassRole"));
+        assert!(deps("ecs", "runtask").contains(&"iam:PassRole"));
+        assert!(deps("s3", "GetObject").is_empty());
+    }
+
+    #[test]
     fn knows_arn_templates() {
         let c = Catalog::get();
         assert_eq!(

@@ -32,6 +32,10 @@ pub fn version(verbose: bool) -> Result<ExitCode, String> {
         for line in iamlint_model::catalog::provenance() {
             println!("  {line}");
         }
+        println!("AWS-managed policies:");
+        for line in iamlint_model::managed::provenance() {
+            println!("  {line}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

