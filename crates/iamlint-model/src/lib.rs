@@ -5,6 +5,7 @@
 //! see only that.
 
 pub mod catalog;
+pub mod links;
 pub mod managed;
 pub mod model;
 pub mod policy;

@@ -3,7 +3,11 @@
 
 use crate::policy::PolicyDocument;
 use crate::source::{FileId, Location, SourceMap};
-use crate::value::Unknown;
+use crate::value::{Data, Key, Unknown, Value};
+
+/// The origin of the account id in ARNs the front-ends build: known only at apply, and no
+/// blind spot.
+pub const ACCOUNT_ID: &str = "the AWS account id";
 
 /// What a policy governs, which decides which grammar rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,6 +87,9 @@ pub struct Resource {
     name: (u32, u32),
     /// The whole block.
     pub loc: Option<Location>,
+    /// The evaluated attributes that link IAM principals, policies and their users, for the
+    /// types in [`crate::links::KEPT_ATTRIBUTES`]; empty for every other type.
+    pub attributes: Vec<(Key, Value)>,
 }
 
 impl Resource {
@@ -113,7 +120,16 @@ impl Resource {
             kind,
             name,
             loc,
+            attributes: Vec::new(),
         }
+    }
+
+    /// A kept attribute (see [`Resource::attributes`]).
+    pub fn attribute(&self, name: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .find(|(k, v)| k.name == name && !matches!(v.data, Data::Null))
+            .map(|(_, v)| v)
     }
 
     /// The resource type, `aws_iam_role`.

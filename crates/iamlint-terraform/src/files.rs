@@ -169,7 +169,8 @@ fn load_tree<T: Send>(
     } else {
         (
             canonical.clone(),
-            module_dirs(&canonical, options.recurse, &mut model),
+            // Subdirectories are read even without recursion: they may be local modules.
+            module_dirs(&canonical, true, &mut model),
         )
     };
     let installed = installed_modules(&dirs, &confine, &mut model);
@@ -186,8 +187,10 @@ fn load_tree<T: Send>(
         parsed: Mutex::default(),
     };
 
-    let guessed: Vec<PathBuf> = if !options.recurse || canonical.is_file() {
-        dirs.keys().take(1).cloned().collect()
+    let guessed: Vec<PathBuf> = if canonical.is_file() {
+        dirs.keys().cloned().collect()
+    } else if !options.recurse {
+        dirs.keys().filter(|d| **d == canonical).cloned().collect()
     } else {
         let called: HashSet<&PathBuf> = tree.calls.values().flatten().collect();
         dirs.keys()

@@ -1277,8 +1277,7 @@ fn dynamic(
     }
 }
 
-/// The origin of the account id in ARNs we build: known only at apply, and no blind spot.
-pub const ACCOUNT_ID: &str = "the AWS account id";
+pub use iamlint_model::model::ACCOUNT_ID;
 
 /// Attributes Terraform computes but we can know from configuration: the name and ARN of IAM
 /// resources (`arn:aws:iam::<account>:role/<path><name>`, the account unknown), and the JSON of
@@ -1298,7 +1297,6 @@ fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut
             entries.push((ops::key(k), v));
         }
     };
-    let base = address.split('[').next().unwrap_or(address).to_string();
     if b.mode == Mode::Data && b.ty == "aws_iam_policy_document" {
         let mut notes = Vec::new();
         let doc = crate::policy_document::render(value, &mut notes);
@@ -1322,7 +1320,7 @@ fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut
     };
     let name = match get(entries, "name") {
         Some(n) if n.as_str().is_some() => n,
-        _ => Value::unknown(format!("{base}.name"), b.loc),
+        _ => Value::unknown(format!("{address}.name"), b.loc),
     };
     let path = get(entries, "path")
         .and_then(|p| p.as_known_str().map(str::to_string))
@@ -1339,7 +1337,7 @@ fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut
         }
         _ => {
             arn.text.push(Str::UNKNOWN_MARK);
-            arn.unknowns.push(Unknown::new(format!("{base}.name")));
+            arn.unknowns.push(Unknown::new(format!("{address}.name")));
         }
     }
     let arn = Value::new(Data::String(arn), b.loc);

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use iamlint_model::links::kept_attributes;
 use iamlint_model::model::{Mode, Resource};
 use iamlint_model::policy::{ItemText, PolicyDocument};
 use iamlint_model::{
@@ -29,14 +30,21 @@ pub(crate) fn collect(root: &ModuleEnv) -> Collected {
     };
     let mut resources = Vec::new();
     root.walk(&mut |block, inst, notes| {
-        resources.push(Resource::new(
+        let mut resource = Resource::new(
             inst.address.clone(),
             block.mode,
             &block.ty,
             &block.name,
             inst.key.suffix().len(),
             block.loc,
-        ));
+        );
+        if block.mode == Mode::Managed {
+            resource.attributes = kept_attributes(&block.ty)
+                .iter()
+                .filter_map(|a| entry(&inst.value, a).cloned())
+                .collect();
+        }
+        resources.push(resource);
         if block.mode == Mode::Data {
             builder.notes.insert(inst.address.clone(), notes.to_vec());
             return;

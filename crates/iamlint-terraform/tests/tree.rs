@@ -1,22 +1,13 @@
 //! Loading real directory trees: confinement of `file()`, `templatefile()` and module sources,
 //! root discovery, cycles, and where variable values come from.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use iamlint_model::{Model, PolicyBody};
 use iamlint_terraform::{LoadOptions, load_paths};
 
-/// A fresh directory with the given files (path → content).
-fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("iamlint-tree-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    for (path, text) in files {
-        let p = root.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    root
-}
+mod common;
+use common::tree;
 
 fn load(root: &Path, options: LoadOptions) -> Model {
     load_paths(
@@ -192,6 +183,31 @@ fn roots_are_found_and_called_modules_are_not_roots() {
         },
     );
     assert_eq!(m.resources.len(), 1);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn without_recursion_local_modules_are_still_followed() {
+    let root = tree(
+        "no-recurse-module",
+        &[
+            ("main.tf", "module \"svc\" {\n  source = \"./svc\"\n}\n"),
+            ("svc/main.tf", "resource \"aws_iam_role\" \"r\" {}\n"),
+            (
+                "other/main.tf",
+                "resource \"aws_iam_user\" \"not_a_root\" {}\n",
+            ),
+        ],
+    );
+    let m = load_paths(
+        std::slice::from_ref(&root),
+        &LoadOptions {
+            recurse: false,
+            ..LoadOptions::default()
+        },
+    );
+    let addresses = sorted(m.resources.iter().map(|r| &r.address));
+    assert_eq!(addresses, ["module.svc.aws_iam_role.r"], "{}", notes(&m));
     std::fs::remove_dir_all(root).unwrap();
 }
 

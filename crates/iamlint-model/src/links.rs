@@ -1,0 +1,497 @@
+//! Which principal holds which policy: users, groups and roles with their inline, attached
+//! customer-managed and AWS-managed policies, permissions boundaries and group memberships.
+//!
+//! Built from the kept attributes of the model's resources ([`KEPT_ATTRIBUTES`]), so both
+//! front-ends give the same links. A reference links when it names the principal or policy by
+//! a known name or ARN, or carries the same unknown value (`aws_iam_role.app.name` when the
+//! name is only known after apply).
+
+use std::collections::HashMap;
+
+use crate::managed::{self, ManagedPolicy};
+use crate::model::{ACCOUNT_ID, Mode, Model, PolicyKind, PolicyRecord, Resource};
+use crate::source::Location;
+use crate::value::{Data, Str, Unknown, Value};
+
+/// Resource types whose attributes link principals, policies and memberships, and the
+/// attributes the front-ends keep for them. Everything else of a resource is dropped after
+/// evaluation.
+pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("aws_iam_group", &["name", "arn"]),
+    ("aws_iam_group_membership", &["group", "users"]),
+    ("aws_iam_group_policy", &["group"]),
+    ("aws_iam_group_policy_attachment", &["group", "policy_arn"]),
+    (
+        "aws_iam_group_policy_attachments_exclusive",
+        &["group_name", "policy_arns"],
+    ),
+    ("aws_iam_policy", &["name", "arn"]),
+    (
+        "aws_iam_policy_attachment",
+        &["users", "roles", "groups", "policy_arn"],
+    ),
+    (
+        "aws_iam_role",
+        &["name", "arn", "managed_policy_arns", "permissions_boundary"],
+    ),
+    ("aws_iam_role_policy", &["role"]),
+    ("aws_iam_role_policy_attachment", &["role", "policy_arn"]),
+    (
+        "aws_iam_role_policy_attachments_exclusive",
+        &["role_name", "policy_arns"],
+    ),
+    ("aws_iam_user", &["name", "arn", "permissions_boundary"]),
+    ("aws_iam_user_group_membership", &["user", "groups"]),
+    ("aws_iam_user_policy", &["user"]),
+    ("aws_iam_user_policy_attachment", &["user", "policy_arn"]),
+    (
+        "aws_iam_user_policy_attachments_exclusive",
+        &["user_name", "policy_arns"],
+    ),
+];
+
+/// The attributes kept for a resource type (none for most).
+pub fn kept_attributes(kind: &str) -> &'static [&'static str] {
+    KEPT_ATTRIBUTES
+        .binary_search_by(|(k, _)| k.cmp(&kind))
+        .map(|i| KEPT_ATTRIBUTES[i].1)
+        .unwrap_or(&[])
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalType {
+    User,
+    Group,
+    Role,
+}
+
+impl PrincipalType {
+    fn of(kind: &str) -> Option<PrincipalType> {
+        match kind {
+            "aws_iam_user" => Some(PrincipalType::User),
+            "aws_iam_group" => Some(PrincipalType::Group),
+            "aws_iam_role" => Some(PrincipalType::Role),
+            _ => None,
+        }
+    }
+}
+
+/// What a principal holds.
+#[derive(Clone, Debug)]
+pub enum Held<'m> {
+    /// A policy in the tree: inline, or a customer-managed `aws_iam_policy`.
+    Record(&'m PolicyRecord),
+    Managed(&'static ManagedPolicy),
+    /// A policy ARN that names nothing we know: a customer-managed policy outside the tree, or
+    /// an ARN only known at apply. Its text for messages.
+    Unresolved(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct HeldPolicy<'m> {
+    pub policy: Held<'m>,
+    /// An inline policy (counts toward the principal's inline quota).
+    pub inline: bool,
+    /// The resource that gives it: the attachment, the inline policy resource, or the
+    /// principal itself (`managed_policy_arns`, `inline_policy`).
+    pub via: &'m str,
+    /// Where `via` names the policy (the `policy_arn` value), or the policy itself.
+    pub loc: Option<Location>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IamPrincipal<'m> {
+    pub resource: &'m Resource,
+    pub ty: PrincipalType,
+    pub policies: Vec<HeldPolicy<'m>>,
+    pub boundary: Option<HeldPolicy<'m>>,
+    /// For a user, the groups it is in (indices into [`Links::principals`]).
+    pub groups: Vec<usize>,
+}
+
+#[derive(Debug, Default)]
+pub struct Links<'m> {
+    pub principals: Vec<IamPrincipal<'m>>,
+}
+
+impl<'m> Links<'m> {
+    pub fn build(model: &'m Model) -> Links<'m> {
+        Builder::new(model).build()
+    }
+
+    /// The identity policies that apply to a principal: its own and, for a user, its groups'.
+    pub fn effective(&self, principal: usize) -> impl Iterator<Item = &HeldPolicy<'m>> {
+        let p = &self.principals[principal];
+        let groups = p.groups.iter().map(|&g| &self.principals[g]);
+        p.policies
+            .iter()
+            .chain(groups.flat_map(|g| g.policies.iter()))
+    }
+
+    /// The principal a Terraform address names, if any.
+    pub fn find(&self, address: &str) -> Option<usize> {
+        self.principals
+            .iter()
+            .position(|p| p.resource.address == address)
+    }
+}
+
+struct Builder<'m> {
+    model: &'m Model,
+    principals: Vec<IamPrincipal<'m>>,
+    /// Identity policy records by the address whose attribute uses them, with that attribute.
+    records: HashMap<&'m str, Vec<(&'m str, &'m PolicyRecord)>>,
+    /// Customer-managed policies: the `aws_iam_policy` resource.
+    policies: Vec<&'m Resource>,
+}
+
+impl<'m> Builder<'m> {
+    fn new(model: &'m Model) -> Self {
+        let mut records: HashMap<&str, Vec<(&str, &PolicyRecord)>> = HashMap::new();
+        for r in model
+            .policies
+            .iter()
+            .filter(|r| r.kind == PolicyKind::Identity)
+        {
+            if r.uses.is_empty() {
+                records.entry(&r.address).or_default().push(("", r));
+            }
+            for u in &r.uses {
+                records
+                    .entry(&u.address)
+                    .or_default()
+                    .push((&u.attribute, r));
+            }
+        }
+        let managed = |r: &&Resource| r.mode == Mode::Managed;
+        Builder {
+            model,
+            principals: model
+                .resources
+                .iter()
+                .filter(managed)
+                .filter_map(|r| {
+                    Some(IamPrincipal {
+                        resource: r,
+                        ty: PrincipalType::of(r.kind())?,
+                        policies: Vec::new(),
+                        boundary: None,
+                        groups: Vec::new(),
+                    })
+                })
+                .collect(),
+            records,
+            policies: model
+                .resources
+                .iter()
+                .filter(managed)
+                .filter(|r| r.kind() == "aws_iam_policy")
+                .collect(),
+        }
+    }
+
+    fn build(mut self) -> Links<'m> {
+        let model = self.model;
+        for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            self.link(r);
+        }
+        Links {
+            principals: self.principals,
+        }
+    }
+
+    fn link(&mut self, r: &'m Resource) {
+        use PrincipalType::{Group, Role, User};
+        match r.kind() {
+            "aws_iam_role" | "aws_iam_user" | "aws_iam_group" => {
+                let me = self
+                    .principals
+                    .iter()
+                    .position(|p| std::ptr::eq(p.resource, r));
+                let Some(me) = me else { return };
+                self.hold_inline(me, r);
+                for arn in list(r.attribute("managed_policy_arns")) {
+                    self.hold_arn(me, r, arn);
+                }
+                if let Some(arn) = r.attribute("permissions_boundary") {
+                    let held = self.resolve(r, arn).into_iter().next();
+                    self.principals[me].boundary = held;
+                }
+            }
+            "aws_iam_role_policy" => self.inline_of(r, Role, "role"),
+            "aws_iam_user_policy" => self.inline_of(r, User, "user"),
+            "aws_iam_group_policy" => self.inline_of(r, Group, "group"),
+            "aws_iam_role_policy_attachment" => self.attach(r, Role, "role", "policy_arn"),
+            "aws_iam_user_policy_attachment" => self.attach(r, User, "user", "policy_arn"),
+            "aws_iam_group_policy_attachment" => self.attach(r, Group, "group", "policy_arn"),
+            "aws_iam_role_policy_attachments_exclusive" => {
+                self.attach(r, Role, "role_name", "policy_arns")
+            }
+            "aws_iam_user_policy_attachments_exclusive" => {
+                self.attach(r, User, "user_name", "policy_arns")
+            }
+            "aws_iam_group_policy_attachments_exclusive" => {
+                self.attach(r, Group, "group_name", "policy_arns")
+            }
+            "aws_iam_policy_attachment" => {
+                self.attach(r, Role, "roles", "policy_arn");
+                self.attach(r, User, "users", "policy_arn");
+                self.attach(r, Group, "groups", "policy_arn");
+            }
+            "aws_iam_group_membership" => {
+                for group in self.named(Group, r.attribute("group").into_iter()) {
+                    for user in self.named(User, list(r.attribute("users"))) {
+                        self.join(user, group);
+                    }
+                }
+            }
+            "aws_iam_user_group_membership" => {
+                for user in self.named(User, r.attribute("user").into_iter()) {
+                    for group in self.named(Group, list(r.attribute("groups"))) {
+                        self.join(user, group);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn join(&mut self, user: usize, group: usize) {
+        if !self.principals[user].groups.contains(&group) {
+            self.principals[user].groups.push(group);
+        }
+    }
+
+    /// The principals of type `ty` that any of `refs` names.
+    fn named(&self, ty: PrincipalType, refs: impl Iterator<Item = &'m Value>) -> Vec<usize> {
+        let refs: Vec<&Value> = refs.collect();
+        (0..self.principals.len())
+            .filter(|&i| {
+                let p = &self.principals[i];
+                p.ty == ty
+                    && refs.iter().any(|v| {
+                        ["name", "arn"]
+                            .iter()
+                            .filter_map(|a| p.resource.attribute(a))
+                            .any(|own| same(v, own))
+                    })
+            })
+            .collect()
+    }
+
+    /// The inline policies a principal carries itself (`inline_policy` blocks of a role).
+    fn hold_inline(&mut self, me: usize, r: &'m Resource) {
+        let held: Vec<HeldPolicy<'m>> = self
+            .records
+            .get(r.address.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&(_, record)| HeldPolicy {
+                policy: Held::Record(record),
+                inline: true,
+                via: &r.address,
+                loc: record.loc,
+            })
+            .collect();
+        self.principals[me].policies.extend(held);
+    }
+
+    /// `aws_iam_role_policy` and its kin: the resource's policy, inline in the named principal.
+    fn inline_of(&mut self, r: &'m Resource, ty: PrincipalType, attribute: &str) {
+        let records: Vec<&'m PolicyRecord> = self
+            .records
+            .get(r.address.as_str())
+            .into_iter()
+            .flatten()
+            .map(|&(_, record)| record)
+            .collect();
+        for p in self.named(ty, r.attribute(attribute).into_iter()) {
+            for &record in &records {
+                self.principals[p].policies.push(HeldPolicy {
+                    policy: Held::Record(record),
+                    inline: true,
+                    via: &r.address,
+                    loc: record.loc,
+                });
+            }
+        }
+    }
+
+    fn attach(&mut self, r: &'m Resource, ty: PrincipalType, to: &str, arns: &str) {
+        let targets = self.named(ty, list(r.attribute(to)));
+        for arn in list(r.attribute(arns)) {
+            for &p in &targets {
+                self.hold_arn(p, r, arn);
+            }
+        }
+    }
+
+    fn hold_arn(&mut self, me: usize, via: &'m Resource, arn: &'m Value) {
+        let held = self.resolve(via, arn);
+        self.principals[me].policies.extend(held);
+    }
+
+    /// The policies an ARN names: AWS-managed, customer-managed in the tree, or unresolved.
+    fn resolve(&self, via: &'m Resource, arn: &'m Value) -> Vec<HeldPolicy<'m>> {
+        let held = |policy| HeldPolicy {
+            policy,
+            inline: false,
+            via: &via.address,
+            loc: arn.loc.or(via.loc),
+        };
+        if let Some(text) = arn.as_str().map(|s| &s.text)
+            && managed::is_aws_managed_arn(text)
+        {
+            return vec![held(match managed::lookup(text) {
+                Some(m) => Held::Managed(m),
+                None => Held::Unresolved(display(arn)),
+            })];
+        }
+        let found: Vec<HeldPolicy<'m>> = self
+            .policies
+            .iter()
+            .filter(|p| p.attribute("arn").is_some_and(|own| same(arn, own)))
+            .flat_map(|p| self.records.get(p.address.as_str()).into_iter().flatten())
+            .map(|&(_, record)| held(Held::Record(record)))
+            .collect();
+        if found.is_empty() {
+            vec![held(Held::Unresolved(display(arn)))]
+        } else {
+            found
+        }
+    }
+}
+
+fn display(v: &Value) -> String {
+    match &v.data {
+        Data::String(s) => s.display(),
+        Data::Unknown(u) => format!("${{{}}}", u.origin),
+        _ => v.type_name().to_string(),
+    }
+}
+
+/// The items of a list attribute (or the attribute itself when it is a single value).
+fn list(v: Option<&Value>) -> impl Iterator<Item = &Value> {
+    let items: &[Value] = match v.map(|v| (&v.data, v)) {
+        Some((Data::List(items), _)) => items,
+        Some((Data::Null, _)) | None => &[],
+        Some((_, v)) => std::slice::from_ref(v),
+    };
+    items.iter()
+}
+
+/// Whether a reference and a name or ARN are the same: equal text (an unknown part matching
+/// the same unknown, or any one ARN segment when the other side is known), or the same
+/// unknown value.
+pub fn same(a: &Value, b: &Value) -> bool {
+    match (&a.data, &b.data) {
+        (Data::String(x), Data::String(y)) => same_str(x, y),
+        (Data::Unknown(x), Data::Unknown(y)) => x.origin == y.origin,
+        _ => false,
+    }
+}
+
+fn same_str(a: &Str, b: &Str) -> bool {
+    if a.text == b.text {
+        // The same unknowns in the same places; the account id is one for the whole
+        // configuration, however it is written.
+        let account = |u: &Unknown| &*u.origin == ACCOUNT_ID;
+        return a.unknowns.len() == b.unknowns.len()
+            && (a.unknowns.iter().zip(&b.unknowns))
+                .all(|(x, y)| x.origin == y.origin || account(x) || account(y));
+    }
+    match (a.unknowns.is_empty(), b.unknowns.is_empty()) {
+        (true, false) => fills(&b.text, &a.text),
+        (false, true) => fills(&a.text, &b.text),
+        _ => false,
+    }
+}
+
+/// Whether `known` is `partial` with each unknown mark replaced by one ARN segment (no `:`
+/// or `/`), as an account id or partition fills an ARN.
+fn fills(partial: &str, known: &str) -> bool {
+    let mut pieces = partial.split(Str::UNKNOWN_MARK);
+    let Some(first) = pieces.next() else {
+        return false;
+    };
+    let Some(mut rest) = known.strip_prefix(first) else {
+        return false;
+    };
+    let pieces: Vec<&str> = pieces.collect();
+    for (i, piece) in pieces.iter().enumerate() {
+        let last = i + 1 == pieces.len();
+        let segment_end = rest.find([':', '/']).unwrap_or(rest.len());
+        let found = if last {
+            rest.len()
+                .checked_sub(piece.len())
+                .filter(|&at| at <= segment_end && rest[at..] == **piece && at > 0)
+        } else {
+            rest[..segment_end]
+                .char_indices()
+                .skip(1)
+                .map(|(at, _)| at)
+                .chain([segment_end])
+                .find(|&at| rest[at..].starts_with(piece))
+        };
+        let Some(at) = found else {
+            return false;
+        };
+        rest = &rest[at + piece.len()..];
+    }
+    rest.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn partial(text: &str, origins: &[&str]) -> Value {
+        let s = Str {
+            text: text.replace('#', &Str::UNKNOWN_MARK.to_string()),
+            unknowns: origins.iter().map(|o| Unknown::new(*o)).collect(),
+            ..Str::default()
+        };
+        Value::new(Data::String(s), None)
+    }
+
+    #[test]
+    fn references_match_names_arns_and_unknowns() {
+        let account = ACCOUNT_ID;
+        let built = partial("arn:aws:iam::#:policy/team", &[account]);
+        let literal = Value::string("arn:aws:iam::123456789012:policy/team", None);
+        let other = Value::string("arn:aws:iam::123456789012:policy/teams", None);
+        let via_var = partial("arn:aws:iam::#:policy/team", &["var.account"]);
+        assert!(same(&built, &built.clone()));
+        assert!(same(&built, &literal) && same(&literal, &built));
+        assert!(!same(&built, &other));
+        assert!(
+            same(&built, &via_var),
+            "an account id is one for the configuration"
+        );
+        let name = Value::unknown("aws_iam_role.app.name", None);
+        assert!(same(&name, &Value::unknown("aws_iam_role.app.name", None)));
+        assert!(!same(&name, &Value::unknown("aws_iam_role.b.name", None)));
+        assert!(!same(&name, &Value::string("app", None)));
+        // An unknown part fills one segment, never a path.
+        let any_name = partial("arn:aws:iam::1:role/#", &["var.n"]);
+        assert!(same(
+            &any_name,
+            &Value::string("arn:aws:iam::1:role/app", None)
+        ));
+        assert!(!same(
+            &any_name,
+            &Value::string("arn:aws:iam::1:role/a/b", None)
+        ));
+        assert!(!same(
+            &any_name,
+            &Value::string("arn:aws:iam::1:role/", None)
+        ));
+    }
+
+    #[test]
+    fn kept_attributes_are_sorted_for_lookup() {
+        assert!(KEPT_ATTRIBUTES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(kept_attributes("aws_iam_role").contains(&"managed_policy_arns"));
+        assert!(kept_attributes("aws_s3_bucket").is_empty());
+    }
+}

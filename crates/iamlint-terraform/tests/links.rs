@@ -1,0 +1,172 @@
+//! Which principal holds which policy, through every way Terraform attaches one: inline
+//! resources and blocks, attachments, `managed_policy_arns`, exclusive attachments, boundaries,
+//! group memberships, modules with `for_each`, and names known only after apply.
+
+use iamlint_model::links::{Held, Links};
+use iamlint_terraform::{LoadOptions, load_paths};
+
+mod common;
+use common::tree;
+
+const ROOT: &str = r#"
+resource "aws_iam_role" "app" {
+  name                 = "app"
+  assume_role_policy   = jsonencode({ Version = "2012-10-17", Statement = [] })
+  permissions_boundary = aws_iam_policy.boundary.arn
+  managed_policy_arns  = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+  inline_policy {
+    name   = "logs"
+    policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "*" }] })
+  }
+}
+
+resource "aws_iam_role_policy" "extra" {
+  role   = aws_iam_role.app.id
+  policy = data.aws_iam_policy_document.s3.json
+}
+
+data "aws_iam_policy_document" "s3" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::b/*"]
+  }
+}
+
+resource "aws_iam_policy" "boundary" {
+  name   = "boundary"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+
+resource "aws_iam_policy" "team" {
+  name   = "team"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" }] })
+}
+
+# A literal ARN with an account id names the policy whose ARN we build with the account unknown.
+resource "aws_iam_role_policy_attachment" "team" {
+  role       = aws_iam_role.app.name
+  policy_arn = "arn:aws:iam::123456789012:policy/team"
+}
+
+resource "aws_iam_role_policy_attachment" "admin" {
+  role       = aws_iam_role.generated.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"
+}
+
+# Its name is only known after apply: the attachment links through the unknown value.
+resource "aws_iam_role" "generated" {
+  name_prefix        = "gen-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+
+resource "aws_iam_user" "dev" {
+  name = "dev"
+}
+
+resource "aws_iam_group" "devs" {
+  name = "devs"
+}
+
+resource "aws_iam_user_group_membership" "dev" {
+  user   = aws_iam_user.dev.name
+  groups = [aws_iam_group.devs.name]
+}
+
+resource "aws_iam_group_policy_attachment" "devs" {
+  group      = aws_iam_group.devs.name
+  policy_arn = aws_iam_policy.team.arn
+}
+
+resource "aws_iam_policy_attachment" "shared" {
+  name       = "shared"
+  users      = [aws_iam_user.dev.name]
+  policy_arn = "arn:aws:iam::999999999999:policy/elsewhere"
+}
+
+module "svc" {
+  source   = "./svc"
+  for_each = toset(["a", "b"])
+  name     = each.key
+}
+"#;
+
+const MODULE: &str = r#"
+variable "name" {}
+
+resource "aws_iam_role" "this" {
+  name               = "svc-${var.name}"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+
+resource "aws_iam_role_policy_attachments_exclusive" "this" {
+  role_name   = aws_iam_role.this.name
+  policy_arns = ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+}
+"#;
+
+/// `address: what it holds` lines for every principal, sorted.
+fn held(links: &Links, address: &str) -> Vec<String> {
+    let i = links
+        .find(address)
+        .unwrap_or_else(|| panic!("no principal {address}"));
+    let mut held: Vec<String> = links
+        .effective(i)
+        .map(|h| {
+            let what = match &h.policy {
+                Held::Record(r) => r.address.clone(),
+                Held::Managed(m) => format!("aws:{}", m.name()),
+                Held::Unresolved(text) => format!("? {text}"),
+            };
+            format!(
+                "{what} via {}{}",
+                h.via,
+                if h.inline { " (inline)" } else { "" }
+            )
+        })
+        .collect();
+    held.sort();
+    held
+}
+
+#[test]
+fn principals_hold_what_every_attachment_shape_gives_them() {
+    let root = tree("links", &[("main.tf", ROOT), ("svc/main.tf", MODULE)]);
+    let model = load_paths(&[root], &LoadOptions::default());
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let links = Links::build(&model);
+
+    assert_eq!(
+        held(&links, "aws_iam_role.app"),
+        [
+            "aws:ReadOnlyAccess via aws_iam_role.app",
+            "aws_iam_policy.team via aws_iam_role_policy_attachment.team",
+            "aws_iam_role.app via aws_iam_role.app (inline)",
+            "data.aws_iam_policy_document.s3 via aws_iam_role_policy.extra (inline)",
+        ]
+    );
+    let app = &links.principals[links.find("aws_iam_role.app").unwrap()];
+    let boundary = app.boundary.as_ref().expect("a boundary");
+    assert!(matches!(&boundary.policy, Held::Record(r) if r.address == "aws_iam_policy.boundary"));
+
+    assert_eq!(
+        held(&links, "aws_iam_role.generated"),
+        ["aws:AdministratorAccess via aws_iam_role_policy_attachment.admin"]
+    );
+    // A user holds its own policies and its groups'.
+    assert_eq!(
+        held(&links, "aws_iam_user.dev"),
+        [
+            "? arn:aws:iam::999999999999:policy/elsewhere via aws_iam_policy_attachment.shared",
+            "aws_iam_policy.team via aws_iam_group_policy_attachment.devs",
+        ]
+    );
+    for key in ["a", "b"] {
+        let role = format!("module.svc[\"{key}\"].aws_iam_role.this");
+        assert_eq!(
+            held(&links, &role),
+            [format!(
+                "aws:AWSLambdaBasicExecutionRole via module.svc[\"{key}\"].aws_iam_role_policy_attachments_exclusive.this"
+            )]
+        );
+    }
+}
