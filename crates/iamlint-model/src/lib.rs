@@ -4,6 +4,7 @@
 //! This crate does no I/O and knows nothing of HCL: both front-ends build a [`Model`] and rules
 //! see only that.
 
+pub mod access;
 pub mod catalog;
 pub mod links;
 pub mod managed;

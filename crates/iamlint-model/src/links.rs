@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use crate::access::{Source, Subject};
 use crate::managed::{self, ManagedPolicy};
 use crate::model::{ACCOUNT_ID, Mode, Model, PolicyKind, PolicyRecord, Resource};
 use crate::source::Location;
@@ -99,6 +100,20 @@ pub struct HeldPolicy<'m> {
     pub loc: Option<Location>,
 }
 
+impl HeldPolicy<'_> {
+    /// The policy as the evaluator reads it.
+    pub fn source(&self) -> Source<'_> {
+        match &self.policy {
+            Held::Record(r) => match r.document() {
+                Some(doc) => Source::Document(doc),
+                None => Source::Unread(&r.address),
+            },
+            Held::Managed(m) => Source::Document(m.document()),
+            Held::Unresolved(text) => Source::Unread(text),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct IamPrincipal<'m> {
     pub resource: &'m Resource,
@@ -126,6 +141,17 @@ impl<'m> Links<'m> {
         p.policies
             .iter()
             .chain(groups.flat_map(|g| g.policies.iter()))
+    }
+
+    /// What the evaluator needs of a principal: its effective identity policies and boundary.
+    pub fn subject(&self, principal: usize) -> Subject<'_> {
+        Subject {
+            policies: self.effective(principal).map(HeldPolicy::source).collect(),
+            boundary: self.principals[principal]
+                .boundary
+                .as_ref()
+                .map(HeldPolicy::source),
+        }
     }
 
     /// The principal a Terraform address names, if any.

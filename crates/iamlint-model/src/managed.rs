@@ -7,7 +7,6 @@
 use std::sync::OnceLock;
 
 use crate::policy::PolicyDocument;
-use crate::value::{Data, Key, Str, Value};
 
 const POLICIES: &str = include_str!("../data/aws-managed-policies.tsv");
 
@@ -32,34 +31,14 @@ impl ManagedPolicy {
 
     /// The default version's document (no locations: it is not in the tree).
     pub fn document(&self) -> &PolicyDocument {
-        self.document.get_or_init(|| {
-            let json: serde_json::Value =
-                serde_json::from_str(self.text).unwrap_or(serde_json::Value::Null);
-            PolicyDocument::from_value(&to_value(json))
-        })
+        self.document
+            .get_or_init(|| PolicyDocument::from_json(self.text))
     }
 
     /// Characters of the document as AWS counts them (no whitespace).
     pub fn size(&self) -> usize {
         self.text.chars().filter(|c| !c.is_whitespace()).count()
     }
-}
-
-fn to_value(json: serde_json::Value) -> Value {
-    let data = match json {
-        serde_json::Value::Null => Data::Null,
-        serde_json::Value::Bool(b) => Data::Bool(b),
-        serde_json::Value::Number(n) => Data::Number(n.as_f64().unwrap_or(0.0)),
-        serde_json::Value::String(s) => Data::String(Str::known(s)),
-        serde_json::Value::Array(items) => Data::List(items.into_iter().map(to_value).collect()),
-        serde_json::Value::Object(entries) => Data::Object(
-            entries
-                .into_iter()
-                .map(|(k, v)| (Key { name: k, loc: None }, to_value(v)))
-                .collect(),
-        ),
-    };
-    Value::new(data, None)
 }
 
 /// All AWS-managed policies, sorted by ARN.

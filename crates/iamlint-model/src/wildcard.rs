@@ -11,6 +11,9 @@ pub enum Token {
     Any,
     /// `?`
     One,
+    /// One unknown segment of an ARN (an account id, a role name): any run of characters
+    /// without `:` or `/`. Never read from a pattern; used for what is not known yet.
+    Segment,
 }
 
 /// A pattern read into tokens: the one reading of `*`, `?` and policy variables, shared by the
@@ -34,6 +37,46 @@ pub fn tokens(pattern: &str) -> Vec<Token> {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// Whether two patterns have a string in common: a resource pattern in a policy against an ARN
+/// with unknown parts, or against an ARN template of the catalog. Dynamic programming over
+/// both, `O(len(a)·len(b))`, without recursion.
+///
+/// It never needs two wildcards to consume the same character: a common string with such
+/// characters stays common without them.
+pub fn overlap(a: &[Token], b: &[Token], case_insensitive: bool) -> bool {
+    let star = |t: Token| matches!(t, Token::Any | Token::Segment);
+    // Whether a wildcard `w` may produce the one character that `t` stands for.
+    let produces = |w: Token, t: Token| match (w, t) {
+        (Token::Segment, Token::Char(c)) => c != '/' && c != ':',
+        _ => true,
+    };
+    let same = |x: Token, y: Token| match (x, y) {
+        (Token::Char(x), Token::Char(y)) => {
+            x == y || (case_insensitive && x.eq_ignore_ascii_case(&y))
+        }
+        _ => true,
+    };
+    let width = b.len() + 1;
+    // can[i * width + j]: a[i..] and b[j..] have a string in common. Filled from the ends.
+    let mut can = vec![false; (a.len() + 1) * width];
+    for i in (0..=a.len()).rev() {
+        for j in (0..=b.len()).rev() {
+            let at = |i: usize, j: usize| can[i * width + j];
+            let (x, y) = (a.get(i).copied(), b.get(j).copied());
+            can[i * width + j] = match (x, y) {
+                (None, None) => true,
+                (Some(x), _) if star(x) && at(i + 1, j) => true,
+                (_, Some(y)) if star(y) && at(i, j + 1) => true,
+                (Some(x), Some(y)) if star(x) && !star(y) => produces(x, y) && at(i, j + 1),
+                (Some(x), Some(y)) if star(y) && !star(x) => produces(y, x) && at(i + 1, j),
+                (Some(x), Some(y)) if !star(x) && !star(y) => same(x, y) && at(i + 1, j + 1),
+                _ => false,
+            };
+        }
+    }
+    can[0]
 }
 
 /// Whether `text` matches `pattern`.
@@ -93,7 +136,8 @@ fn glob(p: &[Token], len: usize, at: impl Fn(usize) -> char, case_insensitive: b
                 pi += 1;
                 ti += 1;
             }
-            Some(Token::Any) => {
+            // `Pattern` never holds a `Segment`; reading it as `*` keeps the match total.
+            Some(Token::Any | Token::Segment) => {
                 star = Some((pi, ti));
                 pi += 1;
             }
@@ -107,7 +151,9 @@ fn glob(p: &[Token], len: usize, at: impl Fn(usize) -> char, case_insensitive: b
             },
         }
     }
-    p[pi..].iter().all(|t| *t == Token::Any)
+    p[pi..]
+        .iter()
+        .all(|t| matches!(t, Token::Any | Token::Segment))
 }
 
 /// Whether the pattern has any wildcard (or policy variable).
@@ -117,7 +163,42 @@ pub fn is_pattern(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{Token, matches, overlap, tokens};
+
+    fn with_segments(s: &str) -> Vec<Token> {
+        s.chars()
+            .map(|c| match c {
+                '#' => Token::Segment,
+                _ => tokens(&c.to_string())[0],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn patterns_overlap_when_some_text_matches_both() {
+        let o = |a: &str, b: &str| overlap(&tokens(a), &with_segments(b), false);
+        assert!(o(
+            "arn:aws:iam::*:role/app-*",
+            "arn:aws:iam::#:role/app-web"
+        ));
+        assert!(o("arn:aws:iam::1:role/app-*", "arn:aws:iam::1:role/#"));
+        // A segment never holds `:` or `/`, so it cannot reach across them.
+        assert!(!o("arn:aws:iam::*:role/app-*", "arn:aws:iam::1:user/#"));
+        assert!(!o("arn:aws:iam::1:role/a/b", "arn:aws:iam::1:role/#"));
+        assert!(o("arn:aws:iam::1:role/a/b", "arn:aws:iam::1:role/#/b"));
+        assert!(
+            o("a?c", "a#"),
+            "`?` stands for a character a segment may hold"
+        );
+        assert!(!o("abc", "abd"));
+        assert!(o("*", ""));
+        assert!(o("a*", "#b"));
+        assert!(!overlap(&tokens("S3:GET*"), &tokens("s3:GetObject"), false));
+        assert!(overlap(&tokens("S3:GET*"), &tokens("s3:GetObject"), true));
+        // Linear table, no backtracking: long hostile patterns stay fast.
+        let long = "*a".repeat(2_000);
+        assert!(!overlap(&tokens(&long), &tokens(&"b".repeat(2_000)), false));
+    }
 
     #[test]
     fn star_matches_any_run_including_none() {

@@ -2,6 +2,7 @@
 //! resources and blocks, attachments, `managed_policy_arns`, exclusive attachments, boundaries,
 //! group memberships, modules with `for_each`, and names known only after apply.
 
+use iamlint_model::access::{Access, Reason, Request};
 use iamlint_model::links::{Held, Links};
 use iamlint_terraform::{LoadOptions, load_paths};
 
@@ -169,4 +170,40 @@ fn principals_hold_what_every_attachment_shape_gives_them() {
             )]
         );
     }
+
+    // The evaluator sees what the links gather.
+    let decide = |address: &str, action: &str, resource: &str| {
+        let subject = links.subject(links.find(address).unwrap());
+        let d = subject.allows(Request { action, resource });
+        (d.access, d.statements.len(), d.reasons)
+    };
+    let ask = |address: &str, action: &str, resource: &str| decide(address, action, resource).0;
+    // The group's policy allows it; the policy outside the tree might still deny it.
+    let queue = "arn:aws:sqs:eu-west-1:1:q";
+    let elsewhere = Reason::UnreadPolicy("arn:aws:iam::999999999999:policy/elsewhere".into());
+    assert_eq!(
+        decide("aws_iam_user.dev", "sqs:SendMessage", queue),
+        (Access::Maybe, 1, vec![elsewhere.clone()])
+    );
+    assert_eq!(
+        decide("aws_iam_user.dev", "sqs:DeleteQueue", queue),
+        (Access::Maybe, 0, vec![elsewhere])
+    );
+    assert_eq!(
+        ask(
+            "aws_iam_role.generated",
+            "iam:CreateUser",
+            "arn:aws:iam::1:user/x"
+        ),
+        Access::Allowed
+    );
+    assert_eq!(
+        ask("aws_iam_role.app", "s3:GetObject", "arn:aws:s3:::b/k"),
+        Access::Allowed
+    );
+    // ReadOnlyAccess reads, the boundary allows all, but nothing grants a write.
+    assert_eq!(
+        ask("aws_iam_role.app", "s3:PutObject", "arn:aws:s3:::b/k"),
+        Access::Denied
+    );
 }

@@ -65,26 +65,14 @@ declare_rule! {
     }
 }
 
-/// One piece of a pattern: a character, `*` (anything), `?` (one character), or a variable of
-/// an ARN template that is one segment (anything but `/` and `:`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Piece {
-    Char(char),
-    Any,
-    One,
-    Segment,
-}
-
 /// A resource written in a policy: `*`, `?` and policy variables are wildcards; unknown parts
 /// of a partial string could be anything.
-fn policy_pieces(text: &str) -> Vec<Piece> {
+fn policy_pieces(text: &str) -> Vec<Token> {
     wildcard::tokens(text)
         .into_iter()
         .map(|t| match t {
-            Token::Any => Piece::Any,
-            Token::One => Piece::One,
-            Token::Char(c) if c == Str::UNKNOWN_MARK => Piece::Any,
-            Token::Char(c) => Piece::Char(c),
+            Token::Char(Str::UNKNOWN_MARK) => Token::Any,
+            t => t,
         })
         .collect()
 }
@@ -93,7 +81,7 @@ fn policy_pieces(text: &str) -> Vec<Piece> {
 const SEGMENTS: [&str; 5] = ["Partition", "Region", "Account", "AccountId", "BucketName"];
 
 /// An ARN template of the catalog: `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
-fn template_pieces(template: &str) -> Vec<Piece> {
+fn template_pieces(template: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut rest = template;
     while let Some(c) = rest.chars().next() {
@@ -105,66 +93,30 @@ fn template_pieces(template: &str) -> Vec<Piece> {
             // false one.
             let name = &var[..end];
             out.push(if SEGMENTS.contains(&name) {
-                Piece::Segment
+                Token::Segment
             } else {
-                Piece::Any
+                Token::Any
             });
             rest = &var[end + 1..];
             continue;
         }
-        out.push(Piece::Char(c));
+        out.push(Token::Char(c));
         rest = &rest[c.len_utf8()..];
     }
     out
 }
 
-/// Whether some ARN matches both patterns.
-fn intersect(a: &[Piece], b: &[Piece]) -> bool {
-    let mut memo = vec![None; (a.len() + 1) * (b.len() + 1)];
-    fn go(a: &[Piece], b: &[Piece], i: usize, j: usize, memo: &mut Vec<Option<bool>>) -> bool {
-        let key = i * (b.len() + 1) + j;
-        if let Some(r) = memo[key] {
-            return r;
-        }
-        let star = |p: Piece| matches!(p, Piece::Any | Piece::Segment);
-        // What one character may be, for each piece (Any and Segment also match nothing).
-        let one_char = |p: Piece, q: Piece| match (p, q) {
-            (Piece::Char(x), Piece::Char(y)) => x == y,
-            (Piece::Segment, Piece::Char(c)) | (Piece::Char(c), Piece::Segment) => {
-                c != '/' && c != ':'
-            }
-            _ => true,
-        };
-        let r = match (a.get(i).copied(), b.get(j).copied()) {
-            (None, None) => true,
-            (Some(p), _) if star(p) && go(a, b, i + 1, j, memo) => true,
-            (_, Some(q)) if star(q) && go(a, b, i, j + 1, memo) => true,
-            (Some(p), Some(q)) => {
-                one_char(p, q)
-                    && ((!star(p) && !star(q) && go(a, b, i + 1, j + 1, memo))
-                        || (star(p) && go(a, b, i, j + 1, memo))
-                        || (star(q) && go(a, b, i + 1, j, memo))
-                        || (star(p) && star(q) && go(a, b, i + 1, j + 1, memo)))
-            }
-            _ => false,
-        };
-        memo[key] = Some(r);
-        r
-    }
-    go(a, b, 0, 0, &mut memo)
-}
-
 /// Whether the action can apply to a resource written as `resource`.
-fn fits(catalog: &Catalog, action: &Action, resource: &[Piece]) -> bool {
+fn fits(catalog: &Catalog, action: &Action, resource: &[Token]) -> bool {
     let mut types = action.resource_types().peekable();
     if types.peek().is_none() {
         // Authorized only on `*`: only a resource that can be `*` itself fits.
-        return resource.iter().all(|p| *p == Piece::Any);
+        return resource.iter().all(|p| *p == Token::Any);
     }
     types.any(|(t, _)| {
         catalog
             .arn_template(action.service, t)
-            .is_none_or(|arn| intersect(resource, &template_pieces(arn)))
+            .is_none_or(|arn| wildcard::overlap(resource, &template_pieces(arn), false))
     })
 }
 
@@ -179,7 +131,7 @@ impl Check for ActionResourceMismatch {
             if actions.negated || resources.negated || resources.unknown.is_some() {
                 continue;
             }
-            let written: Option<Vec<Vec<Piece>>> = resources
+            let written: Option<Vec<Vec<Token>>> = resources
                 .items
                 .iter()
                 .map(|item| match &item.text {

@@ -1,0 +1,345 @@
+//! The policy evaluator: may a principal with these identity policies and this permissions
+//! boundary perform an action on a resource?
+//!
+//! It follows AWS's logic for one account: an explicit Deny wins, then something must Allow,
+//! and a boundary caps what identity policies allow. The answer is three-valued: `Allowed`,
+//! `Maybe` (allowed only under conditions, or it depends on something unknown — a symbolic
+//! ARN, an unevaluated policy) and `Denied`. A rule that reports a danger acts on `Allowed`
+//! only; `Maybe` carries the reasons so a message can name them.
+//!
+//! Conditions are classified for the question "can a caller who wants this get it": keys the
+//! caller controls or that do not limit who or what (region, time, TLS, user agent, tags on
+//! the request) are irrelevant; every other key restricts, so an unknown key never turns into a
+//! false alarm.
+
+use crate::policy::{Condition, Effect, ElementList, ItemText, PolicyDocument, Statement};
+use crate::value::Str;
+use crate::wildcard::{self, Token};
+
+/// Condition keys a caller can satisfy at will, or that do not limit who does what to which
+/// resource. Keys compare case-insensitively; a trailing `/` matches any tag key.
+pub const IRRELEVANT_CONDITION_KEYS: &[&str] = &[
+    "aws:RequestedRegion",
+    "aws:CurrentTime",
+    "aws:EpochTime",
+    "aws:TokenIssueTime",
+    "aws:SecureTransport",
+    "aws:UserAgent",
+    "aws:Referer",
+    "aws:RequestTag/",
+    "aws:TagKeys",
+    "aws:ViaAWSService",
+    "aws:CalledVia",
+    "aws:CalledViaFirst",
+    "aws:CalledViaLast",
+];
+
+/// Whether a condition key leaves the question open to any caller (see
+/// [`IRRELEVANT_CONDITION_KEYS`]).
+pub fn is_irrelevant_condition(key: &str) -> bool {
+    IRRELEVANT_CONDITION_KEYS.iter().any(|k| {
+        if k.ends_with('/') {
+            key.len() > k.len()
+                && key.is_char_boundary(k.len())
+                && key[..k.len()].eq_ignore_ascii_case(k)
+        } else {
+            key.eq_ignore_ascii_case(k)
+        }
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    Denied,
+    /// Allowed only under conditions, or depending on something unknown.
+    Maybe,
+    Allowed,
+}
+
+/// Why an answer is [`Access::Maybe`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    /// A condition on this key restricts the statement.
+    Condition(String),
+    /// Something only known at apply (a symbolic ARN, an unevaluated element): its origin.
+    Unknown(String),
+    /// A policy we could not read (an ARN outside the tree, an unevaluated document).
+    UnreadPolicy(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Decision<'p> {
+    pub access: Access,
+    /// The statements that decided: the Deny that won, or the Allows that grant.
+    pub statements: Vec<&'p Statement>,
+    pub reasons: Vec<Reason>,
+}
+
+/// A policy as the evaluator sees it.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'p> {
+    Document(&'p PolicyDocument),
+    /// Could not be read; its description.
+    Unread(&'p str),
+}
+
+/// What a principal holds: its identity policies and its permissions boundary.
+#[derive(Clone, Debug, Default)]
+pub struct Subject<'p> {
+    pub policies: Vec<Source<'p>>,
+    pub boundary: Option<Source<'p>>,
+}
+
+/// The request: an action (`s3:GetObject`) on a resource ARN, which may have unknown parts
+/// ([`Str::UNKNOWN_MARK`]) that match anything.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub action: &'a str,
+    pub resource: &'a str,
+}
+
+/// Whether one element applies: surely, possibly (with the unknown's origin), or not.
+#[derive(Clone, Debug, PartialEq)]
+enum Fit {
+    No,
+    Maybe(Reason),
+    Yes,
+}
+
+impl Subject<'_> {
+    pub fn allows(&self, request: Request) -> Decision<'_> {
+        let identity = evaluate(&self.policies, request);
+        let Some(boundary) = &self.boundary else {
+            return identity;
+        };
+        let capped = evaluate(std::slice::from_ref(boundary), request);
+        if capped.access >= identity.access {
+            return identity;
+        }
+        // The boundary is the tighter limit: it decides, keeping why identity allowed.
+        let mut reasons = capped.reasons;
+        reasons.extend(identity.reasons);
+        Decision {
+            access: capped.access,
+            statements: capped.statements,
+            reasons,
+        }
+    }
+}
+
+/// One set of policies (identity policies, or a boundary on its own).
+fn evaluate<'p>(policies: &[Source<'p>], request: Request) -> Decision<'p> {
+    let mut allowed: Vec<&Statement> = Vec::new();
+    let mut maybe: Vec<(&Statement, Reason)> = Vec::new();
+    let mut open: Vec<Reason> = Vec::new();
+    for source in policies {
+        let doc = match source {
+            Source::Document(doc) => doc,
+            Source::Unread(what) => {
+                open.push(Reason::UnreadPolicy(what.to_string()));
+                continue;
+            }
+        };
+        if let Some(u) = &doc.statements_unknown {
+            open.push(Reason::Unknown(u.origin.to_string()));
+        }
+        for s in &doc.statements {
+            let fit = applies(s, request);
+            let fit = match (s.effect(), fit) {
+                // A Deny with only irrelevant conditions is one the caller can step around.
+                (Some(Effect::Deny), Fit::Yes) if !s.conditions.is_empty() => Fit::No,
+                (_, fit) => fit,
+            };
+            match (s.effect(), fit) {
+                (_, Fit::No) => {}
+                (Some(Effect::Deny), Fit::Yes) => {
+                    return Decision {
+                        access: Access::Denied,
+                        statements: vec![s],
+                        reasons: Vec::new(),
+                    };
+                }
+                (Some(Effect::Deny), Fit::Maybe(why)) => open.push(why),
+                (Some(Effect::Allow), Fit::Yes) => allowed.push(s),
+                (Some(Effect::Allow), Fit::Maybe(why)) => maybe.push((s, why)),
+                (None, _) => {
+                    if let Some(ItemText::Unknown(u)) = s.effect.as_ref().map(|e| &e.text) {
+                        open.push(Reason::Unknown(u.origin.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    if !allowed.is_empty() {
+        let access = if open.is_empty() {
+            Access::Allowed
+        } else {
+            Access::Maybe
+        };
+        return Decision {
+            access,
+            statements: allowed,
+            reasons: sorted(open),
+        };
+    }
+    if !maybe.is_empty() {
+        let (statements, mut reasons): (Vec<&Statement>, Vec<Reason>) = maybe.into_iter().unzip();
+        reasons.extend(open);
+        return Decision {
+            access: Access::Maybe,
+            statements,
+            reasons: sorted(reasons),
+        };
+    }
+    // Nothing allows. An unread policy could, so only a complete picture denies.
+    let unread = open
+        .into_iter()
+        .filter(|r| !matches!(r, Reason::Condition(_)))
+        .collect::<Vec<_>>();
+    Decision {
+        access: if unread.is_empty() {
+            Access::Denied
+        } else {
+            Access::Maybe
+        },
+        statements: Vec::new(),
+        reasons: sorted(unread),
+    }
+}
+
+fn sorted(mut reasons: Vec<Reason>) -> Vec<Reason> {
+    reasons.sort();
+    reasons.dedup();
+    reasons
+}
+
+/// Whether a statement covers the request: action, resource and conditions.
+fn applies(s: &Statement, request: Request) -> Fit {
+    let Some(actions) = &s.action else {
+        return Fit::No;
+    };
+    let action = list_fit(actions, |item| action_fit(item, request.action));
+    let resource = match &s.resource {
+        // Trust policies have none: the role is the resource.
+        None => Fit::Yes,
+        Some(r) => list_fit(r, |item| resource_fit(item, request.resource)),
+    };
+    let conditions = conditions_fit(s);
+    [action, resource, conditions]
+        .into_iter()
+        .try_fold(Fit::Yes, |acc, f| match (acc, f) {
+            (_, Fit::No) => Err(()),
+            (Fit::Maybe(r), _) | (_, Fit::Maybe(r)) => Ok(Fit::Maybe(r)),
+            _ => Ok(Fit::Yes),
+        })
+        .unwrap_or(Fit::No)
+}
+
+/// `Action`/`Resource`: any item fits; `NotAction`/`NotResource`: no item does.
+fn list_fit(list: &ElementList, fit: impl Fn(&ItemText) -> Fit) -> Fit {
+    let mut best = Fit::No;
+    if let Some(u) = &list.unknown {
+        best = Fit::Maybe(Reason::Unknown(u.origin.to_string()));
+    }
+    for item in &list.items {
+        match fit(&item.text) {
+            Fit::Yes => {
+                best = Fit::Yes;
+                break;
+            }
+            Fit::Maybe(r) if best == Fit::No => best = Fit::Maybe(r),
+            _ => {}
+        }
+    }
+    if !list.negated {
+        return best;
+    }
+    match best {
+        Fit::Yes => Fit::No,
+        Fit::No => Fit::Yes,
+        maybe => maybe,
+    }
+}
+
+fn action_fit(item: &ItemText, action: &str) -> Fit {
+    match item {
+        ItemText::Known(pattern) => yes_if(wildcard::matches(pattern, action, true)),
+        ItemText::Partial(s) => possibly(s, action, true),
+        ItemText::Unknown(u) => Fit::Maybe(Reason::Unknown(u.origin.to_string())),
+    }
+}
+
+fn resource_fit(item: &ItemText, resource: &str) -> Fit {
+    let unknown_in_request = resource.contains(Str::UNKNOWN_MARK);
+    match item {
+        ItemText::Known(pattern) if !unknown_in_request => {
+            yes_if(wildcard::matches(pattern, resource, false))
+        }
+        ItemText::Known(pattern) => {
+            // A `*` that swallows the unknown parts matches whatever they are.
+            let request = unknowns_as(resource, Token::Segment);
+            if wildcard::matches(pattern, resource, false) {
+                Fit::Yes
+            } else if wildcard::overlap(&wildcard::tokens(pattern), &request, false) {
+                Fit::Maybe(Reason::Unknown("the resource's ARN".into()))
+            } else {
+                Fit::No
+            }
+        }
+        ItemText::Partial(s) => possibly(s, resource, false),
+        ItemText::Unknown(u) => Fit::Maybe(Reason::Unknown(u.origin.to_string())),
+    }
+}
+
+/// A policy item with unknown parts against a request: it may fit, never surely.
+fn possibly(item: &Str, text: &str, case_insensitive: bool) -> Fit {
+    let pattern = unknowns_as(&item.text, Token::Any);
+    if wildcard::overlap(
+        &pattern,
+        &unknowns_as(text, Token::Segment),
+        case_insensitive,
+    ) {
+        let origin = item.unknowns.first().map(|u| u.origin.to_string());
+        Fit::Maybe(Reason::Unknown(origin.unwrap_or_default()))
+    } else {
+        Fit::No
+    }
+}
+
+/// A text with unknown parts as a pattern. An unknown part of an ARN is one segment (an
+/// account id, a name); in a policy's own pattern it could be anything.
+fn unknowns_as(text: &str, unknown: Token) -> Vec<Token> {
+    wildcard::tokens(text)
+        .into_iter()
+        .map(|t| match t {
+            Token::Char(Str::UNKNOWN_MARK) => unknown,
+            t => t,
+        })
+        .collect()
+}
+
+fn yes_if(b: bool) -> Fit {
+    if b { Fit::Yes } else { Fit::No }
+}
+
+/// A statement's conditions: none or only irrelevant ones fit; a restrictive one (or an
+/// unevaluated block) leaves it possible.
+fn conditions_fit(s: &Statement) -> Fit {
+    if let Some(u) = &s.conditions_unknown {
+        return Fit::Maybe(Reason::Unknown(u.origin.to_string()));
+    }
+    match restrictive_conditions(s).next() {
+        Some(c) => Fit::Maybe(Reason::Condition(c.key.clone())),
+        None => Fit::Yes,
+    }
+}
+
+/// The conditions of a statement that limit who can use it (see [`is_irrelevant_condition`]).
+pub fn restrictive_conditions(s: &Statement) -> impl Iterator<Item = &Condition> {
+    s.conditions
+        .iter()
+        .filter(|c| !is_irrelevant_condition(&c.key))
+}
+
+#[cfg(test)]
+mod tests;

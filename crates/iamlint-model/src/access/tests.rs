@@ -1,0 +1,201 @@
+use super::*;
+
+fn doc(statements: &str) -> PolicyDocument {
+    let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
+    let doc = PolicyDocument::from_json(&text);
+    assert!(doc.issues.is_empty(), "{:?}", doc.issues);
+    doc
+}
+
+fn ask<'p>(subject: &'p Subject<'p>, action: &str, resource: &str) -> Decision<'p> {
+    let resource = resource.replace('#', &Str::UNKNOWN_MARK.to_string());
+    subject.allows(Request {
+        action,
+        resource: &resource,
+    })
+}
+
+fn subject<'p>(
+    policies: &[&'p PolicyDocument],
+    boundary: Option<&'p PolicyDocument>,
+) -> Subject<'p> {
+    Subject {
+        policies: policies.iter().map(|d| Source::Document(d)).collect(),
+        boundary: boundary.map(Source::Document),
+    }
+}
+
+const BUCKET: &str = "arn:aws:s3:::data/report.csv";
+
+#[test]
+fn allow_matches_actions_case_insensitively_and_resources_exactly() {
+    let p = doc(r#"{"Effect":"Allow","Action":"S3:get*","Resource":"arn:aws:s3:::data/*"}"#);
+    let s = subject(&[&p], None);
+    assert_eq!(ask(&s, "s3:GetObject", BUCKET).access, Access::Allowed);
+    assert_eq!(ask(&s, "s3:PutObject", BUCKET).access, Access::Denied);
+    assert_eq!(
+        ask(&s, "s3:GetObject", "arn:aws:s3:::Data/x").access,
+        Access::Denied
+    );
+}
+
+#[test]
+fn an_explicit_deny_in_another_policy_wins() {
+    let admin = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    let guard = doc(r#"{"Effect":"Deny","Action":"s3:Delete*","Resource":"arn:aws:s3:::data/*"}"#);
+    let s = subject(&[&admin, &guard], None);
+    let d = ask(&s, "s3:DeleteObject", BUCKET);
+    assert_eq!(d.access, Access::Denied);
+    assert_eq!(d.statements.len(), 1);
+    assert_eq!(ask(&s, "s3:GetObject", BUCKET).access, Access::Allowed);
+}
+
+#[test]
+fn not_action_and_not_resource_allow_everything_else() {
+    let p = doc(r#"{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}"#);
+    let s = subject(&[&p], None);
+    assert_eq!(ask(&s, "s3:GetObject", BUCKET).access, Access::Allowed);
+    assert_eq!(
+        ask(&s, "iam:PassRole", "arn:aws:iam::1:role/x").access,
+        Access::Denied
+    );
+    let q = doc(r#"{"Effect":"Allow","Action":"s3:*","NotResource":"arn:aws:s3:::secret/*"}"#);
+    let s = subject(&[&q], None);
+    assert_eq!(ask(&s, "s3:GetObject", BUCKET).access, Access::Allowed);
+    assert_eq!(
+        ask(&s, "s3:GetObject", "arn:aws:s3:::secret/k").access,
+        Access::Denied
+    );
+    // A Deny with NotAction denies all but the listed actions.
+    let deny = doc(r#"{"Effect":"Deny","NotAction":"s3:Get*","Resource":"*"}"#);
+    let admin = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    let s = subject(&[&admin, &deny], None);
+    assert_eq!(ask(&s, "s3:GetObject", BUCKET).access, Access::Allowed);
+    assert_eq!(ask(&s, "s3:PutObject", BUCKET).access, Access::Denied);
+}
+
+#[test]
+fn a_boundary_caps_what_identity_policies_allow() {
+    let admin = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    let boundary = doc(r#"{"Effect":"Allow","Action":["s3:*","logs:*"],"Resource":"*"}"#);
+    let s = subject(&[&admin], Some(&boundary));
+    assert_eq!(ask(&s, "s3:GetObject", BUCKET).access, Access::Allowed);
+    assert_eq!(
+        ask(&s, "iam:CreateUser", "arn:aws:iam::1:user/x").access,
+        Access::Denied
+    );
+    // The boundary grants nothing by itself.
+    let none = subject(&[], Some(&boundary));
+    assert_eq!(ask(&none, "s3:GetObject", BUCKET).access, Access::Denied);
+}
+
+#[test]
+fn restrictive_conditions_make_it_maybe_irrelevant_ones_do_not() {
+    let passed = doc(
+        r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}}"#,
+    );
+    let s = subject(&[&passed], None);
+    let d = ask(&s, "iam:PassRole", "arn:aws:iam::1:role/x");
+    assert_eq!(d.access, Access::Maybe);
+    assert_eq!(d.reasons, [Reason::Condition("iam:PassedToService".into())]);
+
+    let region = doc(
+        r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"eu-west-1"},"Bool":{"aws:SecureTransport":"true"}}}"#,
+    );
+    let s = subject(&[&region], None);
+    assert_eq!(
+        ask(&s, "iam:PassRole", "arn:aws:iam::1:role/x").access,
+        Access::Allowed
+    );
+
+    // A Deny the caller can step around (another region) does not deny; one on MFA may.
+    let admin = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    let region_deny = doc(
+        r#"{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringNotEquals":{"aws:RequestedRegion":"eu-west-1"}}}"#,
+    );
+    let mfa_deny = doc(
+        r#"{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}"#,
+    );
+    let s = subject(&[&admin, &region_deny], None);
+    assert_eq!(ask(&s, "s3:GetObject", BUCKET).access, Access::Allowed);
+    let s = subject(&[&admin, &mfa_deny], None);
+    let d = ask(&s, "s3:GetObject", BUCKET);
+    assert_eq!(d.access, Access::Maybe);
+    assert_eq!(
+        d.reasons,
+        [Reason::Condition("aws:MultiFactorAuthPresent".into())]
+    );
+}
+
+#[test]
+fn unknown_resources_may_match() {
+    let p =
+        doc(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/app-*"}"#);
+    let s = subject(&[&p], None);
+    // The account is unknown; `*` covers it whatever it is.
+    assert_eq!(
+        ask(&s, "iam:PassRole", "arn:aws:iam::#:role/app-web").access,
+        Access::Allowed
+    );
+    // The name is unknown: it may or may not start with `app-`.
+    let d = ask(&s, "iam:PassRole", "arn:aws:iam::1:role/#");
+    assert_eq!(d.access, Access::Maybe);
+    // Known parts that cannot match stay denied.
+    assert_eq!(
+        ask(&s, "iam:PassRole", "arn:aws:iam::1:user/#").access,
+        Access::Denied
+    );
+    let exact =
+        doc(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/app"}"#);
+    let s = subject(&[&exact], None);
+    assert_eq!(
+        ask(&s, "iam:PassRole", "arn:aws:iam::#:role/app").access,
+        Access::Maybe
+    );
+}
+
+#[test]
+fn unread_policies_keep_a_denial_open_but_not_an_explicit_deny() {
+    let s = Subject {
+        policies: vec![Source::Unread("arn:aws:iam::1:policy/elsewhere")],
+        boundary: None,
+    };
+    let d = ask(&s, "s3:GetObject", BUCKET);
+    assert_eq!(d.access, Access::Maybe);
+    assert_eq!(
+        d.reasons,
+        [Reason::UnreadPolicy(
+            "arn:aws:iam::1:policy/elsewhere".into()
+        )]
+    );
+    let deny = doc(r#"{"Effect":"Deny","Action":"*","Resource":"*"}"#);
+    let s = Subject {
+        policies: vec![Source::Unread("x"), Source::Document(&deny)],
+        boundary: None,
+    };
+    assert_eq!(ask(&s, "s3:GetObject", BUCKET).access, Access::Denied);
+}
+
+#[test]
+fn trust_policies_have_no_resource() {
+    let trust = doc(
+        r#"{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ec2.amazonaws.com"}}"#,
+    );
+    let s = subject(&[&trust], None);
+    assert_eq!(
+        ask(&s, "sts:AssumeRole", "arn:aws:iam::1:role/x").access,
+        Access::Allowed
+    );
+}
+
+#[test]
+fn irrelevant_condition_keys_compare_like_iam() {
+    assert!(is_irrelevant_condition("AWS:requestedregion"));
+    assert!(is_irrelevant_condition("aws:RequestTag/team"));
+    assert!(!is_irrelevant_condition("aws:RequestTag/"));
+    assert!(!is_irrelevant_condition("aws:ResourceTag/team"));
+    assert!(!is_irrelevant_condition("aws:PrincipalOrgID"));
+    assert!(!is_irrelevant_condition(
+        "token.actions.githubusercontent.com:sub"
+    ));
+}
