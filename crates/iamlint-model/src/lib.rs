@@ -11,6 +11,7 @@ pub mod managed;
 pub mod model;
 pub mod policy;
 pub mod similar;
+pub mod size;
 pub mod source;
 pub mod value;
 pub mod wildcard;

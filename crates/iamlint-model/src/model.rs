@@ -2,6 +2,7 @@
 //! front-end could not see or read.
 
 use crate::policy::PolicyDocument;
+use crate::size::PolicySize;
 use crate::source::{FileId, Location, SourceMap};
 use crate::value::{Data, Key, Unknown, Value};
 
@@ -60,6 +61,8 @@ pub struct PolicyRecord {
     /// Where it is used, when the holder is not the user itself (a policy-document data source
     /// used by a role's `assume_role_policy`).
     pub uses: Vec<Use>,
+    /// Its length as AWS counts it against the quotas, when it is a string or a rendered value.
+    pub size: Option<PolicySize>,
 }
 
 impl PolicyRecord {

@@ -212,23 +212,6 @@ pub struct PolicyDocument {
     pub loc: Option<Location>,
 }
 
-fn json_value(json: serde_json::Value) -> Value {
-    let data = match json {
-        serde_json::Value::Null => Data::Null,
-        serde_json::Value::Bool(b) => Data::Bool(b),
-        serde_json::Value::Number(n) => Data::Number(n.as_f64().unwrap_or(0.0)),
-        serde_json::Value::String(s) => Data::String(Str::known(s)),
-        serde_json::Value::Array(items) => Data::List(items.into_iter().map(json_value).collect()),
-        serde_json::Value::Object(entries) => Data::Object(
-            entries
-                .into_iter()
-                .map(|(k, v)| (Key { name: k, loc: None }, json_value(v)))
-                .collect(),
-        ),
-    };
-    Value::new(data, None)
-}
-
 pub const KNOWN_VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 
 impl PolicyDocument {
@@ -300,14 +283,11 @@ impl PolicyDocument {
     /// Reads a policy from JSON text that is not in the tree (AWS-managed policies, tests):
     /// no locations. Text that is not JSON gives a document with that issue.
     pub fn from_json(text: &str) -> PolicyDocument {
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(json) => PolicyDocument::from_value(&json_value(json)),
-            Err(e) => {
+        match Value::from_json(text) {
+            Ok(v) => PolicyDocument::from_value(&v),
+            Err(message) => {
                 let mut doc = PolicyDocument::from_value(&Value::new(Data::Null, None));
-                doc.issues = vec![Issue {
-                    loc: None,
-                    message: format!("not JSON: {e}"),
-                }];
+                doc.issues = vec![Issue { loc: None, message }];
                 doc
             }
         }

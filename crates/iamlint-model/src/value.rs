@@ -138,6 +138,13 @@ impl Value {
         Value::new(Data::String(Str::known(text)), loc)
     }
 
+    /// A value from JSON text that is not in the tree (no locations).
+    pub fn from_json(text: &str) -> Result<Value, String> {
+        serde_json::from_str::<serde_json::Value>(text)
+            .map(json_value)
+            .map_err(|e| format!("not JSON: {e}"))
+    }
+
     pub fn as_str(&self) -> Option<&Str> {
         match &self.data {
             Data::String(s) => Some(s),
@@ -191,6 +198,23 @@ impl Value {
 }
 
 /// A number as Terraform and IAM print it: integers without a fraction.
+fn json_value(json: serde_json::Value) -> Value {
+    let data = match json {
+        serde_json::Value::Null => Data::Null,
+        serde_json::Value::Bool(b) => Data::Bool(b),
+        serde_json::Value::Number(n) => Data::Number(n.as_f64().unwrap_or(0.0)),
+        serde_json::Value::String(s) => Data::String(Str::known(s)),
+        serde_json::Value::Array(items) => Data::List(items.into_iter().map(json_value).collect()),
+        serde_json::Value::Object(entries) => Data::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Key { name: k, loc: None }, json_value(v)))
+                .collect(),
+        ),
+    };
+    Value::new(data, None)
+}
+
 pub fn format_number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)

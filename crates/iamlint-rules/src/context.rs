@@ -1,5 +1,8 @@
 //! What a rule sees: the model, helpers over it, and (for after-findings rules) the findings.
 
+use std::sync::OnceLock;
+
+use iamlint_model::links::Links;
 use iamlint_model::model::Resource;
 use iamlint_model::policy::{PolicyDocument, Statement};
 use iamlint_model::{Location, Model, PolicyKind, PolicyRecord};
@@ -12,9 +15,24 @@ pub struct Context<'a> {
     pub findings: &'a [Finding],
     /// The names of the rules that run.
     pub selected: &'a [&'static str],
+    links: OnceLock<Links<'a>>,
 }
 
 impl<'a> Context<'a> {
+    pub fn new(model: &'a Model, findings: &'a [Finding], selected: &'a [&'static str]) -> Self {
+        Context {
+            model,
+            findings,
+            selected,
+            links: OnceLock::new(),
+        }
+    }
+
+    /// Who holds which policy, built at the first rule that asks.
+    pub fn links(&self) -> &Links<'a> {
+        self.links.get_or_init(|| Links::build(self.model))
+    }
+
     /// Every readable policy document with its record.
     pub fn documents(&self) -> impl Iterator<Item = (&'a PolicyRecord, &'a PolicyDocument)> {
         self.model

@@ -11,6 +11,7 @@ static ALL: &[&dyn Rule] = &[
     &correctness::invalid_policy_element::InvalidPolicyElement,
     &correctness::unknown_action::UnknownAction,
     &correctness::action_resource_mismatch::ActionResourceMismatch,
+    &correctness::policy_size_exceeded::PolicySizeExceeded,
     &security::allow_not_action::AllowNotAction,
     &security::allow_not_resource::AllowNotResource,
     &security::full_admin_access::FullAdminAccess,

@@ -57,11 +57,7 @@ fn selected(selection: &Selection) -> Vec<&'static dyn Rule> {
 pub fn check(model: &Model, selection: &Selection) -> Vec<Finding> {
     let rules = selected(selection);
     let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
-    let cx = Context {
-        model,
-        findings: &[],
-        selected: &names,
-    };
+    let cx = Context::new(model, &[], &names);
     let mut findings = Vec::new();
     for rule in rules.iter().filter(|r| r.meta().phase == Phase::Model) {
         let mut sink = Sink::new(rule.meta());
@@ -79,11 +75,7 @@ pub fn finish(model: &Model, selection: &Selection, mut findings: Vec<Finding>) 
     let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
     let mut later = Vec::new();
     {
-        let cx = Context {
-            model,
-            findings: &findings,
-            selected: &names,
-        };
+        let cx = Context::new(model, &findings, &names);
         for rule in rules
             .iter()
             .filter(|r| r.meta().phase == Phase::AfterFindings)

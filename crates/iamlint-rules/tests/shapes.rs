@@ -257,3 +257,92 @@ fn service_wildcard_severity_depends_on_the_service() {
         .collect();
     assert_eq!(sev, ["medium", "high", "high"]);
 }
+
+/// A policy whose `Resource` lists `n` bucket ARNs, as a jsonencode argument.
+fn buckets(n: usize) -> String {
+    format!(
+        r#"{{Version = "2012-10-17", Statement = [{{Effect = "Allow", Action = "s3:GetObject", Resource = [for i in range({n}) : "arn:aws:s3:::bucket-${{i}}/*"]}}]}}"#
+    )
+}
+
+#[test]
+fn policy_size_counts_like_aws_through_every_shape() {
+    let rule = "policy-size-exceeded";
+    // `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":[`
+    // is 87 characters, `]}]}` 4; each ARN `"arn:aws:s3:::bucket-N/*"` 24 + digits, then a comma.
+    let size = |n: usize| 87 + 4 + (0..n).map(|i| 24 + i.to_string().len() + 1).sum::<usize>() - 1;
+    let managed = (1..400).find(|&n| size(n) > 6_144).unwrap();
+    let policy = |n| {
+        format!(
+            "resource \"aws_iam_policy\" \"x\" {{\n  policy = jsonencode({})\n}}\n",
+            buckets(n)
+        )
+    };
+    assert_eq!(
+        fired(rule, &policy(managed)).len(),
+        1,
+        "{} characters",
+        size(managed)
+    );
+    assert!(
+        fired(rule, &policy(managed - 1)).is_empty(),
+        "{} characters",
+        size(managed - 1)
+    );
+
+    // A heredoc counts without its whitespace.
+    let principals: Vec<String> = (0..70)
+        .map(|i| format!("\"arn:aws:iam::111122223333:role/r{i}\""))
+        .collect();
+    let trust = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {{"AWS": [{}]}}}}]}}"#,
+        principals.join(",\n      ")
+    );
+    let got = fired(rule, &heredoc("aws_iam_role", "assume_role_policy", &trust));
+    assert_eq!(got.len(), 1, "{got:?}");
+
+    // A policy document counts its most compact rendering, and the finding is at the data
+    // source, with where it is used.
+    let doc = "data \"aws_iam_policy_document\" \"d\" {\n  statement {\n    actions   = [\"s3:GetObject\"]\n    resources = [for i in range(300) : \"arn:aws:s3:::bucket-${i}/*\"]\n  }\n}\n\nresource \"aws_iam_policy\" \"x\" {\n  policy = data.aws_iam_policy_document.d.json\n}\n";
+    assert_eq!(
+        fired(rule, doc),
+        [(doc.lines().take(6).collect::<Vec<_>>().join("\n"), 1)]
+    );
+}
+
+#[test]
+fn inline_policies_add_up_per_principal_across_resources_and_blocks() {
+    let rule = "policy-size-exceeded";
+    // Two inline policies of ~5,500 characters each: each fits, together they exceed a role's
+    // 10,240.
+    let role = |second: bool| {
+        let extra = if second {
+            format!(
+                "resource \"aws_iam_role_policy\" \"b\" {{\n  role   = aws_iam_role.app.name\n  policy = jsonencode({})\n}}\n",
+                buckets(200)
+            )
+        } else {
+            String::new()
+        };
+        format!(
+            "resource \"aws_iam_role\" \"app\" {{\n  name               = \"app\"\n  assume_role_policy = jsonencode({{Version = \"2012-10-17\", Statement = []}})\n  inline_policy {{\n    name   = \"a\"\n    policy = jsonencode({})\n  }}\n}}\n{extra}",
+            buckets(200)
+        )
+    };
+    assert!(fired(rule, &role(false)).is_empty());
+    let got = fired(rule, &role(true));
+    assert_eq!(got.len(), 1, "{got:?}");
+    // A user's 2,048, per instance of `for_each`.
+    let users = format!(
+        "resource \"aws_iam_user\" \"u\" {{\n  for_each = toset([\"a\", \"b\"])\n  name     = \"u-${{each.key}}\"\n}}\nresource \"aws_iam_user_policy\" \"p\" {{\n  for_each = aws_iam_user.u\n  user     = each.value.name\n  policy   = jsonencode({})\n}}\n",
+        buckets(80)
+    );
+    let model = iamlint_terraform::load_sources(vec![("main.tf".into(), users)]);
+    let mut flagged: Vec<String> = run(&model, &Selection::default())
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| f.address)
+        .collect();
+    flagged.sort();
+    assert_eq!(flagged, ["aws_iam_user.u[\"a\"]", "aws_iam_user.u[\"b\"]"]);
+}

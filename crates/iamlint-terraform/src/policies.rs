@@ -6,6 +6,7 @@ use std::sync::Arc;
 use iamlint_model::links::kept_attributes;
 use iamlint_model::model::{Mode, Resource};
 use iamlint_model::policy::{ItemText, PolicyDocument};
+use iamlint_model::size::{self, PolicySize};
 use iamlint_model::{
     Coverage, Data, Key, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Str, Unknown, Use,
     Value,
@@ -144,6 +145,7 @@ impl Builder {
             let record = PolicyRecord {
                 address: resource.to_string(),
                 kind,
+                size: size_of(&v),
                 body: policy_body(v),
                 loc,
                 uses: Vec::new(),
@@ -170,6 +172,7 @@ impl Builder {
         let record = PolicyRecord {
             address: holder.to_string(),
             kind,
+            size: size_of(&v),
             body: policy_body(v),
             loc: None,
             uses: vec![use_],
@@ -195,6 +198,19 @@ impl Builder {
 fn holder_of(v: &Value) -> Option<Arc<str>> {
     match &v.data {
         Data::String(s) => s.encoded.as_ref()?.holder.clone(),
+        _ => None,
+    }
+}
+
+/// How long AWS will count the policy: its text, or for a document the provider renders, the
+/// most compact rendering of its value.
+fn size_of(v: &Value) -> Option<PolicySize> {
+    match &v.data {
+        Data::String(s) => match &s.encoded {
+            Some(enc) if enc.holder.is_some() => Some(size::lower_bound(&enc.value)),
+            _ => Some(size::of_text(s)),
+        },
+        Data::Object(_) => Some(size::lower_bound(v)),
         _ => None,
     }
 }
