@@ -51,6 +51,27 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Where a resource names policies to attach by ARN: resource type and attribute (a string or a
+/// list of them). Permissions boundaries are not here: they cap, they do not grant.
+pub const ATTACHING_ATTRIBUTES: &[(&str, &str)] = &[
+    ("aws_iam_group_policy_attachment", "policy_arn"),
+    ("aws_iam_group_policy_attachments_exclusive", "policy_arns"),
+    ("aws_iam_policy_attachment", "policy_arn"),
+    ("aws_iam_role", "managed_policy_arns"),
+    ("aws_iam_role_policy_attachment", "policy_arn"),
+    ("aws_iam_role_policy_attachments_exclusive", "policy_arns"),
+    ("aws_iam_user_policy_attachment", "policy_arn"),
+    ("aws_iam_user_policy_attachments_exclusive", "policy_arns"),
+];
+
+/// The policy ARNs a resource attaches (see [`ATTACHING_ATTRIBUTES`]).
+pub fn attached_arns(r: &Resource) -> impl Iterator<Item = &Value> {
+    ATTACHING_ATTRIBUTES
+        .iter()
+        .filter(|(kind, _)| *kind == r.kind())
+        .flat_map(|(_, attribute)| list(r.attribute(attribute)))
+}
+
 /// The attributes kept for a resource type (none for most).
 pub fn kept_attributes(kind: &str) -> &'static [&'static str] {
     KEPT_ATTRIBUTES
@@ -519,5 +540,11 @@ mod tests {
         assert!(KEPT_ATTRIBUTES.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(kept_attributes("aws_iam_role").contains(&"managed_policy_arns"));
         assert!(kept_attributes("aws_s3_bucket").is_empty());
+        for (kind, attribute) in ATTACHING_ATTRIBUTES {
+            assert!(
+                kept_attributes(kind).contains(attribute),
+                "{kind}.{attribute}"
+            );
+        }
     }
 }

@@ -346,3 +346,36 @@ fn inline_policies_add_up_per_principal_across_resources_and_blocks() {
     flagged.sort();
     assert_eq!(flagged, ["aws_iam_user.u[\"a\"]", "aws_iam_user.u[\"b\"]"]);
 }
+
+#[test]
+fn full_admin_access_fires_at_every_way_of_attaching_administrator_access() {
+    let src = r#"data "aws_partition" "current" {}
+
+resource "aws_iam_role" "a" {
+  name                = "a"
+  assume_role_policy  = jsonencode({ Version = "2012-10-17", Statement = [] })
+  managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"]
+}
+
+resource "aws_iam_role_policy_attachments_exclusive" "a" {
+  role_name   = aws_iam_role.a.name
+  policy_arns = ["arn:${data.aws_partition.current.partition}:iam::aws:policy/AdministratorAccess"]
+}
+
+resource "aws_iam_policy_attachment" "ops" {
+  count      = 2
+  name       = "ops-${count.index}"
+  users      = ["ops-${count.index}"]
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+
+resource "aws_iam_group_policy_attachment" "readers" {
+  group      = "readers"
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+"#;
+    let got = fired("full-admin-access", src);
+    let lines: Vec<u32> = got.iter().map(|(_, line)| *line).collect();
+    assert_eq!(lines, [6, 11, 18, 18], "{got:?}");
+    assert_eq!(got[0].0, "\"arn:aws:iam::aws:policy/AdministratorAccess\"");
+}
