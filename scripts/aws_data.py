@@ -40,6 +40,15 @@ OUT = os.path.join(os.path.dirname(__file__), "..", "crates", "iamlint-model", "
 ACCESS = {"Read": "R", "Write": "W", "List": "L", "Tagging": "T", "Permissions management": "P"}
 
 
+def access_level(level):
+    """The letter of an access level. Since 2026 the package lists some actions under two
+    ("Permissions management, Write", "Tagging, Write"): the first is the specific one."""
+    first = (level or "").split(",")[0].strip()
+    if first not in ACCESS:
+        raise SystemExit(f"unknown access level {level!r}: extend ACCESS in {__file__}")
+    return ACCESS[first]
+
+
 def npm(*args):
     return subprocess.run(["npm", *args], check=True, capture_output=True, text=True).stdout
 
@@ -64,7 +73,7 @@ def main():
                 for key, a in json.load(open(path)).items():
                     types = ",".join(sorted(("*" if r.get("required") else "") + r["name"] for r in a.get("resourceTypes", [])))
                     deps = ",".join(sorted(dependents.get((svc, key.lower()), set())))
-                    actions.append(f"{svc}\t{a['name']}\t{ACCESS.get(a.get('accessLevel'), '?')}\t{types}\t{deps}")
+                    actions.append(f"{svc}\t{a['name']}\t{access_level(a.get('accessLevel'))}\t{types}\t{deps}")
             path = os.path.join(data, "resourceTypes", f"{svc}.json")
             if os.path.exists(path):
                 for r in json.load(open(path)).values():

@@ -38,6 +38,37 @@ impl Access {
     }
 }
 
+/// How much a set of actions grants, by access level, for messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Grants {
+    pub actions: usize,
+    pub write: usize,
+    pub permissions_management: usize,
+}
+
+impl Grants {
+    pub fn of(actions: &[&Action]) -> Grants {
+        let count = |a: Access| actions.iter().filter(|x| x.access == a).count();
+        Grants {
+            actions: actions.len(),
+            write: count(Access::Write),
+            permissions_management: count(Access::PermissionsManagement),
+        }
+    }
+}
+
+impl std::fmt::Display for Grants {
+    /// `412 actions: 230 write, 18 permissions management`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = if self.actions == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} action{plural}: {} write, {} permissions management",
+            self.actions, self.write, self.permissions_management
+        )
+    }
+}
+
 #[derive(Debug)]
 pub struct Action {
     pub service: &'static str,
@@ -259,6 +290,26 @@ mod tests {
                 .count(),
             0,
             "only `*`"
+        );
+    }
+
+    #[test]
+    fn grants_count_actions_by_access_level() {
+        let c = Catalog::get();
+        let iam = Grants::of(&c.expand("iam:*"));
+        assert!(iam.actions > 100 && iam.write > 30 && iam.permissions_management > 20);
+        assert_eq!(iam.actions, c.service("iam").unwrap().actions.len());
+        // The package lists these under two levels ("Permissions management, Write").
+        let level = |s, a| c.action(s, a).unwrap().access;
+        assert_eq!(
+            level("iam", "AttachRolePolicy"),
+            Access::PermissionsManagement
+        );
+        assert_eq!(level("iam", "TagRole"), Access::Tagging);
+        let one = Grants::of(&c.expand("iam:PassRole"));
+        assert_eq!(
+            one.to_string(),
+            "1 action: 1 write, 0 permissions management"
         );
     }
 

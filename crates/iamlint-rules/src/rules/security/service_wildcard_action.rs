@@ -1,4 +1,5 @@
 use iamlint_model::PolicyKind;
+use iamlint_model::catalog::{Catalog, Grants};
 
 use crate::context::{Context, with_uses};
 use crate::finding::Sink;
@@ -120,6 +121,8 @@ impl Check for ServiceWildcardAction {
                         )
                     }
                 };
+                let grants = Grants::of(&Catalog::get().expand(text));
+                let what = format!("{what} ({grants})");
                 let f = out
                     .statement_finding(record, s, item.loc, what, help)
                     .with_severity(severity);

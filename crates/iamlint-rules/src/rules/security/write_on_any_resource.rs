@@ -1,5 +1,5 @@
 use iamlint_model::PolicyKind;
-use iamlint_model::catalog::{Action, Catalog};
+use iamlint_model::catalog::{Action, Catalog, Grants};
 use iamlint_model::policy::Statement;
 
 use crate::context::{Context, with_uses};
@@ -115,8 +115,8 @@ impl Check for WriteOnAnyResource {
                     )
                 } else {
                     format!(
-                        "`{text}` grants {} actions on every resource, {} of them writes that can be limited to specific resources",
-                        granted.len(),
+                        "`{text}` grants {} on every resource; {} of the writes can be limited to specific resources",
+                        Grants::of(&granted),
                         writes.len()
                     )
                 };
