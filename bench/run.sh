@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The iamlint benchmark: end to end (load + evaluate + rules + JSON output) on synthetic trees
 # of 100, 1,000 and 10,000 files. Prints the best of five runs as files/s and MB/s, and peak
-# memory against input size.
+# memory against input size; then the AWS data timings (catalog, AWS-managed policies,
+# wildcard expansion and matching, the evaluator) of crates/iamlint-model/examples.
 # Usage: bench/run.sh [SIZES...]   (default: 100 1000 10000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,3 +28,5 @@ for n in "${sizes[@]}"; do
     printf "%8d %10.2f %9.3f %10.0f %9.1f %11.1f %7.1fx\n", n, b/1e6, t, n/t, b/1e6/t, kb/1024, kb*1024/b
   }'
 done
+echo
+cargo run --release --quiet -p iamlint-model --example aws_data_bench
