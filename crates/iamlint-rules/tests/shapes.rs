@@ -379,3 +379,30 @@ resource "aws_iam_group_policy_attachment" "readers" {
     assert_eq!(lines, [6, 11, 18, 18], "{got:?}");
     assert_eq!(got[0].0, "\"arn:aws:iam::aws:policy/AdministratorAccess\"");
 }
+
+#[test]
+fn write_on_any_resource_judges_conditions_that_do_not_scope_resources() {
+    let with = |condition: &str| {
+        let st = format!(
+            r#"{{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*", "Condition": {condition}}}"#
+        );
+        fired(
+            "write-on-any-resource",
+            &jsonencode("aws_iam_policy", "policy", &identity(&st)),
+        )
+        .len()
+    };
+    for irrelevant in [
+        r#"{"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}"#,
+        r#"{"StringEquals": {"aws:RequestTag/team": "data"}}"#,
+        r#"{"Bool": {"aws:MultiFactorAuthPresent": "true"}}"#,
+    ] {
+        assert_eq!(with(irrelevant), 1, "{irrelevant}");
+    }
+    for scoping in [
+        r#"{"StringEquals": {"aws:ResourceTag/team": "data"}}"#,
+        r#"{"StringEquals": {"s3:prefix": "home/"}}"#,
+    ] {
+        assert_eq!(with(scoping), 0, "{scoping}");
+    }
+}

@@ -1,4 +1,5 @@
 use iamlint_model::PolicyKind;
+use iamlint_model::access::is_irrelevant_condition;
 use iamlint_model::catalog::{Action, Catalog, Grants};
 use iamlint_model::policy::Statement;
 
@@ -13,8 +14,9 @@ declare_rule! {
     /// (`"Resource": "*"`) **when the action can be limited to specific resources**. Actions
     /// that AWS only authorizes on `*` (`ec2:DescribeInstances`, `xray:PutTraceSegments`,
     /// `ec2:CreateVpc`) are never flagged: there is nothing narrower to write. Statements with a
-    /// condition that may scope them (a resource or request tag, `ec2:CreateAction`, …) are
-    /// left alone. `svc:*` and `*` themselves are [`service-wildcard-action`](service-wildcard-action.md)
+    /// condition that may scope them (a resource tag, `ec2:CreateAction`, a source ARN, …) are
+    /// left alone; a condition on region, time, TLS, MFA or the tags of the request does not
+    /// scope them. `svc:*` and `*` themselves are [`service-wildcard-action`](service-wildcard-action.md)
     /// and [`full-admin-access`](full-admin-access.md).
     ///
     /// ## Why is this bad?
@@ -59,23 +61,17 @@ declare_rule! {
     }
 }
 
-/// Condition keys that do not narrow which resources a statement reaches.
-const NOT_SCOPING: [&str; 6] = [
-    "aws:RequestedRegion",
-    "aws:SecureTransport",
-    "aws:CurrentTime",
-    "aws:EpochTime",
-    "aws:MultiFactorAuthPresent",
-    "aws:MultiFactorAuthAge",
-];
+/// Beside the keys a caller controls ([`is_irrelevant_condition`]), MFA does not narrow which
+/// resources a statement reaches either.
+const MFA: [&str; 2] = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
 
-/// A statement whose conditions may limit the resources it reaches is not judged here: until
-/// the evaluator classifies conditions, iamlint does not guess.
+/// A statement whose conditions may limit the resources it reaches (a resource tag, a source
+/// ARN, an unknown key) is not judged here: iamlint does not guess.
 fn may_be_scoped(s: &Statement) -> bool {
     s.conditions_unknown.is_some()
         || s.conditions
             .iter()
-            .any(|c| !NOT_SCOPING.iter().any(|k| c.key_is(k)))
+            .any(|c| !is_irrelevant_condition(&c.key) && !MFA.iter().any(|k| c.key_is(k)))
 }
 
 /// Writes that could name their resources.
