@@ -190,6 +190,12 @@ struct Builder<'m> {
     records: HashMap<&'m str, Vec<(&'m str, &'m PolicyRecord)>>,
     /// Customer-managed policies: the `aws_iam_policy` resource.
     policies: Vec<&'m Resource>,
+    /// Principals by their name, and by the origin of an unknown name: a tree has thousands of
+    /// principals and references. A reference by ARN is looked up by its last segment.
+    by_name: HashMap<&'m str, Vec<usize>>,
+    by_origin: HashMap<&'m str, Vec<usize>>,
+    /// Principals whose name has unknown parts: any reference may fill them.
+    partial: Vec<usize>,
 }
 
 impl<'m> Builder<'m> {
@@ -211,7 +217,7 @@ impl<'m> Builder<'m> {
             }
         }
         let managed = |r: &&Resource| r.mode == Mode::Managed;
-        Builder {
+        let mut builder = Builder {
             model,
             principals: model
                 .resources
@@ -234,7 +240,20 @@ impl<'m> Builder<'m> {
                 .filter(managed)
                 .filter(|r| r.kind() == "aws_iam_policy")
                 .collect(),
+            by_name: HashMap::new(),
+            by_origin: HashMap::new(),
+            partial: Vec::new(),
+        };
+        for (i, p) in builder.principals.iter().enumerate() {
+            match p.resource.attribute("name").map(|v| &v.data) {
+                Some(Data::String(s)) if s.unknowns.is_empty() => {
+                    builder.by_name.entry(&s.text).or_default().push(i)
+                }
+                Some(Data::Unknown(u)) => builder.by_origin.entry(&u.origin).or_default().push(i),
+                _ => builder.partial.push(i),
+            }
         }
+        builder
     }
 
     fn build(mut self) -> Links<'m> {
@@ -311,19 +330,49 @@ impl<'m> Builder<'m> {
 
     /// The principals of type `ty` that any of `refs` names.
     fn named(&self, ty: PrincipalType, refs: impl Iterator<Item = &'m Value>) -> Vec<usize> {
-        let refs: Vec<&Value> = refs.collect();
-        (0..self.principals.len())
-            .filter(|&i| {
+        let mut found = Vec::new();
+        for v in refs {
+            let everyone: Vec<usize>;
+            let candidates: Vec<&[usize]> = match &v.data {
+                Data::String(s) if s.unknowns.is_empty() => {
+                    let name = match s.text.strip_prefix("arn:") {
+                        Some(arn) => arn.rsplit('/').next().unwrap_or(arn),
+                        None => &s.text,
+                    };
+                    vec![
+                        self.by_name.get(name).map_or(&[][..], Vec::as_slice),
+                        &self.partial,
+                    ]
+                }
+                // A reference with unknown parts may fill any known name.
+                Data::String(_) => {
+                    everyone = (0..self.principals.len()).collect();
+                    vec![&everyone]
+                }
+                Data::Unknown(u) => {
+                    vec![
+                        self.by_origin
+                            .get(&*u.origin)
+                            .map_or(&[][..], Vec::as_slice),
+                    ]
+                }
+                _ => continue,
+            };
+            for &i in candidates.into_iter().flatten() {
                 let p = &self.principals[i];
-                p.ty == ty
-                    && refs.iter().any(|v| {
-                        ["name", "arn"]
-                            .iter()
-                            .filter_map(|a| p.resource.attribute(a))
-                            .any(|own| same(v, own))
-                    })
-            })
-            .collect()
+                if p.ty == ty
+                    && ["name", "arn"]
+                        .iter()
+                        .filter_map(|a| p.resource.attribute(a))
+                        .any(|own| same(v, own))
+                {
+                    found.push(i);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     /// The inline policies a principal carries itself (`inline_policy` blocks of a role).

@@ -127,6 +127,19 @@ impl Resource {
         }
     }
 
+    /// A copy without the attributes: what a whole run keeps once the rules that link
+    /// resources have seen them.
+    pub fn without_attributes(&self) -> Resource {
+        Resource {
+            address: self.address.clone(),
+            mode: self.mode,
+            kind: self.kind,
+            name: self.name,
+            loc: self.loc,
+            attributes: Vec::new(),
+        }
+    }
+
     /// A kept attribute (see [`Resource::attributes`]).
     pub fn attribute(&self, name: &str) -> Option<&Value> {
         self.attributes

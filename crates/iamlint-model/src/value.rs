@@ -24,6 +24,18 @@ impl Unknown {
             alternatives: None,
         }
     }
+
+    /// The account id of ARNs the front-ends build ([`crate::model::ACCOUNT_ID`]): one shared
+    /// origin, since every IAM resource's ARN has it.
+    pub fn account_id() -> Self {
+        static ORIGIN: std::sync::OnceLock<Arc<str>> = std::sync::OnceLock::new();
+        Unknown {
+            origin: ORIGIN
+                .get_or_init(|| crate::model::ACCOUNT_ID.into())
+                .clone(),
+            alternatives: None,
+        }
+    }
 }
 
 /// A string, possibly partial.

@@ -40,11 +40,13 @@ pub fn tokens(pattern: &str) -> Vec<Token> {
 }
 
 /// Whether two patterns have a string in common: a resource pattern in a policy against an ARN
-/// with unknown parts, or against an ARN template of the catalog. Dynamic programming over
-/// both, `O(len(a)·len(b))`, without recursion.
+/// with unknown parts, or against an ARN template of the catalog.
 ///
-/// It never needs two wildcards to consume the same character: a common string with such
-/// characters stays common without them.
+/// A search over pairs of positions (one in each pattern) from the starts to the ends, with an
+/// explicit stack and each pair visited once: `O(len(a)·len(b))` at worst, and patterns that
+/// differ early (most ARN templates against a resource) stop after a few steps. It never needs
+/// two wildcards to consume the same character: a common string with such characters stays
+/// common without them.
 pub fn overlap(a: &[Token], b: &[Token], case_insensitive: bool) -> bool {
     let star = |t: Token| matches!(t, Token::Any | Token::Segment);
     // Whether a wildcard `w` may produce the one character that `t` stands for.
@@ -59,24 +61,39 @@ pub fn overlap(a: &[Token], b: &[Token], case_insensitive: bool) -> bool {
         _ => true,
     };
     let width = b.len() + 1;
-    // can[i * width + j]: a[i..] and b[j..] have a string in common. Filled from the ends.
-    let mut can = vec![false; (a.len() + 1) * width];
-    for i in (0..=a.len()).rev() {
-        for j in (0..=b.len()).rev() {
-            let at = |i: usize, j: usize| can[i * width + j];
-            let (x, y) = (a.get(i).copied(), b.get(j).copied());
-            can[i * width + j] = match (x, y) {
-                (None, None) => true,
-                (Some(x), _) if star(x) && at(i + 1, j) => true,
-                (_, Some(y)) if star(y) && at(i, j + 1) => true,
-                (Some(x), Some(y)) if star(x) && !star(y) => produces(x, y) && at(i, j + 1),
-                (Some(x), Some(y)) if star(y) && !star(x) => produces(y, x) && at(i + 1, j),
-                (Some(x), Some(y)) if !star(x) && !star(y) => same(x, y) && at(i + 1, j + 1),
-                _ => false,
-            };
+    let mut seen = vec![0u64; ((a.len() + 1) * width).div_ceil(64)];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, j)) = stack.pop() {
+        let at = i * width + j;
+        if seen[at / 64] & (1 << (at % 64)) != 0 {
+            continue;
+        }
+        seen[at / 64] |= 1 << (at % 64);
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        if x.is_none() && y.is_none() {
+            return true;
+        }
+        if let Some(x) = x.filter(|&x| star(x)) {
+            stack.push((i + 1, j));
+            if y.is_some_and(|y| !star(y) && produces(x, y)) {
+                stack.push((i, j + 1));
+            }
+        }
+        if let Some(y) = y.filter(|&y| star(y)) {
+            stack.push((i, j + 1));
+            if x.is_some_and(|x| !star(x) && produces(y, x)) {
+                stack.push((i + 1, j));
+            }
+        }
+        if let (Some(x), Some(y)) = (x, y)
+            && !star(x)
+            && !star(y)
+            && same(x, y)
+        {
+            stack.push((i + 1, j + 1));
         }
     }
-    can[0]
+    false
 }
 
 /// Whether `text` matches `pattern`.

@@ -1,7 +1,11 @@
 //! What a rule sees: the model, helpers over it, and (for after-findings rules) the findings.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
+use iamlint_model::catalog::{Action, Catalog};
 use iamlint_model::links::Links;
 use iamlint_model::model::Resource;
 use iamlint_model::policy::{PolicyDocument, Statement};
@@ -16,6 +20,9 @@ pub struct Context<'a> {
     /// The names of the rules that run.
     pub selected: &'a [&'static str],
     links: OnceLock<Links<'a>>,
+    /// Action patterns expanded over the catalog, by lowercase pattern: several rules expand
+    /// the same patterns, and a tree repeats them across policies.
+    expanded: RefCell<HashMap<String, Rc<[&'static Action]>>>,
 }
 
 impl<'a> Context<'a> {
@@ -25,7 +32,19 @@ impl<'a> Context<'a> {
             findings,
             selected,
             links: OnceLock::new(),
+            expanded: RefCell::default(),
         }
+    }
+
+    /// The catalog's actions an action pattern grants (see [`Catalog::expand`]), once per run.
+    pub fn expand(&self, pattern: &str) -> Rc<[&'static Action]> {
+        let key = pattern.to_ascii_lowercase();
+        if let Some(found) = self.expanded.borrow().get(&key) {
+            return found.clone();
+        }
+        let found: Rc<[&'static Action]> = Catalog::get().expand(pattern).into();
+        self.expanded.borrow_mut().insert(key, found.clone());
+        found
     }
 
     /// Who holds which policy, built at the first rule that asks.

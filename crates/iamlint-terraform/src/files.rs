@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use iamlint_model::model::Resource;
 use iamlint_model::{FileId, LoadError, Location, Model, SourceFile};
 use rayon::prelude::*;
 
@@ -36,16 +37,19 @@ pub struct LoadOptions {
 /// Loads the given paths: directories (every root module below them) and files.
 pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Model {
     let (mut model, parts) = load_paths_with(paths, options, &|part| part);
+    // The same resources, in the same order, with their attributes.
+    model.resources.clear();
     for part in parts {
         model.policies.extend(part.policies);
+        model.resources.extend(part.resources);
     }
     model
 }
 
 /// Loads the given paths, handing each root module's policies and resources to `per_root` as
 /// soon as the root is evaluated, so that they need not all be held at once. The model returned
-/// has everything else (sources, resources, coverage, errors, suppressions) but no policies; the
-/// results of `per_root` come in root order.
+/// has everything else (sources, resources without their attributes, coverage, errors,
+/// suppressions) but no policies; the results of `per_root` come in root order.
 pub fn load_paths_with<T: Send>(
     paths: &[PathBuf],
     options: &LoadOptions,
@@ -206,9 +210,13 @@ fn load_tree<T: Send>(
             .par_iter()
             .map(|root| {
                 let mut collected = evaluate_root(&shared, &tree, root, &vars);
+                // The part has the resources with their attributes; the run keeps them without
+                // (the rules that link resources ran on the part).
+                let resources = std::mem::take(&mut collected.resources);
+                collected.resources = resources.iter().map(Resource::without_attributes).collect();
                 let part = Model {
                     policies: std::mem::take(&mut collected.policies),
-                    resources: collected.resources.clone(),
+                    resources,
                     ..Model::default()
                 };
                 (root.clone(), collected, per_root(part))

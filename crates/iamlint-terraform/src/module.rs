@@ -1329,7 +1329,7 @@ fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut
         text: format!("arn:aws:iam::{}:{kind}{path}", Str::UNKNOWN_MARK),
         ..Str::default()
     };
-    arn.unknowns.push(Unknown::new(ACCOUNT_ID));
+    arn.unknowns.push(Unknown::account_id());
     match &name.data {
         Data::String(s) => {
             arn.text.push_str(&s.text);

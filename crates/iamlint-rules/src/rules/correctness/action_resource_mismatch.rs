@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use iamlint_model::catalog::{Action, Catalog};
 use iamlint_model::policy::ItemText;
 use iamlint_model::wildcard::{self, Token};
@@ -106,23 +108,55 @@ fn template_pieces(template: &str) -> Vec<Token> {
     out
 }
 
-/// Whether the action can apply to a resource written as `resource`.
-fn fits(catalog: &Catalog, action: &Action, resource: &[Token]) -> bool {
-    let mut types = action.resource_types().peekable();
-    if types.peek().is_none() {
-        // Authorized only on `*`: only a resource that can be `*` itself fits.
-        return resource.iter().all(|p| *p == Token::Any);
+/// Whether actions apply to resources written in policies, remembered per ARN template and
+/// resource: the actions of a pattern (`s3:*`) share a few resource types, and a tree repeats
+/// the same resources across policies.
+#[derive(Default)]
+struct Fitter<'w> {
+    templates: HashMap<&'static str, Vec<Token>>,
+    /// By service, resource type and resource as written.
+    verdicts: HashMap<(&'static str, &'static str, &'w str), bool>,
+}
+
+impl<'w> Fitter<'w> {
+    /// Whether the action can apply to a resource written as `text` (read as `resource`).
+    fn fits(
+        &mut self,
+        catalog: &Catalog,
+        action: &Action,
+        text: &'w str,
+        resource: &[Token],
+    ) -> bool {
+        let mut types = action.resource_types().peekable();
+        if types.peek().is_none() {
+            // Authorized only on `*`: only a resource that can be `*` itself fits.
+            return resource.iter().all(|p| *p == Token::Any);
+        }
+        types.any(|(t, _)| {
+            let key = (action.service, t, text);
+            if let Some(&verdict) = self.verdicts.get(&key) {
+                return verdict;
+            }
+            let verdict = match catalog.arn_template(action.service, t) {
+                None => true,
+                Some(arn) => {
+                    let template = self
+                        .templates
+                        .entry(arn)
+                        .or_insert_with(|| template_pieces(arn));
+                    wildcard::overlap(resource, template, false)
+                }
+            };
+            self.verdicts.insert(key, verdict);
+            verdict
+        })
     }
-    types.any(|(t, _)| {
-        catalog
-            .arn_template(action.service, t)
-            .is_none_or(|arn| wildcard::overlap(resource, &template_pieces(arn), false))
-    })
 }
 
 impl Check for ActionResourceMismatch {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let catalog = Catalog::get();
+        let mut fitter = Fitter::default();
         for (record, s) in cx.statements(PolicyKind::Identity) {
             let (Some(actions), Some(resources)) = (&s.action, &s.resource) else {
                 continue;
@@ -131,12 +165,12 @@ impl Check for ActionResourceMismatch {
             if actions.negated || resources.negated || resources.unknown.is_some() {
                 continue;
             }
-            let written: Option<Vec<Vec<Token>>> = resources
+            let written: Option<Vec<(&str, Vec<Token>)>> = resources
                 .items
                 .iter()
                 .map(|item| match &item.text {
-                    ItemText::Known(t) => Some(policy_pieces(t)),
-                    ItemText::Partial(p) => Some(policy_pieces(&p.text)),
+                    ItemText::Known(t) => Some((t.as_str(), policy_pieces(t))),
+                    ItemText::Partial(p) => Some((p.text.as_str(), policy_pieces(&p.text))),
                     ItemText::Unknown(_) => None,
                 })
                 .collect();
@@ -144,11 +178,11 @@ impl Check for ActionResourceMismatch {
                 continue;
             };
             for (text, item) in actions.known_items() {
-                let granted = catalog.expand(text);
+                let granted = cx.expand(text);
                 if granted.is_empty()
                     || granted
                         .iter()
-                        .any(|a| written.iter().any(|r| fits(catalog, a, r)))
+                        .any(|a| written.iter().any(|(t, r)| fitter.fits(catalog, a, t, r)))
                 {
                     continue;
                 }
@@ -206,7 +240,13 @@ mod tests {
     fn fits_text(action: &str, resource: &str) -> bool {
         let c = Catalog::get();
         let (svc, name) = action.split_once(':').unwrap();
-        fits(c, c.action(svc, name).unwrap(), &policy_pieces(resource))
+        let action = c.action(svc, name).unwrap();
+        let pieces = policy_pieces(resource);
+        let mut fitter = Fitter::default();
+        let first = fitter.fits(c, action, resource, &pieces);
+        let again = fitter.fits(c, action, resource, &pieces);
+        assert_eq!(again, first, "remembered the same");
+        first
     }
 
     #[test]

@@ -1,5 +1,5 @@
 use iamlint_model::PolicyKind;
-use iamlint_model::catalog::{Catalog, Grants};
+use iamlint_model::catalog::Grants;
 
 use crate::context::{Context, with_uses};
 use crate::finding::Sink;
@@ -121,7 +121,7 @@ impl Check for ServiceWildcardAction {
                         )
                     }
                 };
-                let grants = Grants::of(&Catalog::get().expand(text));
+                let grants = Grants::of(&cx.expand(text));
                 let what = format!("{what} ({grants})");
                 let f = out
                     .statement_finding(record, s, item.loc, what, help)

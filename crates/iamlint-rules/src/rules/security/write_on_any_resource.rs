@@ -98,7 +98,7 @@ impl Check for WriteOnAnyResource {
                 if is_every_action(text) || service_wide {
                     continue; // full-admin-access and service-wildcard-action report these
                 }
-                let granted: Vec<&'static Action> = catalog.expand(text);
+                let granted = cx.expand(text);
                 let writes = scopable_writes(&granted);
                 let Some(first) = writes.first() else {
                     continue;
