@@ -108,34 +108,12 @@ pub fn matches(pattern: &str, text: &str, case_insensitive: bool) -> bool {
 
 /// [`glob`] over ASCII bytes of a pattern without policy variables.
 fn glob_ascii(p: &[u8], t: &[u8], case_insensitive: bool) -> bool {
-    let same = |a: u8, b: u8| a == b || (case_insensitive && a.eq_ignore_ascii_case(&b));
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(b'*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(b'?') => {
-                pi += 1;
-                ti += 1;
-            }
-            Some(&c) if same(c, t[ti]) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == b'*')
+    let token = |i: usize| match p[i] {
+        b'*' => Token::Any,
+        b'?' => Token::One,
+        c => Token::Char(c as char),
+    };
+    glob(p.len(), token, t.len(), |i| t[i] as char, case_insensitive)
 }
 
 /// A pattern read once, to match against many texts (expanding `s3:Get*` over a service's
@@ -155,22 +133,38 @@ impl Pattern {
     pub fn matches(&self, text: &str, case_insensitive: bool) -> bool {
         if text.is_ascii() {
             // Action names and most ARNs: bytes are characters.
+            let bytes = text.as_bytes();
+            let p = &self.tokens;
             glob(
-                &self.tokens,
-                text.len(),
-                |i| text.as_bytes()[i] as char,
+                p.len(),
+                |i| p[i],
+                bytes.len(),
+                |i| bytes[i] as char,
                 case_insensitive,
             )
         } else {
             let chars: Vec<char> = text.chars().collect();
-            glob(&self.tokens, chars.len(), |i| chars[i], case_insensitive)
+            let p = &self.tokens;
+            glob(
+                p.len(),
+                |i| p[i],
+                chars.len(),
+                |i| chars[i],
+                case_insensitive,
+            )
         }
     }
 }
 
 /// Two pointers, remembering the last `*` to backtrack to: linear in practice, never
 /// exponential.
-fn glob(p: &[Token], len: usize, at: impl Fn(usize) -> char, case_insensitive: bool) -> bool {
+fn glob(
+    plen: usize,
+    p: impl Fn(usize) -> Token,
+    len: usize,
+    at: impl Fn(usize) -> char,
+    case_insensitive: bool,
+) -> bool {
     let same = |a: char, b: char| {
         if case_insensitive {
             a.eq_ignore_ascii_case(&b)
@@ -181,8 +175,8 @@ fn glob(p: &[Token], len: usize, at: impl Fn(usize) -> char, case_insensitive: b
     let (mut pi, mut ti) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
     while ti < len {
-        match p.get(pi) {
-            Some(Token::Char(c)) if same(*c, at(ti)) => {
+        match (pi < plen).then(|| p(pi)) {
+            Some(Token::Char(c)) if same(c, at(ti)) => {
                 pi += 1;
                 ti += 1;
             }
@@ -205,9 +199,7 @@ fn glob(p: &[Token], len: usize, at: impl Fn(usize) -> char, case_insensitive: b
             },
         }
     }
-    p[pi..]
-        .iter()
-        .all(|t| matches!(t, Token::Any | Token::Segment))
+    (pi..plen).all(|i| matches!(p(i), Token::Any | Token::Segment))
 }
 
 /// Whether the pattern has any wildcard (or policy variable).
