@@ -32,6 +32,8 @@ pub struct LoadOptions {
     pub env_vars: Vec<(String, String)>,
     /// Find every root module below a directory (the default), or lint just the directory.
     pub recurse: bool,
+    /// What standard input held, for the path `-` (a plan or state).
+    pub stdin: Option<Vec<u8>>,
 }
 
 /// Loads the given paths: directories (every root module below them) and files.
@@ -61,7 +63,24 @@ pub fn load_paths_with<T: Send>(
         let mut model = Model::default();
         let mut out = Vec::new();
         for path in paths {
-            let (m, parts) = load_tree(model, path, options, per_root);
+            let (m, parts) = if path.as_os_str() == "-" {
+                let bytes = options.stdin.as_deref().unwrap_or_default();
+                load_plan(model, "<stdin>".into(), bytes, per_root)
+            } else if is_plan_path(path) {
+                match std::fs::read(path) {
+                    Ok(bytes) => load_plan(model, display_path(path), &bytes, per_root),
+                    Err(e) => {
+                        model.errors.push(LoadError {
+                            path: display_path(path),
+                            loc: None,
+                            message: format!("cannot read: {e}"),
+                        });
+                        (model, Vec::new())
+                    }
+                }
+            } else {
+                load_tree(model, path, options, per_root)
+            };
             model = m;
             out.extend(parts);
         }
@@ -132,6 +151,74 @@ pub fn eval_locals(files: Vec<(String, String)>) -> Vec<(String, iamlint_model::
             )
         })
         .collect()
+}
+
+/// A file given by name that is not Terraform source: a plan or state (its content decides).
+fn is_plan_path(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    path.is_file() && !name.ends_with(".tf") && !name.ends_with(".tf.json")
+}
+
+/// Loads a plan or state document as one root.
+fn load_plan<T>(
+    mut model: Model,
+    name: String,
+    bytes: &[u8],
+    per_root: &(dyn Fn(Model) -> T + Sync),
+) -> (Model, Vec<T>) {
+    let text = match crate::plan::input::decode(bytes) {
+        Ok(text) => text,
+        Err(message) => {
+            model.errors.push(LoadError {
+                path: name,
+                loc: None,
+                message,
+            });
+            return (model, Vec::new());
+        }
+    };
+    let file = model.sources.add(SourceFile::new(name.clone(), text));
+    let source = model.sources.get(file);
+    let text = source.text.clone();
+    match crate::plan::read(file, &text) {
+        Ok(mut collected) => {
+            let part = split_part(&mut collected);
+            collected.into_model(&mut model);
+            (model, vec![per_root(part)])
+        }
+        Err(e) => {
+            let loc = e.line.map(|(line, column)| {
+                let start = source
+                    .line_starts()
+                    .get(line.saturating_sub(1))
+                    .map_or(0, |&s| s as usize)
+                    + column.saturating_sub(1);
+                let start = start.min(text.len().saturating_sub(1));
+                Location::new(file, start, (start + 1).min(text.len()))
+            });
+            model.errors.push(LoadError {
+                path: name,
+                loc,
+                message: e.message,
+            });
+            (model, Vec::new())
+        }
+    }
+}
+
+/// What the rules see of a root: its policies and its resources with their attributes. The
+/// run keeps the resources without attributes.
+fn split_part(collected: &mut Collected) -> Model {
+    let resources = std::mem::take(&mut collected.resources);
+    collected.resources = resources.iter().map(Resource::without_attributes).collect();
+    Model {
+        policies: std::mem::take(&mut collected.policies),
+        resources,
+        ..Model::default()
+    }
 }
 
 /// The files of a tree, and what a light scan says about their module calls.
@@ -210,15 +297,7 @@ fn load_tree<T: Send>(
             .par_iter()
             .map(|root| {
                 let mut collected = evaluate_root(&shared, &tree, root, &vars);
-                // The part has the resources with their attributes; the run keeps them without
-                // (the rules that link resources ran on the part).
-                let resources = std::mem::take(&mut collected.resources);
-                collected.resources = resources.iter().map(Resource::without_attributes).collect();
-                let part = Model {
-                    policies: std::mem::take(&mut collected.policies),
-                    resources,
-                    ..Model::default()
-                };
+                let part = split_part(&mut collected);
                 (root.clone(), collected, per_root(part))
             })
             .collect()

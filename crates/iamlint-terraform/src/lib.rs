@@ -8,6 +8,7 @@ pub mod eval;
 pub mod json;
 pub mod module;
 pub mod pitfalls;
+pub mod plan;
 pub mod policies;
 pub mod policy_document;
 pub mod suppressions;

@@ -23,81 +23,135 @@ const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 5] = [
     ("aws_iam_role", "assume_role_policy", PolicyKind::Trust),
 ];
 
-/// Collects the resources of a root module instance and its children, and their policies.
-pub(crate) fn collect(root: &ModuleEnv) -> Collected {
-    let mut builder = Builder {
-        records: Vec::new(),
-        notes: HashMap::new(),
-    };
-    let mut resources = Vec::new();
-    root.walk(&mut |block, inst, notes| {
+/// Whether a resource type has an attribute that holds a policy.
+pub(crate) fn holds_policies(ty: &str) -> bool {
+    POLICY_ATTRIBUTES.iter().any(|(t, _, _)| *t == ty)
+}
+
+/// One resource or data source instance as a front-end evaluated it.
+pub(crate) struct Instance<'v> {
+    pub address: &'v str,
+    pub mode: Mode,
+    pub ty: &'v str,
+    pub name: &'v str,
+    /// Bytes of instance key at the end of `address` (`["k"]`).
+    pub key_len: usize,
+    /// The whole block (or object, in a plan).
+    pub loc: Option<Location>,
+    /// The attributes, evaluated.
+    pub value: &'v Value,
+    /// Why parts stayed unknown.
+    pub notes: &'v [String],
+}
+
+/// Gathers resources and the policies their attributes carry, from either front-end.
+pub(crate) struct Collector {
+    builder: Builder,
+    resources: Vec<Resource>,
+}
+
+impl Collector {
+    pub fn new() -> Self {
+        Collector {
+            builder: Builder {
+                records: Vec::new(),
+                notes: HashMap::new(),
+            },
+            resources: Vec::new(),
+        }
+    }
+
+    /// Adds an instance. `written` says where an attribute's expression is written, when that
+    /// is finer than the value's own location (the expression of a reused document).
+    pub fn add(&mut self, inst: &Instance, written: &dyn Fn(&str) -> Option<Location>) {
         let mut resource = Resource::new(
-            inst.address.clone(),
-            block.mode,
-            &block.ty,
-            &block.name,
-            inst.key.suffix().len(),
-            block.loc,
+            inst.address.to_string(),
+            inst.mode,
+            inst.ty,
+            inst.name,
+            inst.key_len,
+            inst.loc,
         );
-        if block.mode == Mode::Managed {
-            resource.attributes = kept_attributes(&block.ty)
+        if inst.mode == Mode::Managed {
+            resource.attributes = kept_attributes(inst.ty)
                 .iter()
-                .filter_map(|a| entry(&inst.value, a).cloned())
+                .filter_map(|a| entry(inst.value, a).cloned())
                 .collect();
         }
-        resources.push(resource);
-        if block.mode == Mode::Data {
-            builder.notes.insert(inst.address.clone(), notes.to_vec());
+        self.resources.push(resource);
+        let builder = &mut self.builder;
+        if inst.mode == Mode::Data {
+            builder
+                .notes
+                .insert(inst.address.to_string(), inst.notes.to_vec());
             return;
         }
-        for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| *t == block.ty) {
-            if let Some((key, value)) = entry(&inst.value, attr) {
-                // The expression as written in the block: where a reused document is used.
-                let written = block
-                    .body
-                    .attr(block.file, attr)
-                    .and_then(|a| a.expr_loc)
-                    .or(key.loc);
+        for (_, attr, kind) in POLICY_ATTRIBUTES.iter().filter(|(t, _, _)| *t == inst.ty) {
+            if let Some((key, value)) = entry(inst.value, attr) {
                 builder.add(
-                    &inst.address,
+                    inst.address,
                     attr,
                     *kind,
                     value.clone(),
-                    written,
-                    notes.to_vec(),
+                    written(attr).or(key.loc),
+                    inst.notes.to_vec(),
                 );
             }
         }
-        if block.ty == "aws_iam_role"
+        if inst.ty == "aws_iam_role"
             && let Some((
                 _,
                 Value {
                     data: Data::List(inline),
                     ..
                 },
-            )) = entry(&inst.value, "inline_policy")
+            )) = entry(inst.value, "inline_policy")
         {
             for p in inline {
                 if let Some((key, value)) = entry(p, "policy") {
                     builder.add(
-                        &inst.address,
+                        inst.address,
                         "inline_policy.policy",
                         PolicyKind::Identity,
                         value.clone(),
                         key.loc,
-                        notes.to_vec(),
+                        inst.notes.to_vec(),
                     );
                 }
             }
         }
+    }
+
+    pub fn finish(self) -> Collected {
+        let mut collected = Collected {
+            resources: self.resources,
+            policies: Vec::new(),
+            coverage: Vec::new(),
+        };
+        self.builder.finish(&mut collected);
+        collected
+    }
+}
+
+/// Collects the resources of a root module instance and its children, and their policies.
+pub(crate) fn collect(root: &ModuleEnv) -> Collected {
+    let mut collector = Collector::new();
+    root.walk(&mut |block, inst, notes| {
+        let instance = Instance {
+            address: &inst.address,
+            mode: block.mode,
+            ty: &block.ty,
+            name: &block.name,
+            key_len: inst.key.suffix().len(),
+            loc: block.loc,
+            value: &inst.value,
+            notes,
+        };
+        // The expression as written in the block: where a reused document is used.
+        let written = |attr: &str| block.body.attr(block.file, attr).and_then(|a| a.expr_loc);
+        collector.add(&instance, &written);
     });
-    let mut collected = Collected {
-        resources,
-        policies: Vec::new(),
-        coverage: Vec::new(),
-    };
-    builder.finish(&mut collected);
-    collected
+    collector.finish()
 }
 
 /// What one root module adds to the model.

@@ -17,7 +17,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
-    let (config, _) = config::load(args.config.as_deref(), &paths[0])?;
+    let first = match paths[0].as_os_str() == "-" {
+        true => PathBuf::from("."),
+        false => paths[0].clone(),
+    };
+    let (config, _) = config::load(args.config.as_deref(), &first)?;
     let selection = selection(&args, &config)?;
     let fail_on = args
         .fail_on
@@ -102,11 +106,21 @@ fn load_options(args: &CheckArgs) -> Result<iamlint_terraform::LoadOptions, Stri
     let env_vars = std::env::vars()
         .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
         .collect();
+    // `-` is a plan or state on standard input (`terraform show -json tf.plan | iamlint check -`).
+    let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Some(bytes)
+    } else {
+        None
+    };
     Ok(iamlint_terraform::LoadOptions {
         var_files: args.var_files.clone(),
         vars,
         env_vars,
         recurse: !args.no_recurse,
+        stdin,
     })
 }
 

@@ -76,7 +76,8 @@ pub enum FailOn {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Directories and files to lint [default: .]
+    /// Directories and files to lint: Terraform, or plan/state JSON (`terraform show -json`;
+    /// `-` reads it from standard input) [default: .]
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
