@@ -10,6 +10,7 @@ pub mod links;
 pub mod managed;
 pub mod model;
 pub mod policy;
+pub mod relocate;
 pub mod similar;
 pub mod size;
 pub mod source;

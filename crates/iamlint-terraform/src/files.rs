@@ -34,6 +34,9 @@ pub struct LoadOptions {
     pub recurse: bool,
     /// What standard input held, for the path `-` (a plan or state).
     pub stdin: Option<Vec<u8>>,
+    /// Where the `.tf` files a plan came from are, to point its findings at them [default: the
+    /// working directory, when it has Terraform files].
+    pub config_dir: Option<PathBuf>,
 }
 
 /// Loads the given paths: directories (every root module below them) and files.
@@ -65,10 +68,10 @@ pub fn load_paths_with<T: Send>(
         for path in paths {
             let (m, parts) = if path.as_os_str() == "-" {
                 let bytes = options.stdin.as_deref().unwrap_or_default();
-                load_plan(model, "<stdin>".into(), bytes, per_root)
+                load_plan(model, "<stdin>".into(), bytes, options, per_root)
             } else if is_plan_path(path) {
                 match std::fs::read(path) {
-                    Ok(bytes) => load_plan(model, display_path(path), &bytes, per_root),
+                    Ok(bytes) => load_plan(model, display_path(path), &bytes, options, per_root),
                     Err(e) => {
                         model.errors.push(LoadError {
                             path: display_path(path),
@@ -162,11 +165,13 @@ fn is_plan_path(path: &Path) -> bool {
     path.is_file() && !name.ends_with(".tf") && !name.ends_with(".tf.json")
 }
 
-/// Loads a plan or state document as one root.
+/// Loads a plan or state document as one root; with the configuration it came from, its
+/// findings point at the `.tf` files.
 fn load_plan<T>(
     mut model: Model,
     name: String,
     bytes: &[u8],
+    options: &LoadOptions,
     per_root: &(dyn Fn(Model) -> T + Sync),
 ) -> (Model, Vec<T>) {
     let text = match crate::plan::input::decode(bytes) {
@@ -181,15 +186,11 @@ fn load_plan<T>(
         }
     };
     let file = model.sources.add(SourceFile::new(name.clone(), text));
-    let source = model.sources.get(file);
-    let text = source.text.clone();
-    match crate::plan::read(file, &text) {
-        Ok(mut collected) => {
-            let part = split_part(&mut collected);
-            collected.into_model(&mut model);
-            (model, vec![per_root(part)])
-        }
+    let text = model.sources.get(file).text.clone();
+    let plan = match crate::plan::Plan::parse(&text) {
+        Ok(plan) => plan,
         Err(e) => {
+            let source = model.sources.get(file);
             let loc = e.line.map(|(line, column)| {
                 let start = source
                     .line_starts()
@@ -204,9 +205,64 @@ fn load_plan<T>(
                 loc,
                 message: e.message,
             });
-            (model, Vec::new())
+            return (model, Vec::new());
         }
+    };
+    let (model, sources) = match config_dir(options) {
+        Some(dir) => load_configuration(model, &dir, plan.variables(), options),
+        None => (model, Vec::new()),
+    };
+    let mut model = model;
+    let mut collected = plan.collect(file, &text);
+    if !sources.is_empty() {
+        crate::plan::locate::onto_sources(&mut collected, &sources);
     }
+    let part = split_part(&mut collected);
+    collected.into_model(&mut model);
+    (model, vec![per_root(part)])
+}
+
+/// The directory with the `.tf` files a plan came from: the one given, or the working
+/// directory when it has Terraform files.
+fn config_dir(options: &LoadOptions) -> Option<PathBuf> {
+    let dir = match &options.config_dir {
+        Some(dir) => dir.clone(),
+        None => PathBuf::from("."),
+    };
+    let has_terraform = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .any(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.ends_with(".tf") || name.ends_with(".tf.json")
+        });
+    has_terraform.then_some(dir)
+}
+
+/// Evaluates the configuration a plan came from, with the plan's variables, for its locations
+/// and its `.tf` expressions. What it adds to the run is its sources and suppressions only: its
+/// resources, coverage and errors are the plan's business.
+fn load_configuration(
+    mut model: Model,
+    dir: &Path,
+    variables: Vec<(String, String)>,
+    options: &LoadOptions,
+) -> (Model, Vec<Model>) {
+    let resources = std::mem::take(&mut model.resources);
+    let coverage = std::mem::take(&mut model.coverage);
+    let errors = std::mem::take(&mut model.errors);
+    let options = LoadOptions {
+        vars: variables,
+        recurse: false,
+        stdin: None,
+        config_dir: None,
+        ..options.clone()
+    };
+    let (mut model, parts) = load_tree(model, dir, &options, &|part| part);
+    model.resources = resources;
+    model.coverage = coverage;
+    model.errors = errors;
+    (model, parts)
 }
 
 /// What the rules see of a root: its policies and its resources with their attributes. The

@@ -291,7 +291,7 @@ resource "aws_iam_policy" "p" {
         ],
         env_vars: vec![("a".into(), "env:a".into()), ("d".into(), "env:d".into())],
         recurse: true,
-        stdin: None,
+        ..LoadOptions::default()
     };
     let m = load(&root, options);
     let body = policy_text(&m, "aws_iam_policy.p");

@@ -121,6 +121,7 @@ fn load_options(args: &CheckArgs) -> Result<iamlint_terraform::LoadOptions, Stri
         env_vars,
         recurse: !args.no_recurse,
         stdin,
+        config_dir: args.config_dir.clone(),
     })
 }
 

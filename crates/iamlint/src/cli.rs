@@ -93,6 +93,10 @@ pub struct CheckArgs {
     /// Do not run these rules or categories
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+    /// For a plan or state: the directory of the `.tf` files it came from, so that findings
+    /// point at them [default: the working directory, when it has Terraform files]
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
     /// Config file [default: .iamlint.toml found upwards from the first path]
     #[arg(long)]
     pub config: Option<PathBuf>,

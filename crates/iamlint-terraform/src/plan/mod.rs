@@ -14,6 +14,7 @@
 //!   (`task_role_arn` → `aws_iam_role.task.arn`), so they link like the HCL front-end's.
 
 pub mod input;
+pub(crate) mod locate;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -42,6 +43,15 @@ struct Document<'a> {
     prior_state: Option<PriorState<'a>>,
     #[serde(borrow)]
     configuration: Option<Configuration<'a>>,
+    /// The root module's input variables, as the plan was made with.
+    #[serde(borrow, default)]
+    variables: HashMap<Cow<'a, str>, Variable<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Variable<'a> {
+    #[serde(borrow)]
+    value: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -156,12 +166,19 @@ impl From<String> for ReadError {
 
 /// Whether the text is a plan or state document: the error says why not, for people.
 fn parse(text: &str) -> Result<Document<'_>, ReadError> {
-    let doc: Document = serde_json::from_str(text).map_err(|e| ReadError {
-        message: format!(
-            "not a Terraform plan or state: {} (expected the output of `terraform show -json`)",
-            e.to_string().split(" at line ").next().unwrap_or_default()
-        ),
-        line: Some((e.line(), e.column())),
+    let doc: Document = serde_json::from_str(text).map_err(|e| {
+        let what = e.to_string();
+        let what = what.split(" at line ").next().unwrap_or_default();
+        let message = match e.classify() {
+            serde_json::error::Category::Data => format!(
+                "not a Terraform plan or state: {what} (expected the output of `terraform show -json`)"
+            ),
+            _ => format!("invalid JSON: {what}"),
+        };
+        ReadError {
+            message,
+            line: Some((e.line(), e.column())),
+        }
     })?;
     let has_content = doc.planned_values.is_some()
         || doc.values.is_some()
@@ -193,11 +210,34 @@ struct Found<'a> {
     unknown: Option<&'a RawValue>,
 }
 
-/// Reads a plan or state document (`text` is file `file`) into what one root adds to the model.
-/// `Err` when it is not one.
-pub(crate) fn read(file: FileId, text: &str) -> Result<Collected, ReadError> {
-    let doc = parse(text)?;
-    Ok(collect(file, text, &doc))
+/// A plan or state document, read.
+pub(crate) struct Plan<'a> {
+    doc: Document<'a>,
+}
+
+impl<'a> Plan<'a> {
+    /// `Err` when the text is not a plan or state.
+    pub fn parse(text: &'a str) -> Result<Self, ReadError> {
+        Ok(Plan { doc: parse(text)? })
+    }
+
+    /// The root variables the plan was made with, as `--var` values (JSON is an HCL
+    /// expression), sorted by name.
+    pub fn variables(&self) -> Vec<(String, String)> {
+        let mut vars: Vec<(String, String)> = self
+            .doc
+            .variables
+            .iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v.value?.get().to_string())))
+            .collect();
+        vars.sort();
+        vars
+    }
+
+    /// What the document adds to the model (`text` is file `file`).
+    pub fn collect(&'a self, file: FileId, text: &'a str) -> Collected {
+        collect(file, text, &self.doc)
+    }
 }
 
 fn collect<'a>(file: FileId, text: &'a str, doc: &'a Document<'a>) -> Collected {

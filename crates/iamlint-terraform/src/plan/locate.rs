@@ -1,0 +1,104 @@
+//! A plan's findings on the `.tf` lines: when the configuration the plan came from is at hand,
+//! its evaluated model gives each resource its block and each policy element its place in the
+//! source; a policy the plan knows only after apply is read from its `.tf` expression instead.
+
+use std::collections::HashMap;
+
+use iamlint_model::relocate::relocate;
+use iamlint_model::{Coverage, Location, Model, PolicyBody, PolicyKind, PolicyRecord};
+
+use crate::policies::Collected;
+
+/// Moves the locations of `plan` (read from the plan file) onto the `.tf` sources of `source`
+/// (the configuration's model, evaluated with the plan's variables).
+pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
+    let records: HashMap<(&str, PolicyKind), &PolicyRecord> = source
+        .iter()
+        .flat_map(|m| &m.policies)
+        .map(|r| ((r.address.as_str(), r.kind), r))
+        .collect();
+    let blocks: HashMap<&str, Option<Location>> = source
+        .iter()
+        .flat_map(|m| &m.resources)
+        .flat_map(|r| [(r.address.as_str(), r.loc), (base(&r.address), r.loc)])
+        .collect();
+    for r in &mut plan.resources {
+        if let Some(loc) = blocks
+            .get(r.address.as_str())
+            .or(blocks.get(base(&r.address)))
+        {
+            r.loc = *loc;
+        }
+    }
+    let mut read_from_source: Vec<(String, Option<Location>)> = Vec::new();
+    for record in &mut plan.policies {
+        let Some(twin) = records.get(&(record.address.as_str(), record.kind)) else {
+            continue;
+        };
+        match (&mut record.body, &twin.body) {
+            (PolicyBody::Document(doc), PolicyBody::Document(src)) => relocate(doc, src),
+            (PolicyBody::Unknown(_), PolicyBody::Document(_)) => {
+                record.body = twin.body.clone();
+                record.size = twin.size;
+                read_from_source.push((record.address.clone(), twin.loc));
+            }
+            _ => {}
+        }
+        record.loc = twin.loc.or(record.loc);
+        for u in &mut record.uses {
+            if let Some(t) = twin.uses.iter().find(|t| t.address == u.address) {
+                u.loc = t.loc.or(u.loc);
+            }
+        }
+    }
+    // What the plan could not know and the source could: a note, instead of the plan's.
+    plan.coverage
+        .retain(|c| !read_from_source.iter().any(|(a, _)| *a == c.address));
+    for (address, loc) in read_from_source {
+        plan.coverage.push(Coverage {
+            message:
+                "policy is known only after apply in the plan; read from its .tf expression instead"
+                    .into(),
+            address,
+            loc,
+        });
+    }
+    for c in &mut plan.coverage {
+        if let Some(loc) = blocks
+            .get(c.address.as_str())
+            .or(blocks.get(base(&c.address)))
+        {
+            c.loc = loc.or(c.loc);
+        }
+    }
+}
+
+/// An address without its last instance key: `aws_iam_policy.team["a"]` → `aws_iam_policy.team`.
+fn base(address: &str) -> &str {
+    if !address.ends_with(']') {
+        return address;
+    }
+    let last_dot = address.rfind("].").map_or(0, |i| i + 2);
+    match address[last_dot..].find('[') {
+        Some(i) => &address[..last_dot + i],
+        None => address,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base;
+
+    #[test]
+    fn base_addresses_drop_the_last_key() {
+        assert_eq!(base("aws_iam_policy.team[\"a\"]"), "aws_iam_policy.team");
+        assert_eq!(
+            base("module.m[\"x\"].aws_iam_role.r[0]"),
+            "module.m[\"x\"].aws_iam_role.r"
+        );
+        assert_eq!(
+            base("module.m[\"x\"].aws_iam_role.r"),
+            "module.m[\"x\"].aws_iam_role.r"
+        );
+    }
+}
