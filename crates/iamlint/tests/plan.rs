@@ -229,3 +229,62 @@ fn real_plans_from_public_projects_load() {
         assert_eq!(run.json["errors"], serde_json::json!([]), "{path}");
     }
 }
+
+#[test]
+fn human_output_of_a_plan_shows_the_plan_and_windows_of_a_minified_one() {
+    let run = iamlint(&["check", "testdata/parity/ci/plan.json"], None);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("plan_human", run.stdout);
+    // `terraform show -json` writes one line: findings show the part around them.
+    let pretty = std::fs::read_to_string(root().join("testdata/parity/ci/plan.json")).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+    let minified = serde_json::to_string(&value).unwrap();
+    let run = iamlint(
+        &["check", "-", "--select", "trust-any-principal"],
+        Some(minified.as_bytes()),
+    );
+    assert_eq!(run.code, 1);
+    let longest = run.stdout.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(minified.len() > 5_000 && longest < 500, "{}", run.stdout);
+    insta::assert_snapshot!("plan_human_minified", run.stdout);
+}
+
+#[test]
+fn a_state_is_read_from_its_values() {
+    let state = r#"{
+  "format_version": "1.0",
+  "terraform_version": "1.9.8",
+  "values": {
+    "root_module": {
+      "child_modules": [{
+        "address": "module.ops",
+        "resources": [{
+          "address": "module.ops.aws_iam_role_policy_attachment.admin",
+          "mode": "managed", "type": "aws_iam_role_policy_attachment", "name": "admin",
+          "values": {"role": "ops", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}
+        }]
+      }],
+      "resources": [{
+        "address": "aws_iam_policy.all",
+        "mode": "managed", "type": "aws_iam_policy", "name": "all",
+        "values": {"name": "all", "policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"}
+      }]
+    }
+  }
+}"#;
+    let run = json_check(
+        &["-", "--select", "full-admin-access"],
+        Some(state.as_bytes()),
+    );
+    let expected: BTreeSet<(String, String)> = [
+        ("full-admin-access", "aws_iam_policy.all"),
+        (
+            "full-admin-access",
+            "module.ops.aws_iam_role_policy_attachment.admin",
+        ),
+    ]
+    .iter()
+    .map(|(r, a)| (r.to_string(), a.to_string()))
+    .collect();
+    assert_eq!(pairs(&run), expected);
+}

@@ -39,6 +39,10 @@ impl Style {
 /// a 50 MB file for every finding.
 struct FileSource<'a>(&'a SourceFile);
 
+/// Lines longer than this are shown as a window of `MARGIN` bytes each side of the span.
+const LONG_LINE: usize = 240;
+const MARGIN: usize = 80;
+
 impl SourceCode for FileSource<'_> {
     fn read_span<'a>(
         &'a self,
@@ -59,15 +63,32 @@ impl SourceCode for FileSource<'_> {
             first.saturating_sub(before),
             (last + after).min(starts.len() - 1),
         );
-        let (window_start, column) = if before == 0 {
+        let (mut window_start, mut column) = if before == 0 {
             (start, file.line_col(start as u32).column as usize - 1)
         } else {
             (starts[window_first] as usize, 0)
         };
-        let window_end = starts
+        let mut window_end = starts
             .get(window_last + 1)
             .map_or(text.len(), |&s| s as usize)
             .max(end);
+        let (mut window_first, mut window_last) = (window_first, window_last);
+        if before > 0 && first == last && window_end - starts[first] as usize > LONG_LINE {
+            // A minified plan is one line of megabytes: show the part around the span.
+            let line_start = starts[first] as usize;
+            let line_end = starts.get(first + 1).map_or(text.len(), |&s| s as usize);
+            let mut from = start.saturating_sub(MARGIN).max(line_start);
+            while !file.text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = (end + MARGIN).min(line_end);
+            while !file.text.is_char_boundary(to) {
+                to += 1;
+            }
+            (window_start, window_end) = (from, to);
+            (window_first, window_last) = (first, first);
+            column = file.text[line_start..from].chars().count();
+        }
         Ok(Box::new(MietteSpanContents::new_named(
             file.path.clone(),
             &text[window_start..window_end],
