@@ -190,12 +190,62 @@ struct Builder<'m> {
     records: HashMap<&'m str, Vec<(&'m str, &'m PolicyRecord)>>,
     /// Customer-managed policies: the `aws_iam_policy` resource.
     policies: Vec<&'m Resource>,
-    /// Principals by their name, and by the origin of an unknown name: a tree has thousands of
-    /// principals and references. A reference by ARN is looked up by its last segment.
+    /// Principals by name, customer-managed policies by ARN: a tree has thousands of them and
+    /// of references to them.
+    principal_index: NameIndex<'m>,
+    policy_index: NameIndex<'m>,
+}
+
+/// Things named by a name or ARN, looked up by the last segment (`role/path/name` → `name`),
+/// by the origin of an unknown value, or, with unknown parts, by trying each.
+#[derive(Default)]
+struct NameIndex<'m> {
     by_name: HashMap<&'m str, Vec<usize>>,
     by_origin: HashMap<&'m str, Vec<usize>>,
-    /// Principals whose name has unknown parts: any reference may fill them.
+    /// Names with unknown parts: any reference may fill them.
     partial: Vec<usize>,
+    len: usize,
+}
+
+/// The last segment of a name or ARN, when it has no unknown part.
+fn last_segment(s: &Str) -> Option<&str> {
+    let name = s.text.rsplit('/').next().unwrap_or(&s.text);
+    (!name.contains(Str::UNKNOWN_MARK)).then_some(name)
+}
+
+impl<'m> NameIndex<'m> {
+    fn new(names: impl Iterator<Item = Option<&'m Value>>) -> Self {
+        let mut index = NameIndex::default();
+        for (i, name) in names.enumerate() {
+            index.len = i + 1;
+            match name.map(|v| &v.data) {
+                Some(Data::String(s)) => match last_segment(s) {
+                    Some(name) => index.by_name.entry(name).or_default().push(i),
+                    None => index.partial.push(i),
+                },
+                Some(Data::Unknown(u)) => index.by_origin.entry(&u.origin).or_default().push(i),
+                _ => index.partial.push(i),
+            }
+        }
+        index
+    }
+
+    /// What a reference may name; the caller checks each with [`same`].
+    fn candidates(&self, reference: &Value) -> Vec<usize> {
+        let found: Vec<usize> = match &reference.data {
+            Data::String(s) => match last_segment(s) {
+                Some(name) => {
+                    let named = self.by_name.get(name).map_or(&[][..], Vec::as_slice);
+                    named.iter().chain(&self.partial).copied().collect()
+                }
+                // A reference with unknown parts may fill any name.
+                None => (0..self.len).collect(),
+            },
+            Data::Unknown(u) => self.by_origin.get(&*u.origin).cloned().unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        found
+    }
 }
 
 impl<'m> Builder<'m> {
@@ -240,24 +290,33 @@ impl<'m> Builder<'m> {
                 .filter(managed)
                 .filter(|r| r.kind() == "aws_iam_policy")
                 .collect(),
-            by_name: HashMap::new(),
-            by_origin: HashMap::new(),
-            partial: Vec::new(),
+            principal_index: NameIndex::default(),
+            policy_index: NameIndex::default(),
         };
-        for (i, p) in builder.principals.iter().enumerate() {
-            match p.resource.attribute("name").map(|v| &v.data) {
-                Some(Data::String(s)) if s.unknowns.is_empty() => {
-                    builder.by_name.entry(&s.text).or_default().push(i)
-                }
-                Some(Data::Unknown(u)) => builder.by_origin.entry(&u.origin).or_default().push(i),
-                _ => builder.partial.push(i),
-            }
-        }
+        builder.principal_index = NameIndex::new(
+            builder
+                .principals
+                .iter()
+                .map(|p| p.resource.attribute("name")),
+        );
+        builder.policy_index = NameIndex::new(builder.policies.iter().map(|p| p.attribute("arn")));
         builder
     }
 
     fn build(mut self) -> Links<'m> {
         let model = self.model;
+        // What principals carry themselves, by index (a tree has thousands of them).
+        for me in 0..self.principals.len() {
+            let r = self.principals[me].resource;
+            self.hold_inline(me, r);
+            for arn in list(r.attribute("managed_policy_arns")) {
+                self.hold_arn(me, r, arn);
+            }
+            if let Some(arn) = r.attribute("permissions_boundary") {
+                let held = self.resolve(r, arn).into_iter().next();
+                self.principals[me].boundary = held;
+            }
+        }
         for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
             self.link(r);
         }
@@ -269,21 +328,6 @@ impl<'m> Builder<'m> {
     fn link(&mut self, r: &'m Resource) {
         use PrincipalType::{Group, Role, User};
         match r.kind() {
-            "aws_iam_role" | "aws_iam_user" | "aws_iam_group" => {
-                let me = self
-                    .principals
-                    .iter()
-                    .position(|p| std::ptr::eq(p.resource, r));
-                let Some(me) = me else { return };
-                self.hold_inline(me, r);
-                for arn in list(r.attribute("managed_policy_arns")) {
-                    self.hold_arn(me, r, arn);
-                }
-                if let Some(arn) = r.attribute("permissions_boundary") {
-                    let held = self.resolve(r, arn).into_iter().next();
-                    self.principals[me].boundary = held;
-                }
-            }
             "aws_iam_role_policy" => self.inline_of(r, Role, "role"),
             "aws_iam_user_policy" => self.inline_of(r, User, "user"),
             "aws_iam_group_policy" => self.inline_of(r, Group, "group"),
@@ -332,33 +376,7 @@ impl<'m> Builder<'m> {
     fn named(&self, ty: PrincipalType, refs: impl Iterator<Item = &'m Value>) -> Vec<usize> {
         let mut found = Vec::new();
         for v in refs {
-            let everyone: Vec<usize>;
-            let candidates: Vec<&[usize]> = match &v.data {
-                Data::String(s) if s.unknowns.is_empty() => {
-                    let name = match s.text.strip_prefix("arn:") {
-                        Some(arn) => arn.rsplit('/').next().unwrap_or(arn),
-                        None => &s.text,
-                    };
-                    vec![
-                        self.by_name.get(name).map_or(&[][..], Vec::as_slice),
-                        &self.partial,
-                    ]
-                }
-                // A reference with unknown parts may fill any known name.
-                Data::String(_) => {
-                    everyone = (0..self.principals.len()).collect();
-                    vec![&everyone]
-                }
-                Data::Unknown(u) => {
-                    vec![
-                        self.by_origin
-                            .get(&*u.origin)
-                            .map_or(&[][..], Vec::as_slice),
-                    ]
-                }
-                _ => continue,
-            };
-            for &i in candidates.into_iter().flatten() {
+            for i in self.principal_index.candidates(v) {
                 let p = &self.principals[i];
                 if p.ty == ty
                     && ["name", "arn"]
@@ -444,8 +462,10 @@ impl<'m> Builder<'m> {
             })];
         }
         let found: Vec<HeldPolicy<'m>> = self
-            .policies
-            .iter()
+            .policy_index
+            .candidates(arn)
+            .into_iter()
+            .map(|i| self.policies[i])
             .filter(|p| p.attribute("arn").is_some_and(|own| same(arn, own)))
             .flat_map(|p| self.records.get(p.address.as_str()).into_iter().flatten())
             .map(|&(_, record)| held(Held::Record(record)))

@@ -67,11 +67,11 @@ pub fn load_paths_with<T: Send>(
         let mut out = Vec::new();
         for path in paths {
             let (m, parts) = if path.as_os_str() == "-" {
-                let bytes = options.stdin.as_deref().unwrap_or_default();
+                let bytes = options.stdin.clone().unwrap_or_default();
                 load_plan(model, "<stdin>".into(), bytes, options, per_root)
             } else if is_plan_path(path) {
                 match std::fs::read(path) {
-                    Ok(bytes) => load_plan(model, display_path(path), &bytes, options, per_root),
+                    Ok(bytes) => load_plan(model, display_path(path), bytes, options, per_root),
                     Err(e) => {
                         model.errors.push(LoadError {
                             path: display_path(path),
@@ -170,7 +170,7 @@ fn is_plan_path(path: &Path) -> bool {
 fn load_plan<T>(
     mut model: Model,
     name: String,
-    bytes: &[u8],
+    bytes: Vec<u8>,
     options: &LoadOptions,
     per_root: &(dyn Fn(Model) -> T + Sync),
 ) -> (Model, Vec<T>) {

@@ -5,9 +5,11 @@
 //! decoded text, which has the same lines and characters.
 
 /// Decodes a file's bytes: UTF-8 with or without a byte order mark, or UTF-16 LE/BE with one.
-pub fn decode(bytes: &[u8]) -> Result<String, String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8(rest);
+/// UTF-8 keeps the bytes' memory (a plan may be hundreds of megabytes).
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+        return utf8(bytes);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return utf16(rest, u16::from_le_bytes);
@@ -18,8 +20,8 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     utf8(bytes)
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, String> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
         format!(
             "not UTF-8 text (invalid byte at offset {}); save it as UTF-8 or UTF-16 with a byte order mark",
             e.utf8_error().valid_up_to()
@@ -71,23 +73,23 @@ mod tests {
     #[test]
     fn every_encoding_terraform_users_produce_decodes_to_the_same_text() {
         let text = "{\"format_version\": \"1.2\", \"é\": \"😀\"}";
-        assert_eq!(decode(text.as_bytes()).unwrap(), text);
+        assert_eq!(decode(text.as_bytes().to_vec()).unwrap(), text);
         let with_bom = [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat();
-        assert_eq!(decode(&with_bom).unwrap(), text);
-        assert_eq!(decode(&utf16_bytes(text, true)).unwrap(), text);
-        assert_eq!(decode(&utf16_bytes(text, false)).unwrap(), text);
+        assert_eq!(decode(with_bom).unwrap(), text);
+        assert_eq!(decode(utf16_bytes(text, true)).unwrap(), text);
+        assert_eq!(decode(utf16_bytes(text, false)).unwrap(), text);
     }
 
     #[test]
     fn broken_encodings_are_named() {
         assert!(
-            decode(&[b'{', 0xFF, b'}'])
+            decode(vec![b'{', 0xFF, b'}'])
                 .unwrap_err()
                 .contains("offset 1")
         );
-        assert!(decode(&[0xFF, 0xFE, b'{']).unwrap_err().contains("odd"));
+        assert!(decode(vec![0xFF, 0xFE, b'{']).unwrap_err().contains("odd"));
         assert!(
-            decode(&[0xFF, 0xFE, 0x00, 0xD8])
+            decode(vec![0xFF, 0xFE, 0x00, 0xD8])
                 .unwrap_err()
                 .contains("surrogate")
         );
