@@ -14,7 +14,9 @@ pub mod relocate;
 pub mod similar;
 pub mod size;
 pub mod source;
+pub mod trust;
 pub mod value;
+pub mod wearers;
 pub mod wildcard;
 
 pub use model::{

@@ -26,6 +26,7 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
         "aws_iam_group_policy_attachments_exclusive",
         &["group_name", "policy_arns"],
     ),
+    ("aws_iam_instance_profile", &["name", "arn", "role"]),
     ("aws_iam_policy", &["name", "arn"]),
     (
         "aws_iam_policy_attachment",
@@ -72,12 +73,17 @@ pub fn attached_arns(r: &Resource) -> impl Iterator<Item = &Value> {
         .flat_map(|(_, attribute)| list(r.attribute(attribute)))
 }
 
-/// The attributes kept for a resource type (none for most).
-pub fn kept_attributes(kind: &str) -> &'static [&'static str] {
-    KEPT_ATTRIBUTES
+/// The attributes kept for a resource type (none for most): those that link IAM resources,
+/// and those that wear roles ([`crate::wearers`]).
+pub fn kept_attributes(kind: &str) -> impl Iterator<Item = &'static str> {
+    let linking = KEPT_ATTRIBUTES
         .binary_search_by(|(k, _)| k.cmp(&kind))
         .map(|i| KEPT_ATTRIBUTES[i].1)
-        .unwrap_or(&[])
+        .unwrap_or(&[]);
+    linking
+        .iter()
+        .copied()
+        .chain(crate::wearers::kept_attributes(kind))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,11 +149,25 @@ pub struct IamPrincipal<'m> {
     pub boundary: Option<HeldPolicy<'m>>,
     /// For a user, the groups it is in (indices into [`Links::principals`]).
     pub groups: Vec<usize>,
+    /// For a role, its trust policy (`assume_role_policy`, or the document that renders it).
+    pub trust: Option<&'m PolicyRecord>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Links<'m> {
     pub principals: Vec<IamPrincipal<'m>>,
+    principal_index: NameIndex<'m>,
+    /// Instance profiles, and the index of them by name.
+    profiles: Vec<&'m Resource>,
+    profile_index: NameIndex<'m>,
+}
+
+impl std::fmt::Debug for Links<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Links")
+            .field("principals", &self.principals)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'m> Links<'m> {
@@ -173,6 +193,31 @@ impl<'m> Links<'m> {
                 .as_ref()
                 .map(HeldPolicy::source),
         }
+    }
+
+    /// The principals of type `ty` a reference (a name or ARN, known or not) names.
+    pub fn named(&self, ty: PrincipalType, reference: &Value) -> Vec<usize> {
+        named_in(
+            &self.principals,
+            &self.principal_index,
+            ty,
+            std::iter::once(reference),
+        )
+    }
+
+    /// The roles an instance profile reference (its name or ARN) carries.
+    pub fn profile_roles(&self, reference: &Value) -> Vec<usize> {
+        let mut roles = Vec::new();
+        for i in self.profile_index.candidates(reference) {
+            let profile = self.profiles[i];
+            let mut names = ["name", "arn"].iter().filter_map(|a| profile.attribute(a));
+            if names.any(|own| same(reference, own))
+                && let Some(role) = profile.attribute("role")
+            {
+                roles.extend(self.named(PrincipalType::Role, role));
+            }
+        }
+        roles
     }
 
     /// The principal a Terraform address names, if any.
@@ -280,6 +325,7 @@ impl<'m> Builder<'m> {
                         policies: Vec::new(),
                         boundary: None,
                         groups: Vec::new(),
+                        trust: None,
                     })
                 })
                 .collect(),
@@ -300,6 +346,19 @@ impl<'m> Builder<'m> {
                 .map(|p| p.resource.attribute("name")),
         );
         builder.policy_index = NameIndex::new(builder.policies.iter().map(|p| p.attribute("arn")));
+        let trusts: HashMap<&str, &PolicyRecord> = model
+            .policies
+            .iter()
+            .filter(|r| r.kind == PolicyKind::Trust)
+            .flat_map(|r| {
+                let holders = r.uses.iter().map(|u| u.address.as_str());
+                let own = r.uses.is_empty().then_some(r.address.as_str());
+                own.into_iter().chain(holders).map(move |a| (a, r))
+            })
+            .collect();
+        for p in &mut builder.principals {
+            p.trust = trusts.get(p.resource.address.as_str()).copied();
+        }
         builder
     }
 
@@ -320,8 +379,16 @@ impl<'m> Builder<'m> {
         for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
             self.link(r);
         }
+        let profiles: Vec<&Resource> = model
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed && r.kind() == "aws_iam_instance_profile")
+            .collect();
         Links {
             principals: self.principals,
+            principal_index: self.principal_index,
+            profile_index: NameIndex::new(profiles.iter().map(|p| p.attribute("name"))),
+            profiles,
         }
     }
 
@@ -374,23 +441,7 @@ impl<'m> Builder<'m> {
 
     /// The principals of type `ty` that any of `refs` names.
     fn named(&self, ty: PrincipalType, refs: impl Iterator<Item = &'m Value>) -> Vec<usize> {
-        let mut found = Vec::new();
-        for v in refs {
-            for i in self.principal_index.candidates(v) {
-                let p = &self.principals[i];
-                if p.ty == ty
-                    && ["name", "arn"]
-                        .iter()
-                        .filter_map(|a| p.resource.attribute(a))
-                        .any(|own| same(v, own))
-                {
-                    found.push(i);
-                }
-            }
-        }
-        found.sort_unstable();
-        found.dedup();
-        found
+        named_in(&self.principals, &self.principal_index, ty, refs)
     }
 
     /// The inline policies a principal carries itself (`inline_policy` blocks of a role).
@@ -476,6 +527,32 @@ impl<'m> Builder<'m> {
             found
         }
     }
+}
+
+/// The principals of type `ty` that any of `refs` names, by name or ARN.
+fn named_in<'v>(
+    principals: &[IamPrincipal],
+    index: &NameIndex,
+    ty: PrincipalType,
+    refs: impl Iterator<Item = &'v Value>,
+) -> Vec<usize> {
+    let mut found = Vec::new();
+    for v in refs {
+        for i in index.candidates(v) {
+            let p = &principals[i];
+            if p.ty == ty
+                && ["name", "arn"]
+                    .iter()
+                    .filter_map(|a| p.resource.attribute(a))
+                    .any(|own| same(v, own))
+            {
+                found.push(i);
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    found
 }
 
 fn display(v: &Value) -> String {
@@ -607,13 +684,13 @@ mod tests {
     #[test]
     fn kept_attributes_are_sorted_for_lookup() {
         assert!(KEPT_ATTRIBUTES.windows(2).all(|w| w[0].0 < w[1].0));
-        assert!(kept_attributes("aws_iam_role").contains(&"managed_policy_arns"));
-        assert!(kept_attributes("aws_s3_bucket").is_empty());
+        let kept = |kind| kept_attributes(kind).collect::<Vec<_>>();
+        assert!(kept("aws_iam_role").contains(&"managed_policy_arns"));
+        assert!(kept("aws_s3_bucket").is_empty());
+        assert!(kept("aws_ecs_task_definition").contains(&"task_role_arn"));
+        assert!(kept("aws_scheduler_schedule").contains(&"target"));
         for (kind, attribute) in ATTACHING_ATTRIBUTES {
-            assert!(
-                kept_attributes(kind).contains(attribute),
-                "{kind}.{attribute}"
-            );
+            assert!(kept(kind).contains(attribute), "{kind}.{attribute}");
         }
     }
 }

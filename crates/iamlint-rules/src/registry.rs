@@ -12,6 +12,7 @@ static ALL: &[&dyn Rule] = &[
     &correctness::unknown_action::UnknownAction,
     &correctness::action_resource_mismatch::ActionResourceMismatch,
     &correctness::policy_size_exceeded::PolicySizeExceeded,
+    &correctness::trust_service_mismatch::TrustServiceMismatch,
     &security::allow_not_action::AllowNotAction,
     &security::allow_not_resource::AllowNotResource,
     &security::full_admin_access::FullAdminAccess,

@@ -74,7 +74,6 @@ impl Collector {
         );
         if inst.mode == Mode::Managed {
             resource.attributes = kept_attributes(inst.ty)
-                .iter()
                 .filter_map(|a| entry(inst.value, a).cloned())
                 .collect();
         }

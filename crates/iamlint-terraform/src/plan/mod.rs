@@ -392,7 +392,7 @@ fn build(
     let mut documents: HashMap<(&str, String), &str> = HashMap::new();
     for f in found {
         let wanted = f.mode == Mode::Data && f.ty == "aws_iam_policy_document"
-            || !kept_attributes(f.ty).is_empty()
+            || kept_attributes(f.ty).next().is_some()
             || crate::policies::holds_policies(f.ty);
         let value = match f.values.filter(|_| wanted) {
             None => Value::new(Data::Object(Vec::new()), None),

@@ -1,0 +1,164 @@
+use std::collections::BTreeMap;
+
+use iamlint_model::Location;
+use iamlint_model::links::PrincipalType;
+use iamlint_model::model::{Mode, Resource};
+use iamlint_model::trust::{Admits, admits_service, services};
+use iamlint_model::wearers::{self, Holds};
+
+use crate::context::Context;
+use crate::finding::Sink;
+use crate::rule::Check;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a role worn by a service its trust policy does not admit: an instance profile's
+    /// role that does not trust `ec2.amazonaws.com`, an ECS task or execution role that does not
+    /// trust `ecs-tasks.amazonaws.com`, a Lambda function's role that does not trust
+    /// `lambda.amazonaws.com`, and so on for every resource type in iamlint's wearer table
+    /// (Step Functions, EventBridge, Scheduler, Pipes, CodeBuild, CodePipeline, Glue, SageMaker,
+    /// Batch, EKS, EMR, Firehose, Config, CloudTrail, flow logs, API Gateway, App Runner,
+    /// DataSync, DMS, S3 replication). The role is found through ARNs, names and instance
+    /// profiles, across modules. Conditions in the trust policy do not count against the
+    /// service (it supplies `aws:SourceArn` and the like); an unknown principal keeps the rule
+    /// silent.
+    ///
+    /// ## Why is this bad?
+    /// `terraform apply` succeeds, then the service cannot assume the role: tasks fail to
+    /// start, instances run without credentials, functions cannot be invoked — often only in
+    /// production, and with an error that does not name the trust policy.
+    ///
+    /// ## Example
+    /// ```hcl fail
+    /// resource "aws_iam_role" "task" {
+    ///   name = "app-task"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_ecs_task_definition" "app" {
+    ///   family                = "app"
+    ///   task_role_arn         = aws_iam_role.task.arn
+    ///   container_definitions = jsonencode([{ name = "app", image = "app:1" }])
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl pass
+    /// resource "aws_iam_role" "task" {
+    ///   name = "app-task"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_ecs_task_definition" "app" {
+    ///   family                = "app"
+    ///   task_role_arn         = aws_iam_role.task.arn
+    ///   container_definitions = jsonencode([{ name = "app", image = "app:1" }])
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - [IAM roles for Amazon ECS tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html)
+    /// - [Using an IAM role to grant permissions to applications running on Amazon EC2 instances](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_switch-role-ec2.html)
+    /// - [Creating a role to delegate permissions to an AWS service](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-service.html)
+    pub struct TrustServiceMismatch {
+        name: "trust-service-mismatch",
+        category: Correctness,
+        severity: High,
+        summary: "a role is worn by a service its trust policy does not admit",
+    }
+}
+
+/// Who wears a role: the resource, its attribute, and where it names the role.
+type Worn<'a> = Vec<(&'a Resource, &'static str, Option<Location>)>;
+
+impl Check for TrustServiceMismatch {
+    fn check(&self, cx: &Context, out: &mut Sink) {
+        let links = cx.links();
+        let mut worn: BTreeMap<(usize, &'static str), Worn> = BTreeMap::new();
+        for r in cx
+            .model
+            .resources
+            .iter()
+            .filter(|r| r.mode == Mode::Managed)
+        {
+            for w in wearers::of(r.kind()) {
+                for (written, v) in wearers::values(r, w) {
+                    let roles = match w.holds {
+                        Holds::RoleArn | Holds::RoleName => links.named(PrincipalType::Role, v),
+                        Holds::InstanceProfile => links.profile_roles(v),
+                    };
+                    for role in roles {
+                        let by = (r, w.attribute, written.or(r.loc));
+                        worn.entry((role, w.service)).or_default().push(by);
+                    }
+                }
+            }
+        }
+        for ((role, service), by) in worn {
+            let role = &links.principals[role];
+            let Some(trust) = role.trust else { continue };
+            let Some(doc) = trust.document() else {
+                continue;
+            };
+            if admits_service(doc, service) != Admits::No {
+                continue;
+            }
+            let admitted = services(doc);
+            let admits = if admitted.is_empty() {
+                "no service".to_string()
+            } else {
+                let names: Vec<String> = admitted.iter().map(|s| format!("`{s}`")).collect();
+                format!("only {}", names.join(", "))
+            };
+            // `aws_ecs_task_definition.app` (execution_role_arn, task_role_arn)
+            let mut wearers: Vec<(&str, Vec<&str>)> = Vec::new();
+            for (r, attribute, _) in &by {
+                match wearers.iter_mut().find(|(a, _)| *a == r.address) {
+                    Some((_, attributes)) => attributes.push(attribute),
+                    None => wearers.push((&r.address, vec![attribute])),
+                }
+            }
+            let wearers: Vec<String> = wearers
+                .iter()
+                .map(|(a, attributes)| format!("`{a}` ({})", attributes.join(", ")))
+                .collect();
+            let statement = doc.statements.iter().find(|s| s.is_allow());
+            let loc = statement
+                .and_then(|s| s.principal.as_ref().and_then(|b| b.loc).or(s.loc))
+                .or(trust.loc);
+            let address = &role.resource.address;
+            let mut f = out.finding(
+                &trust.address,
+                loc,
+                format!(
+                    "`{address}` is worn by {}, which needs `{service}`, but its trust policy admits {admits}: the service cannot assume it",
+                    wearers.join(", ")
+                ),
+                format!(
+                    "add `{service}` to the `Service` principal of the trust policy of `{address}`, or give the wearer a role that trusts it"
+                ),
+            );
+            for (r, attribute, loc) in &by {
+                f = f.with_related(
+                    format!("worn by {} ({attribute})", r.address),
+                    Some(&r.address),
+                    *loc,
+                );
+            }
+            if trust.address != *address {
+                f = f.with_related(
+                    format!("{address} defined here"),
+                    Some(address),
+                    role.resource.loc,
+                );
+            }
+            out.push(f);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Rules that follow who wears a role: through ARNs, names, instance profiles, nested blocks,
+//! `for_each` and modules.
+
+use iamlint_rules::{Finding, Selection, run};
+use iamlint_terraform::{LoadOptions, load_paths, load_sources};
+
+fn findings(model: &iamlint_model::Model, rule: &str) -> Vec<Finding> {
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let selection = Selection {
+        select: vec!["all".into()],
+        ..Selection::default()
+    };
+    run(model, &selection)
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .collect()
+}
+
+fn one_file(src: &str, rule: &str) -> (iamlint_model::Model, Vec<Finding>) {
+    let model = load_sources(vec![("main.tf".into(), src.to_string())]);
+    let found = findings(&model, rule);
+    (model, found)
+}
+
+/// The text a location covers.
+fn text(model: &iamlint_model::Model, loc: Option<iamlint_model::Location>) -> String {
+    let loc = loc.expect("a location");
+    model.sources.get(loc.file).slice(loc).to_string()
+}
+
+fn trust(service: &str) -> String {
+    format!(
+        "jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ Service = \"{service}\" }} }}] }})"
+    )
+}
+
+const RULE: &str = "trust-service-mismatch";
+
+#[test]
+fn an_ecs_task_role_trusting_ec2_is_one_finding_at_the_trust_statement() {
+    let src = format!(
+        "resource \"aws_iam_role\" \"task\" {{\n  name = \"task\"\n  assume_role_policy = {}\n}}\n\nresource \"aws_ecs_task_definition\" \"app\" {{\n  family        = \"app\"\n  task_role_arn = aws_iam_role.task.arn\n  container_definitions = \"[]\"\n}}\n",
+        trust("ec2.amazonaws.com")
+    );
+    let (model, found) = one_file(&src, RULE);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let f = &found[0];
+    assert_eq!(f.address, "aws_iam_role.task");
+    assert_eq!(text(&model, f.loc), "{ Service = \"ec2.amazonaws.com\" }");
+    assert_eq!(f.related.len(), 1);
+    assert_eq!(
+        f.related[0].address.as_deref(),
+        Some("aws_ecs_task_definition.app")
+    );
+    assert_eq!(text(&model, f.related[0].loc), "task_role_arn");
+
+    let fixed = src.replace("ec2.amazonaws.com", "ecs-tasks.amazonaws.com");
+    assert!(one_file(&fixed, RULE).1.is_empty());
+}
+
+#[test]
+fn instance_profiles_launch_templates_and_for_each_are_followed() {
+    let src = format!(
+        r#"resource "aws_iam_role" "node" {{
+  for_each           = toset(["a", "b"])
+  name               = "node-${{each.key}}"
+  assume_role_policy = {lambda}
+}}
+
+resource "aws_iam_instance_profile" "node" {{
+  for_each = aws_iam_role.node
+  name     = "node-${{each.key}}"
+  role     = each.value.name
+}}
+
+resource "aws_instance" "a" {{
+  ami                  = "ami-1"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.node["a"].name
+}}
+
+resource "aws_launch_template" "b" {{
+  name = "b"
+  iam_instance_profile {{
+    arn = aws_iam_instance_profile.node["b"].arn
+  }}
+}}
+"#,
+        lambda = trust("lambda.amazonaws.com")
+    );
+    let (model, found) = one_file(&src, RULE);
+    let mut got: Vec<(String, String)> = found
+        .iter()
+        .map(|f| (f.address.clone(), text(&model, f.related[0].loc)))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (
+                "aws_iam_role.node[\"a\"]".to_string(),
+                "iam_instance_profile".to_string()
+            ),
+            ("aws_iam_role.node[\"b\"]".to_string(), "arn".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn unknown_or_wildcard_principals_and_a_shared_trust_document_stay_silent_or_report_at_the_document()
+ {
+    // An unknown principal could be the service: no finding.
+    let unknown = "variable \"svc\" {}\nresource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  assume_role_policy = jsonencode({ Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { Service = var.svc } }] })\n}\nresource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role          = aws_iam_role.r.arn\n}\n";
+    assert!(one_file(unknown, RULE).1.is_empty());
+    // A trust document held by a data source is reported there, with the role.
+    let document = "data \"aws_iam_policy_document\" \"t\" {\n  statement {\n    actions = [\"sts:AssumeRole\"]\n    principals {\n      type        = \"Service\"\n      identifiers = [\"ec2.amazonaws.com\"]\n    }\n  }\n}\nresource \"aws_iam_role\" \"r\" {\n  name               = \"r\"\n  assume_role_policy = data.aws_iam_policy_document.t.json\n}\nresource \"aws_sfn_state_machine\" \"m\" {\n  name       = \"m\"\n  role_arn   = aws_iam_role.r.arn\n  definition = \"{}\"\n}\n";
+    let (_, found) = one_file(document, RULE);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].address, "data.aws_iam_policy_document.t");
+    assert!(
+        found[0].message.contains("states.amazonaws.com"),
+        "{}",
+        found[0].message
+    );
+    let related: Vec<_> = found[0]
+        .related
+        .iter()
+        .map(|r| r.address.clone().unwrap())
+        .collect();
+    assert_eq!(related, ["aws_sfn_state_machine.m", "aws_iam_role.r"]);
+}
+
+#[test]
+fn a_role_from_a_module_worn_at_the_root() {
+    let root = std::env::temp_dir().join(format!("iamlint-wearers-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("role")).unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        "module \"fn\" {\n  source  = \"./role\"\n  service = \"ec2.amazonaws.com\"\n}\n\nresource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role          = module.fn.arn\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("role/main.tf"),
+        format!(
+            "variable \"service\" {{}}\nresource \"aws_iam_role\" \"this\" {{\n  name_prefix        = \"fn-\"\n  assume_role_policy = {}\n}}\noutput \"arn\" {{\n  value = aws_iam_role.this.arn\n}}\n",
+            trust("${var.service}")
+        ),
+    )
+    .unwrap();
+    let model = load_paths(std::slice::from_ref(&root), &LoadOptions::default());
+    let found = findings(&model, RULE);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].address, "module.fn.aws_iam_role.this");
+    assert!(found[0].message.contains("`lambda.amazonaws.com`"));
+    std::fs::remove_dir_all(root).unwrap();
+}
