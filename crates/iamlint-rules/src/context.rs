@@ -9,6 +9,7 @@ use iamlint_model::catalog::{Action, Catalog};
 use iamlint_model::links::Links;
 use iamlint_model::model::Resource;
 use iamlint_model::policy::{PolicyDocument, Statement};
+use iamlint_model::wildcard;
 use iamlint_model::{Location, Model, PolicyKind, PolicyRecord};
 
 use crate::finding::Finding;
@@ -102,6 +103,24 @@ pub fn with_uses(mut finding: Finding, record: &PolicyRecord) -> Finding {
         finding = finding.with_related(format!("{what} {}", u.address), Some(&u.address), u.loc);
     }
     finding
+}
+
+/// Where an Allow statement grants `action` (`iam:PassRole`) — the `Action` item that matches
+/// it (`iam:*`, `iam:Pass*`), or the `NotAction` key when the list leaves it out — with the text
+/// to name. `*` and `*:*` are left to full-admin-access.
+pub fn granting_item<'s>(s: &'s Statement, action: &str) -> Option<(Option<Location>, &'s str)> {
+    let list = s.action.as_ref().filter(|_| s.is_allow())?;
+    if list.negated {
+        let excluded = list
+            .items
+            .iter()
+            .any(|i| i.known().is_none_or(|p| wildcard::matches(p, action, true)));
+        return (!excluded && list.unknown.is_none())
+            .then(|| (first_loc(&[list.key.loc, list.loc]), "NotAction"));
+    }
+    list.known_items()
+        .find(|(p, _)| *p != "*" && *p != "*:*" && wildcard::matches(p, action, true))
+        .map(|(p, item)| (item.loc, p))
 }
 
 /// The first present location.

@@ -16,6 +16,8 @@ static ALL: &[&dyn Rule] = &[
     &security::allow_not_action::AllowNotAction,
     &security::allow_not_resource::AllowNotResource,
     &security::full_admin_access::FullAdminAccess,
+    &security::pass_role_unrestricted::PassRoleUnrestricted,
+    &security::assume_role_unrestricted::AssumeRoleUnrestricted,
     &security::service_wildcard_action::ServiceWildcardAction,
     &security::trust_any_principal::TrustAnyPrincipal,
     &security::write_on_any_resource::WriteOnAnyResource,

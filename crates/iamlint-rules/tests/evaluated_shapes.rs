@@ -51,6 +51,8 @@ fn findings_carry_instance_addresses_through_every_shape() {
             "service-wildcard-action aws_iam_policy.from_template features/policies/bucket.json.tftpl:7",
             "service-wildcard-action aws_iam_policy.from_template features/policies/bucket.json.tftpl:7",
             "allow-not-action aws_iam_policy.from_file features/policies/deploy.json:6",
+            // NotAction leaves `sts:AssumeRole` in, on every resource.
+            "assume-role-unrestricted aws_iam_policy.from_file features/policies/deploy.json:6",
             // `ec2:*` on S3 ARNs: no EC2 action applies to them.
             "action-resource-mismatch aws_iam_policy.team[\"platform\"] features/terraform.tfvars:6",
             "service-wildcard-action aws_iam_policy.team[\"platform\"] features/terraform.tfvars:6",
@@ -62,6 +64,10 @@ fn findings_carry_instance_addresses_through_every_shape() {
 fn findings_inside_modules_point_at_the_call() {
     assert_eq!(
         findings("modules"),
-        ["service-wildcard-action module.ci.aws_iam_role_policy.this modules/main.tf:8"]
+        [
+            // The module's `iam:*` on `*` includes `iam:PassRole`.
+            "pass-role-unrestricted module.ci.aws_iam_role_policy.this modules/main.tf:8",
+            "service-wildcard-action module.ci.aws_iam_role_policy.this modules/main.tf:8",
+        ]
     );
 }

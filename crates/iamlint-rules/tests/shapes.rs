@@ -406,3 +406,62 @@ fn write_on_any_resource_judges_conditions_that_do_not_scope_resources() {
         assert_eq!(with(scoping), 0, "{scoping}");
     }
 }
+
+#[test]
+fn pass_role_and_assume_role_on_everything_through_every_way_of_granting_them() {
+    let with = |rule: &str, statement: &str| {
+        fired(
+            rule,
+            &jsonencode("aws_iam_policy", "policy", &identity(statement)),
+        )
+    };
+    let pass = "pass-role-unrestricted";
+    for (statement, flagged) in [
+        (
+            r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}"#,
+            "\"iam:PassRole\"",
+        ),
+        (
+            r#"{"Effect": "Allow", "Action": ["s3:GetObject", "iam:Pass*"], "Resource": "*"}"#,
+            "\"iam:Pass*\"",
+        ),
+        (
+            r#"{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#,
+            "\"NotAction\"",
+        ),
+        (
+            r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}"#,
+            "\"iam:PassRole\"",
+        ),
+    ] {
+        let got = with(pass, statement);
+        assert_eq!(got.len(), 1, "{statement}: {got:?}");
+        assert_eq!(got[0].0, flagged, "{statement}");
+    }
+    for silent in [
+        r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}}"#,
+        r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/app"}"#,
+        r#"{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}"#,
+        r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#,
+        r#"{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}"#,
+    ] {
+        assert!(with(pass, silent).is_empty(), "{silent}");
+    }
+    let assume = "assume-role-unrestricted";
+    assert_eq!(
+        with(
+            assume,
+            r#"{"Effect": "Allow", "Action": "sts:Assume*", "Resource": "*"}"#
+        )
+        .len(),
+        1
+    );
+    assert!(with(assume, r#"{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::1:role/deploy"}"#).is_empty());
+    // Through a policy document, at the action.
+    let doc = document(
+        "aws_iam_role_policy",
+        "policy",
+        "    actions   = [\"sts:AssumeRole\"]\n    resources = [\"*\"]",
+    );
+    assert_eq!(fired(assume, &doc), [("\"sts:AssumeRole\"".to_string(), 3)]);
+}
