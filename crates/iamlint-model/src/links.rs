@@ -18,6 +18,7 @@ use crate::value::{Data, Str, Unknown, Value};
 /// attributes the front-ends keep for them. Everything else of a resource is dropped after
 /// evaluation.
 pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("aws_iam_access_key", &["user", "status"]),
     ("aws_iam_group", &["name", "arn"]),
     ("aws_iam_group_membership", &["group", "users"]),
     ("aws_iam_group_policy", &["group"]),
@@ -49,6 +50,10 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
     (
         "aws_iam_user_policy_attachments_exclusive",
         &["user_name", "policy_arns"],
+    ),
+    (
+        "aws_lambda_permission",
+        &["principal", "source_arn", "source_account", "function_name"],
     ),
 ];
 

@@ -140,6 +140,15 @@ impl Resource {
         }
     }
 
+    /// Where a kept attribute is written in the block (its name), else the block.
+    pub fn written(&self, name: &str) -> Option<Location> {
+        self.attributes
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .and_then(|(k, _)| k.loc)
+            .or(self.loc)
+    }
+
     /// A kept attribute (see [`Resource::attributes`]).
     pub fn attribute(&self, name: &str) -> Option<&Value> {
         self.attributes

@@ -13,6 +13,8 @@ static ALL: &[&dyn Rule] = &[
     &correctness::action_resource_mismatch::ActionResourceMismatch,
     &correctness::policy_size_exceeded::PolicySizeExceeded,
     &correctness::trust_service_mismatch::TrustServiceMismatch,
+    &correctness::too_many_groups::TooManyGroups,
+    &correctness::too_many_managed_policies::TooManyManagedPolicies,
     &security::allow_not_action::AllowNotAction,
     &security::allow_not_resource::AllowNotResource,
     &security::full_admin_access::FullAdminAccess,
@@ -21,6 +23,9 @@ static ALL: &[&dyn Rule] = &[
     &security::service_wildcard_action::ServiceWildcardAction,
     &security::trust_any_principal::TrustAnyPrincipal,
     &security::write_on_any_resource::WriteOnAnyResource,
+    &security::lambda_permission_without_source::LambdaPermissionWithoutSource,
+    &security::iam_user_access_key::IamUserAccessKey,
+    &security::user_attached_policy::UserAttachedPolicy,
     &suspicious::unused_suppression::UnusedSuppression,
 ];
 

@@ -46,6 +46,9 @@ fn findings_carry_instance_addresses_through_every_shape() {
     assert_eq!(
         findings("features"),
         [
+            // Inline policies of users (`count = 2`), at their `user` argument.
+            "user-attached-policy aws_iam_user_policy.ops[0] features/main.tf:45",
+            "user-attached-policy aws_iam_user_policy.ops[1] features/main.tf:45",
             "service-wildcard-action aws_iam_user_policy.ops[1] features/main.tf:50",
             "trust-any-principal data.aws_iam_policy_document.trust features/main.tf:78",
             "service-wildcard-action aws_iam_policy.from_template features/policies/bucket.json.tftpl:7",

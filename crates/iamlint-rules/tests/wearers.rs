@@ -155,3 +155,101 @@ fn a_role_from_a_module_worn_at_the_root() {
     assert!(found[0].message.contains("`lambda.amazonaws.com`"));
     std::fs::remove_dir_all(root).unwrap();
 }
+
+#[test]
+fn access_keys_and_policies_given_to_users() {
+    let src = "resource \"aws_iam_user\" \"ci\" {\n  name = \"ci\"\n}\nresource \"aws_iam_access_key\" \"ci\" {\n  user = aws_iam_user.ci.name\n}\nresource \"aws_iam_policy_attachment\" \"to_users\" {\n  name       = \"a\"\n  users      = [aws_iam_user.ci.name]\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\nresource \"aws_iam_policy_attachment\" \"to_groups\" {\n  name       = \"b\"\n  users      = []\n  groups     = [\"auditors\"]\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\n";
+    let (model, keys) = one_file(src, "iam-user-access-key");
+    assert_eq!(keys.len(), 1);
+    assert_eq!(text(&model, keys[0].loc), "user");
+    assert!(
+        keys[0].message.contains("for user `ci`"),
+        "{}",
+        keys[0].message
+    );
+    let (model, given) = one_file(src, "user-attached-policy");
+    let got: Vec<(String, String)> = given
+        .iter()
+        .map(|f| (f.address.clone(), text(&model, f.loc)))
+        .collect();
+    assert_eq!(
+        got,
+        [(
+            "aws_iam_policy_attachment.to_users".to_string(),
+            "users".to_string()
+        )]
+    );
+}
+
+/// A user in `n` groups, through `aws_iam_group_membership` (one per group).
+fn user_in_groups(n: usize) -> String {
+    format!(
+        "resource \"aws_iam_user\" \"u\" {{\n  name = \"u\"\n}}\nresource \"aws_iam_group\" \"g\" {{\n  count = {n}\n  name  = \"g-${{count.index}}\"\n}}\nresource \"aws_iam_group_membership\" \"m\" {{\n  count = {n}\n  name  = \"m-${{count.index}}\"\n  group = aws_iam_group.g[count.index].name\n  users = [aws_iam_user.u.name]\n}}\n"
+    )
+}
+
+#[test]
+fn quotas_on_groups_per_user_and_managed_policies_per_principal() {
+    assert!(
+        one_file(&user_in_groups(10), "too-many-groups")
+            .1
+            .is_empty()
+    );
+    let (_, found) = one_file(&user_in_groups(11), "too-many-groups");
+    assert_eq!(found.len(), 1);
+    assert!(
+        found[0].message.contains("11 groups"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(found[0].related.len(), 11);
+
+    let attached = |n: usize| {
+        format!(
+            "resource \"aws_iam_role\" \"r\" {{\n  name = \"r\"\n  assume_role_policy = \"{{}}\"\n}}\nresource \"aws_iam_policy\" \"p\" {{\n  count  = {n}\n  name   = \"p-${{count.index}}\"\n  policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"s3:GetObject\", Resource = \"arn:aws:s3:::b${{count.index}}/*\" }}] }})\n}}\nresource \"aws_iam_role_policy_attachment\" \"a\" {{\n  count      = {n}\n  role       = aws_iam_role.r.name\n  policy_arn = aws_iam_policy.p[count.index].arn\n}}\n"
+        )
+    };
+    let rule = "too-many-managed-policies";
+    assert!(one_file(&attached(10), rule).1.is_empty());
+    let (_, eleven) = one_file(&attached(11), rule);
+    assert_eq!(eleven.len(), 1);
+    assert_eq!(eleven[0].severity, iamlint_rules::Severity::Medium);
+    let (_, many) = one_file(&attached(21), rule);
+    assert_eq!(many[0].severity, iamlint_rules::Severity::High);
+    assert_eq!(many[0].related.len(), 21);
+}
+
+#[test]
+fn lambda_permissions_name_their_source() {
+    let permission = |principal: &str, extra: &str| {
+        format!(
+            "resource \"aws_lambda_permission\" \"p\" {{\n  statement_id  = \"x\"\n  action        = \"lambda:InvokeFunction\"\n  function_name = \"f\"\n  principal     = \"{principal}\"\n{extra}}}\n"
+        )
+    };
+    let rule = "lambda-permission-without-source";
+    let (model, found) = one_file(
+        &permission("s3.amazonaws.com", "  source_arn = \"arn:aws:s3:::b\"\n"),
+        rule,
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(text(&model, found[0].loc), "principal");
+    assert!(
+        found[0].message.contains("no source_account"),
+        "{}",
+        found[0].message
+    );
+    let (_, found) = one_file(&permission("sns.amazonaws.com", ""), rule);
+    assert!(found[0].message.contains("no source_arn"));
+    assert!(
+        one_file(
+            &permission(
+                "sns.amazonaws.com",
+                "  source_arn = \"arn:aws:sns:eu-west-1:1:t\"\n"
+            ),
+            rule
+        )
+        .1
+        .is_empty()
+    );
+    assert!(one_file(&permission("111122223333", ""), rule).1.is_empty());
+}

@@ -1,0 +1,89 @@
+use iamlint_model::model::Mode;
+
+use crate::context::Context;
+use crate::finding::Sink;
+use crate::rule::Check;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `aws_lambda_permission` for an AWS service principal (S3, SNS, EventBridge, API
+    /// Gateway, …) without `source_arn` — and, for S3, without `source_account`.
+    ///
+    /// ## Why is this bad?
+    /// Without a source, the permission lets that service invoke the function on behalf of any
+    /// resource — including another account's bucket, topic or API. S3 bucket ARNs carry no
+    /// account, so a bucket with the same name elsewhere matches unless `source_account` is set
+    /// (the confused deputy problem).
+    ///
+    /// ## Example
+    /// ```hcl fail
+    /// resource "aws_lambda_permission" "uploads" {
+    ///   statement_id  = "s3"
+    ///   action        = "lambda:InvokeFunction"
+    ///   function_name = "thumbnails"
+    ///   principal     = "s3.amazonaws.com"
+    /// }
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```hcl pass
+    /// resource "aws_lambda_permission" "uploads" {
+    ///   statement_id   = "s3"
+    ///   action         = "lambda:InvokeFunction"
+    ///   function_name  = "thumbnails"
+    ///   principal      = "s3.amazonaws.com"
+    ///   source_arn     = "arn:aws:s3:::acme-uploads"
+    ///   source_account = "111122223333"
+    /// }
+    /// ```
+    ///
+    /// ## References
+    /// - [Granting function access to AWS services (Lambda developer guide)](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html)
+    /// - [The confused deputy problem](https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)
+    pub struct LambdaPermissionWithoutSource {
+        name: "lambda-permission-without-source",
+        category: Security,
+        severity: Medium,
+        summary: "a Lambda permission lets an AWS service invoke the function for any source",
+    }
+}
+
+impl Check for LambdaPermissionWithoutSource {
+    fn check(&self, cx: &Context, out: &mut Sink) {
+        for r in &cx.model.resources {
+            if r.mode != Mode::Managed || r.kind() != "aws_lambda_permission" {
+                continue;
+            }
+            // Only a known service principal: an account or an unknown value is not this rule's.
+            let Some(service) = r
+                .attribute("principal")
+                .and_then(|p| p.as_known_str())
+                .filter(|p| p.ends_with(".amazonaws.com"))
+            else {
+                continue;
+            };
+            let mut missing: Vec<&str> = Vec::new();
+            if r.attribute("source_arn").is_none() {
+                missing.push("source_arn");
+            }
+            if service == "s3.amazonaws.com" && r.attribute("source_account").is_none() {
+                missing.push("source_account");
+            }
+            if missing.is_empty() {
+                continue;
+            }
+            let f = out.finding(
+                &r.address,
+                r.written("principal"),
+                format!(
+                    "`{}` lets `{service}` invoke the function with no {}: any {} resource, in any account, can trigger it",
+                    r.address,
+                    missing.join(" and "),
+                    service.trim_end_matches(".amazonaws.com")
+                ),
+                format!("set {} to the resource that invokes the function", missing.join(" and ")),
+            );
+            out.push(f);
+        }
+    }
+}
