@@ -22,6 +22,7 @@ static ALL: &[&dyn Rule] = &[
     &security::assume_role_unrestricted::AssumeRoleUnrestricted,
     &security::service_wildcard_action::ServiceWildcardAction,
     &security::trust_any_principal::TrustAnyPrincipal,
+    &security::trust_oidc_unrestricted_subject::TrustOidcUnrestrictedSubject,
     &security::write_on_any_resource::WriteOnAnyResource,
     &security::lambda_permission_without_source::LambdaPermissionWithoutSource,
     &security::iam_user_access_key::IamUserAccessKey,

@@ -465,3 +465,55 @@ fn pass_role_and_assume_role_on_everything_through_every_way_of_granting_them() 
     );
     assert_eq!(fired(assume, &doc), [("\"sts:AssumeRole\"".to_string(), 3)]);
 }
+
+#[test]
+fn oidc_trust_needs_a_subject_that_names_owners() {
+    let rule = "trust-oidc-unrestricted-subject";
+    let trust = |host: &str, condition: &str| {
+        let st = format!(
+            r#"{{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {{"Federated": "arn:aws:iam::${{data.aws_caller_identity.me.account_id}}:oidc-provider/{host}"}}, "Condition": {condition}}}"#
+        );
+        fired(
+            rule,
+            &heredoc("aws_iam_role", "assume_role_policy", &identity(&st)),
+        )
+    };
+    let gh = "token.actions.githubusercontent.com";
+    for open in [
+        r#"{"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#,
+        r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}"#,
+        r#"{"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:acme/a:*", "*"]}}"#,
+        r#"{"StringNotLike": {"token.actions.githubusercontent.com:sub": "repo:evil/*"}}"#,
+        r#"{"StringLikeIfExists": {"token.actions.githubusercontent.com:sub": "repo:acme/*"}}"#,
+    ] {
+        let got = trust(gh, open);
+        assert_eq!(got.len(), 1, "{open}: {got:?}");
+        assert!(
+            got[0].0.contains("oidc-provider/token.actions"),
+            "{open}: at the principal"
+        );
+    }
+    for scoped in [
+        r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/*"}}"#,
+        r#"{"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main"}}"#,
+        r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}, "StringEquals": {"token.actions.githubusercontent.com:sub": "repo:acme/infra:environment:prod"}}"#,
+        r#"{"StringLike": {"token.actions.githubusercontent.com:sub": "${var.subject}"}}"#,
+    ] {
+        assert!(trust(gh, scoped).is_empty(), "{scoped}");
+    }
+    assert_eq!(
+        trust(
+            "gitlab.com",
+            r#"{"StringLike": {"gitlab.com:sub": "project_path:*"}}"#
+        )
+        .len(),
+        1
+    );
+    assert!(
+        trust(
+            "app.terraform.io",
+            r#"{"StringLike": {"app.terraform.io:sub": "organization:acme:*"}}"#
+        )
+        .is_empty()
+    );
+}

@@ -7,5 +7,6 @@ pub mod lambda_permission_without_source;
 pub mod pass_role_unrestricted;
 pub mod service_wildcard_action;
 pub mod trust_any_principal;
+pub mod trust_oidc_unrestricted_subject;
 pub mod user_attached_policy;
 pub mod write_on_any_resource;
