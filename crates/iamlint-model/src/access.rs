@@ -286,6 +286,8 @@ fn resource_fit(item: &ItemText, resource: &str) -> Fit {
                 Fit::No
             }
         }
+        // The same ARN built the same way (a role's ARN, its account unknown).
+        ItemText::Partial(s) if s.text == resource => Fit::Yes,
         ItemText::Partial(s) => possibly(s, resource, false),
         ItemText::Unknown(u) => Fit::Maybe(Reason::Unknown(u.origin.to_string())),
     }

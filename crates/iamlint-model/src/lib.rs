@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod catalog;
+pub mod graph;
 pub mod links;
 pub mod managed;
 pub mod model;

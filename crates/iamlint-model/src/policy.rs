@@ -37,6 +37,16 @@ impl Item {
         }
     }
 
+    /// The item as a value (for comparing it with attributes: a role's ARN).
+    pub fn to_value(&self) -> Value {
+        let data = match &self.text {
+            ItemText::Known(t) => Data::String(Str::known(t.clone())),
+            ItemText::Partial(s) => Data::String(s.clone()),
+            ItemText::Unknown(u) => Data::Unknown(u.clone()),
+        };
+        Value::new(data, self.loc)
+    }
+
     /// The text for people; unknown parts as `${origin}`.
     pub fn display(&self) -> String {
         match &self.text {

@@ -51,6 +51,63 @@ pub enum Command {
         /// The rule name, e.g. full-admin-access
         rule: String,
     },
+    /// Draw who wears, assumes and passes which role, and which policies each principal holds
+    Graph(GraphArgs),
+}
+
+#[derive(Args)]
+pub struct GraphArgs {
+    /// Directories and files, as for `check` [default: .]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: GraphFormat,
+    /// Set a root module variable (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Json,
+}
+
+/// `iamlint graph`.
+pub fn graph(args: &GraphArgs) -> Result<ExitCode, String> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut vars = Vec::new();
+    for v in &args.vars {
+        let (name, value) = v
+            .split_once('=')
+            .ok_or_else(|| format!("--var {v}: expected NAME=VALUE"))?;
+        vars.push((name.trim().to_string(), value.to_string()));
+    }
+    let options = iamlint_terraform::LoadOptions {
+        vars,
+        recurse: true,
+        ..Default::default()
+    };
+    let model = iamlint_terraform::load_paths(&paths, &options);
+    for e in &model.errors {
+        eprintln!("iamlint: {}: {}", e.path, e.message);
+    }
+    let graph = iamlint_model::graph::build(&model);
+    let text = match args.format {
+        GraphFormat::Dot => crate::render::graph::dot(&graph),
+        GraphFormat::Mermaid => crate::render::graph::mermaid(&graph),
+        GraphFormat::Json => crate::render::graph::json(&graph),
+    };
+    print!("{text}");
+    Ok(if model.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

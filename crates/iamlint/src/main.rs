@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check::run(args),
         Some(Command::Rules(args)) => cli::list_rules(&args),
         Some(Command::Explain { rule }) => cli::explain(&rule),
+        Some(Command::Graph(args)) => cli::graph(&args),
         None => Err("no command: see `iamlint --help`".into()),
     };
     match result {

@@ -476,3 +476,35 @@ fn version_and_the_aws_data_it_carries() {
         assert!(long.stdout.contains(source), "{}", long.stdout);
     }
 }
+
+#[test]
+fn graph_formats() {
+    let scenario = "testdata/scenarios/graph";
+    for format in ["dot", "mermaid", "json"] {
+        let run = iamlint(&["graph", scenario, "--format", format]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        insta::assert_snapshot!(format!("graph_{format}"), run.stdout);
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&iamlint(&["graph", scenario, "--format", "json"]).stdout).unwrap();
+    let edge = |kind: &str, to: &str| {
+        json["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == kind && e["to"].as_str().is_some_and(|t| t == to))
+    };
+    assert!(edge("may-assume", "aws_iam_role.deployer"));
+    assert!(edge(
+        "may-pass",
+        "module.service[\"worker\"].aws_iam_role.task"
+    ));
+    let admins: Vec<&str> = json["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["admin"] == true)
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(admins, ["aws_iam_role.admin"]);
+}

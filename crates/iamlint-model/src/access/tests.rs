@@ -199,3 +199,27 @@ fn irrelevant_condition_keys_compare_like_iam() {
         "token.actions.githubusercontent.com:sub"
     ));
 }
+
+#[test]
+fn an_arn_built_like_the_policy_item_is_the_same_resource() {
+    // `Resource = aws_iam_role.task.arn`, asked about that role: both have the account unknown.
+    let mut doc = doc(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"placeholder"}"#);
+    let arn = Str {
+        text: format!("arn:aws:iam::{}:role/task", Str::UNKNOWN_MARK),
+        unknowns: vec![crate::value::Unknown::account_id()],
+        ..Str::default()
+    };
+    doc.statements[0].resource.as_mut().unwrap().items[0].text = ItemText::Partial(arn.clone());
+    let s = subject(&[&doc], None);
+    let request = Request {
+        action: "iam:PassRole",
+        resource: &arn.text,
+    };
+    assert_eq!(s.allows(request).access, Access::Allowed);
+    let other = format!("arn:aws:iam::{}:role/other", Str::UNKNOWN_MARK);
+    let request = Request {
+        action: "iam:PassRole",
+        resource: &other,
+    };
+    assert_eq!(s.allows(request).access, Access::Denied);
+}

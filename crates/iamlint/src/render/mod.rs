@@ -1,6 +1,7 @@
 //! The output formats. Each turns a [`Report`](crate::report::Report) into text; none prints.
 
 pub mod github;
+pub mod graph;
 pub mod human;
 pub mod json;
 pub mod sarif;

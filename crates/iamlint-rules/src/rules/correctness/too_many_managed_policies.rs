@@ -17,7 +17,7 @@ declare_rule! {
     /// ```hcl fail
     /// resource "aws_iam_role" "app" {
     ///   name                = "app"
-    ///   assume_role_policy  = jsonencode({ Version = "2012-10-17", Statement = [] })
+    ///   assume_role_policy  = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
     ///   managed_policy_arns = [for n in ["AmazonS3ReadOnlyAccess", "AmazonSQSReadOnlyAccess", "AmazonSNSReadOnlyAccess", "AmazonDynamoDBReadOnlyAccess", "AmazonEC2ReadOnlyAccess", "AmazonRDSReadOnlyAccess", "AmazonVPCReadOnlyAccess", "CloudWatchReadOnlyAccess", "AWSLambda_ReadOnlyAccess", "AmazonKinesisReadOnlyAccess", "AmazonRoute53ReadOnlyAccess"] : "arn:aws:iam::aws:policy/${n}"]
     /// }
     /// ```
@@ -27,7 +27,7 @@ declare_rule! {
     /// ```hcl pass
     /// resource "aws_iam_role" "app" {
     ///   name                = "app"
-    ///   assume_role_policy  = jsonencode({ Version = "2012-10-17", Statement = [] })
+    ///   assume_role_policy  = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
     ///   managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
     /// }
     /// ```

@@ -44,7 +44,7 @@ declare_rule! {
     ///
     /// resource "aws_iam_role" "deployer" {
     ///   name               = "deployer"
-    ///   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+    ///   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
     /// }
     /// ```
     ///
@@ -72,7 +72,7 @@ declare_rule! {
     ///
     /// resource "aws_iam_role" "deployer" {
     ///   name               = "deployer"
-    ///   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+    ///   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
     /// }
     /// ```
     ///

@@ -1,0 +1,174 @@
+//! The IAM graph as DOT (Graphviz), Mermaid or JSON, for people: one cluster per module.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use iamlint_model::graph::{EdgeKind, Graph, Node, NodeKind};
+
+/// Nodes grouped by module, the root module first.
+fn by_module(graph: &Graph) -> BTreeMap<&str, Vec<&Node>> {
+    let mut out: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
+    for n in &graph.nodes {
+        out.entry(&n.module).or_default().push(n);
+    }
+    out
+}
+
+/// What a node is called in a picture: its address without the module, and what it is.
+fn label(n: &Node) -> String {
+    let short =
+        n.id.strip_prefix(&n.module)
+            .unwrap_or(&n.id)
+            .trim_start_matches('.');
+    let short = short
+        .strip_prefix("arn:aws:iam::aws:policy/")
+        .unwrap_or(short);
+    let admin = if n.admin { " (admin)" } else { "" };
+    format!("{short}{admin}")
+}
+
+fn dot_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+pub fn dot(graph: &Graph) -> String {
+    let mut out = String::from(
+        "digraph iam {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
+    );
+    for (i, (module, nodes)) in by_module(graph).into_iter().enumerate() {
+        let indent = if module.is_empty() { "  " } else { "    " };
+        if !module.is_empty() {
+            let _ = writeln!(
+                out,
+                "  subgraph \"cluster_{i}\" {{\n    label=\"{}\";\n    style=rounded;",
+                dot_escape(module)
+            );
+        }
+        for n in nodes {
+            let shape = match n.kind {
+                NodeKind::User => "box",
+                NodeKind::Group => "folder",
+                NodeKind::Role => "ellipse",
+                NodeKind::Policy => "note",
+                NodeKind::ManagedPolicy => "note, style=dashed",
+                NodeKind::Wearer => "component",
+            };
+            let color = if n.admin {
+                ", color=red, fontcolor=red"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "{indent}\"{}\" [label=\"{}\", shape={shape}{color}];",
+                dot_escape(&n.id),
+                dot_escape(&label(n))
+            );
+        }
+        if !module.is_empty() {
+            out.push_str("  }\n");
+        }
+    }
+    for e in &graph.edges {
+        let style = match e.kind {
+            EdgeKind::Holds => "style=dotted",
+            EdgeKind::MemberOf => "style=solid",
+            EdgeKind::Wears if e.label.ends_with("(not trusted)") => "color=red, fontcolor=red",
+            EdgeKind::Wears => "color=darkorange",
+            EdgeKind::MayAssume => "color=blue",
+            EdgeKind::MayPass => "color=purple, style=dashed",
+        };
+        let text = if e.label.is_empty() {
+            e.kind.as_str().to_string()
+        } else {
+            format!("{}: {}", e.kind.as_str(), e.label)
+        };
+        let _ = writeln!(
+            out,
+            "  \"{}\" -> \"{}\" [label=\"{}\", {style}];",
+            dot_escape(&e.from),
+            dot_escape(&e.to),
+            dot_escape(&text)
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+pub fn mermaid(graph: &Graph) -> String {
+    // Mermaid ids must be plain: number the nodes.
+    let ids: BTreeMap<&str, String> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), format!("n{i}")))
+        .collect();
+    let quote = |s: &str| s.replace('"', "#quot;");
+    let mut out = String::from("flowchart LR\n");
+    for (i, (module, nodes)) in by_module(graph).into_iter().enumerate() {
+        let indent = if module.is_empty() { "  " } else { "    " };
+        if !module.is_empty() {
+            let _ = writeln!(out, "  subgraph m{i}[\"{}\"]", quote(module));
+        }
+        for n in nodes {
+            let text = quote(&format!("{}: {}", n.kind.as_str(), label(n)));
+            let id = &ids[n.id.as_str()];
+            let _ = match n.kind {
+                NodeKind::Role => writeln!(out, "{indent}{id}([\"{text}\"])"),
+                NodeKind::User | NodeKind::Group => writeln!(out, "{indent}{id}[\"{text}\"]"),
+                NodeKind::Policy | NodeKind::ManagedPolicy => {
+                    writeln!(out, "{indent}{id}[/\"{text}\"/]")
+                }
+                NodeKind::Wearer => writeln!(out, "{indent}{id}[[\"{text}\"]]"),
+            };
+        }
+        if !module.is_empty() {
+            out.push_str("  end\n");
+        }
+    }
+    for e in &graph.edges {
+        let (Some(from), Some(to)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) else {
+            continue;
+        };
+        let arrow = match e.kind {
+            EdgeKind::Holds => "-.->",
+            EdgeKind::MayPass => "-.->",
+            _ => "-->",
+        };
+        let text = if e.label.is_empty() {
+            e.kind.as_str().to_string()
+        } else {
+            format!("{}: {}", e.kind.as_str(), e.label)
+        };
+        let _ = writeln!(out, "  {from} {arrow}|\"{}\"| {to}", quote(&text));
+    }
+    for n in graph.nodes.iter().filter(|n| n.admin) {
+        let _ = writeln!(
+            out,
+            "  style {} stroke:#d00,stroke-width:2px",
+            ids[n.id.as_str()]
+        );
+    }
+    out
+}
+
+pub fn json(graph: &Graph) -> String {
+    let nodes: Vec<serde_json::Value> = graph
+        .nodes
+        .iter()
+        .map(|n| {
+            serde_json::json!({
+                "id": n.id, "kind": n.kind.as_str(), "module": n.module, "admin": n.admin,
+            })
+        })
+        .collect();
+    let edges: Vec<serde_json::Value> = graph
+        .edges
+        .iter()
+        .map(|e| {
+            serde_json::json!({ "from": e.from, "to": e.to, "kind": e.kind.as_str(), "label": e.label })
+        })
+        .collect();
+    let doc = serde_json::json!({ "version": 1, "nodes": nodes, "edges": edges });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
