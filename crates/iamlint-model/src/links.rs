@@ -264,17 +264,24 @@ fn last_segment(s: &Str) -> Option<&str> {
 }
 
 impl<'m> NameIndex<'m> {
-    fn new(names: impl Iterator<Item = Option<&'m Value>>) -> Self {
+    /// `items` gives each item's name (or ARN, for policies) and its ARN: the first names it
+    /// in the index; an unknown one of either is found by its origin.
+    fn new(items: impl Iterator<Item = [Option<&'m Value>; 2]>) -> Self {
         let mut index = NameIndex::default();
-        for (i, name) in names.enumerate() {
+        for (i, [name, arn]) in items.enumerate() {
             index.len = i + 1;
             match name.map(|v| &v.data) {
                 Some(Data::String(s)) => match last_segment(s) {
                     Some(name) => index.by_name.entry(name).or_default().push(i),
                     None => index.partial.push(i),
                 },
-                Some(Data::Unknown(u)) => index.by_origin.entry(&u.origin).or_default().push(i),
+                Some(Data::Unknown(_)) => {}
                 _ => index.partial.push(i),
+            }
+            for v in [name, arn].into_iter().flatten() {
+                if let Data::Unknown(u) = &v.data {
+                    index.by_origin.entry(&u.origin).or_default().push(i);
+                }
             }
         }
         index
@@ -348,9 +355,10 @@ impl<'m> Builder<'m> {
             builder
                 .principals
                 .iter()
-                .map(|p| p.resource.attribute("name")),
+                .map(|p| [p.resource.attribute("name"), p.resource.attribute("arn")]),
         );
-        builder.policy_index = NameIndex::new(builder.policies.iter().map(|p| p.attribute("arn")));
+        builder.policy_index =
+            NameIndex::new(builder.policies.iter().map(|p| [p.attribute("arn"), None]));
         let trusts: HashMap<&str, &PolicyRecord> = model
             .policies
             .iter()
@@ -392,7 +400,11 @@ impl<'m> Builder<'m> {
         Links {
             principals: self.principals,
             principal_index: self.principal_index,
-            profile_index: NameIndex::new(profiles.iter().map(|p| p.attribute("name"))),
+            profile_index: NameIndex::new(
+                profiles
+                    .iter()
+                    .map(|p| [p.attribute("name"), p.attribute("arn")]),
+            ),
             profiles,
         }
     }

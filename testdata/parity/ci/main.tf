@@ -51,3 +51,27 @@ module "team" {
   for_each = toset(var.teams)
   name     = each.key
 }
+
+# The worker's task role trusts EC2, not ECS tasks; its ARN is known only after apply, so the
+# plan links the two through the configuration's references.
+resource "aws_iam_role" "worker" {
+  name = "worker"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ec2.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_ecs_task_definition" "worker" {
+  family                = "worker"
+  task_role_arn         = aws_iam_role.worker.arn
+  container_definitions = jsonencode([{ name = "worker", image = "worker:1" }])
+}
+
+resource "aws_iam_access_key" "ci" {
+  user = "ci"
+}

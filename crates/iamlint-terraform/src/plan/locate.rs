@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
+use iamlint_model::model::Resource;
 use iamlint_model::relocate::relocate;
-use iamlint_model::{Coverage, Location, Model, PolicyBody, PolicyKind, PolicyRecord};
+use iamlint_model::{Coverage, Data, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Value};
 
 use crate::policies::Collected;
 
@@ -22,12 +23,26 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
         .flat_map(|m| &m.resources)
         .flat_map(|r| [(r.address.as_str(), r.loc), (base(&r.address), r.loc)])
         .collect();
+    let resources: HashMap<&str, &Resource> = source
+        .iter()
+        .flat_map(|m| &m.resources)
+        .flat_map(|r| [(r.address.as_str(), r), (base(&r.address), r)])
+        .collect();
     for r in &mut plan.resources {
         if let Some(loc) = blocks
             .get(r.address.as_str())
             .or(blocks.get(base(&r.address)))
         {
             r.loc = *loc;
+        }
+        // Attributes a rule may point at (`user`, `task_role_arn`) take their `.tf` places.
+        let twin = resources
+            .get(r.address.as_str())
+            .or(resources.get(base(&r.address)));
+        for (key, value) in &mut r.attributes {
+            let written = twin.and_then(|t| t.attributes.iter().find(|(k, _)| k.name == key.name));
+            key.loc = written.and_then(|(k, _)| k.loc).or(r.loc);
+            relocate_value(value, written.map(|(_, v)| v), key.loc);
         }
     }
     let mut read_from_source: Vec<(String, Option<Location>)> = Vec::new();
@@ -70,6 +85,35 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
         {
             c.loc = loc.or(c.loc);
         }
+    }
+}
+
+/// Gives a plan value the locations of its `.tf` twin, key by key and item by item where their
+/// shapes agree; what has no twin takes `fallback` (the attribute's place).
+fn relocate_value(plan: &mut Value, twin: Option<&Value>, fallback: Option<Location>) {
+    plan.loc = twin.and_then(|t| t.loc).or(fallback);
+    let here = plan.loc;
+    match &mut plan.data {
+        Data::Object(entries) => {
+            for (key, value) in entries {
+                let written = twin
+                    .and_then(Value::as_object)
+                    .and_then(|e| e.iter().find(|(k, _)| k.name == key.name));
+                key.loc = written.and_then(|(k, _)| k.loc).or(here);
+                relocate_value(value, written.map(|(_, v)| v), key.loc);
+            }
+        }
+        Data::List(items) => {
+            let twins = match twin.map(|t| &t.data) {
+                Some(Data::List(t)) => t.as_slice(),
+                _ => &[],
+            };
+            for (i, item) in items.iter_mut().enumerate() {
+                relocate_value(item, twins.get(i), here);
+            }
+        }
+        Data::String(s) => s.map = None,
+        _ => {}
     }
 }
 
