@@ -18,6 +18,9 @@ use crate::value::{Data, Str, Unknown, Value};
 /// attributes the front-ends keep for them. Everything else of a resource is dropped after
 /// evaluation.
 pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
+    // Where static credentials hide (static-aws-credentials).
+    ("aws_ecs_task_definition", &["container_definitions"]),
+    ("aws_elastic_beanstalk_environment", &["setting"]),
     ("aws_iam_access_key", &["user", "status"]),
     ("aws_iam_group", &["name", "arn"]),
     ("aws_iam_group_membership", &["group", "users"]),
@@ -51,10 +54,17 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
         "aws_iam_user_policy_attachments_exclusive",
         &["user_name", "policy_arns"],
     ),
+    ("aws_instance", &["user_data", "user_data_base64"]),
+    ("aws_lambda_function", &["environment"]),
     (
         "aws_lambda_permission",
         &["principal", "source_arn", "source_account", "function_name"],
     ),
+    (
+        "aws_launch_configuration",
+        &["user_data", "user_data_base64"],
+    ),
+    ("aws_launch_template", &["user_data"]),
 ];
 
 /// Where a resource names policies to attach by ARN: resource type and attribute (a string or a

@@ -25,6 +25,7 @@ static ALL: &[&dyn Rule] = &[
     &security::trust_oidc_unrestricted_subject::TrustOidcUnrestrictedSubject,
     &security::write_on_any_resource::WriteOnAnyResource,
     &security::lambda_permission_without_source::LambdaPermissionWithoutSource,
+    &security::static_aws_credentials::StaticAwsCredentials,
     &security::iam_user_access_key::IamUserAccessKey,
     &security::user_attached_policy::UserAttachedPolicy,
     &suspicious::unused_suppression::UnusedSuppression,

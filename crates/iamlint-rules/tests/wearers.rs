@@ -253,3 +253,87 @@ fn lambda_permissions_name_their_source() {
     );
     assert!(one_file(&permission("111122223333", ""), rule).1.is_empty());
 }
+
+#[test]
+fn static_credentials_in_every_place_a_workload_reads() {
+    let rule = "static-aws-credentials";
+    let src = r#"resource "aws_instance" "web" {
+  ami           = "ami-1"
+  instance_type = "t3.micro"
+  user_data     = <<-EOT
+    #!/bin/bash
+    export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+    export AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+  EOT
+}
+
+resource "aws_launch_template" "lt" {
+  name      = "lt"
+  user_data = base64encode("aws configure set aws_access_key_id ASIAIOSFODNN7EXAMPLE")
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  container_definitions = jsonencode([{
+    name        = "app"
+    image       = "app:1"
+    environment = [{ name = "AWS_SECRET_ACCESS_KEY", value = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }]
+  }])
+}
+
+resource "aws_elastic_beanstalk_environment" "env" {
+  name        = "env"
+  application = "app"
+  setting {
+    namespace = "aws:elasticbeanstalk:application:environment"
+    name      = "AWS_ACCESS_KEY_ID"
+    value     = "AKIAIOSFODNN7EXAMPLE"
+  }
+}
+
+resource "aws_lambda_function" "clean" {
+  function_name = "clean"
+  role          = "arn:aws:iam::111122223333:role/clean"
+  environment {
+    variables = { BUCKET = "AKIA-is-not-a-key", TOKEN_NAME = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }
+  }
+}
+"#;
+    let (model, found) = one_file(src, rule);
+    let mut got: Vec<(String, String)> = found
+        .iter()
+        .map(|f| (f.address.clone(), text(&model, f.loc)))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            (
+                "aws_ecs_task_definition.app".to_string(),
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_string()
+            ),
+            (
+                "aws_elastic_beanstalk_environment.env".to_string(),
+                "AKIAIOSFODNN7EXAMPLE".to_string()
+            ),
+            (
+                "aws_instance.web".to_string(),
+                "AKIAIOSFODNN7EXAMPLE".to_string()
+            ),
+            (
+                "aws_instance.web".to_string(),
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_string()
+            ),
+            // Inside base64: the expression that encodes it.
+            (
+                "aws_launch_template.lt".to_string(),
+                "base64encode(\"aws configure set aws_access_key_id ASIAIOSFODNN7EXAMPLE\")"
+                    .to_string(),
+            ),
+        ]
+    );
+    assert!(
+        found.iter().all(|f| !f.message.contains("EXAMPLEKEY")),
+        "secrets are masked"
+    );
+}
