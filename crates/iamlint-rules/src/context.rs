@@ -13,6 +13,7 @@ use iamlint_model::wildcard;
 use iamlint_model::{Location, Model, PolicyKind, PolicyRecord};
 
 use crate::finding::Finding;
+use crate::run::Accounts;
 
 pub struct Context<'a> {
     pub model: &'a Model,
@@ -20,6 +21,8 @@ pub struct Context<'a> {
     pub findings: &'a [Finding],
     /// The names of the rules that run.
     pub selected: &'a [&'static str],
+    /// The user's own and trusted accounts.
+    pub accounts: &'a Accounts,
     links: OnceLock<Links<'a>>,
     /// Action patterns expanded over the catalog, by lowercase pattern: several rules expand
     /// the same patterns, and a tree repeats them across policies.
@@ -27,11 +30,17 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(model: &'a Model, findings: &'a [Finding], selected: &'a [&'static str]) -> Self {
+    pub fn new(
+        model: &'a Model,
+        findings: &'a [Finding],
+        selected: &'a [&'static str],
+        accounts: &'a Accounts,
+    ) -> Self {
         Context {
             model,
             findings,
             selected,
+            accounts,
             links: OnceLock::new(),
             expanded: RefCell::default(),
         }

@@ -17,4 +17,4 @@ pub mod run;
 pub use context::Context;
 pub use finding::{Finding, Related};
 pub use rule::{Category, Phase, Rule, RuleMeta, Severity};
-pub use run::{Selection, check, finish, run};
+pub use run::{Accounts, Selection, check, finish, run};

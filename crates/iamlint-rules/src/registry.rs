@@ -23,6 +23,7 @@ static ALL: &[&dyn Rule] = &[
     &security::service_wildcard_action::ServiceWildcardAction,
     &security::trust_any_principal::TrustAnyPrincipal,
     &security::trust_oidc_unrestricted_subject::TrustOidcUnrestrictedSubject,
+    &security::trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId,
     &security::write_on_any_resource::WriteOnAnyResource,
     &security::lambda_permission_without_source::LambdaPermissionWithoutSource,
     &security::static_aws_credentials::StaticAwsCredentials,

@@ -18,6 +18,23 @@ pub struct Selection {
     pub ignore: Vec<String>,
     /// Per-rule severity overrides.
     pub severity: BTreeMap<String, Severity>,
+    /// Which AWS accounts are the user's own or trusted (`.iamlint.toml`).
+    pub accounts: Accounts,
+}
+
+/// The accounts a configuration says are not foreign: trusting them is not cross-account.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Accounts {
+    /// The account the configuration deploys to (`account-id`).
+    pub own: Option<String>,
+    /// Other accounts that may be trusted without an external id (`trusted-accounts`).
+    pub trusted: Vec<String>,
+}
+
+impl Accounts {
+    pub fn is_known(&self, account: &str) -> bool {
+        self.own.as_deref() == Some(account) || self.trusted.iter().any(|t| t == account)
+    }
 }
 
 impl Selection {
@@ -57,7 +74,7 @@ fn selected(selection: &Selection) -> Vec<&'static dyn Rule> {
 pub fn check(model: &Model, selection: &Selection) -> Vec<Finding> {
     let rules = selected(selection);
     let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
-    let cx = Context::new(model, &[], &names);
+    let cx = Context::new(model, &[], &names, &selection.accounts);
     let mut findings = Vec::new();
     for rule in rules.iter().filter(|r| r.meta().phase == Phase::Model) {
         let mut sink = Sink::new(rule.meta());
@@ -75,7 +92,7 @@ pub fn finish(model: &Model, selection: &Selection, mut findings: Vec<Finding>) 
     let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
     let mut later = Vec::new();
     {
-        let cx = Context::new(model, &findings, &names);
+        let cx = Context::new(model, &findings, &names, &selection.accounts);
         for rule in rules
             .iter()
             .filter(|r| r.meta().phase == Phase::AfterFindings)

@@ -183,10 +183,23 @@ fn selection(args: &CheckArgs, config: &Config) -> Result<Selection, String> {
         })?;
         severity.insert(rule.clone(), level);
     }
+    let twelve_digits = |a: &String| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit());
+    for account in config.account_id.iter().chain(&config.trusted_accounts) {
+        if !twelve_digits(account) {
+            return Err(format!(
+                "account `{account}` in {}: expected 12 digits",
+                config::FILE_NAME
+            ));
+        }
+    }
     Ok(Selection {
         select,
         ignore,
         severity,
+        accounts: iamlint_rules::Accounts {
+            own: config.account_id.clone(),
+            trusted: config.trusted_accounts.clone(),
+        },
     })
 }
 

@@ -2,6 +2,8 @@
 //!
 //! ```toml
 //! fail-on = "medium"
+//! account-id = "111122223333"           # your account: trusting it is not cross-account
+//! trusted-accounts = ["444455556666"]   # accounts trusted without an external id
 //!
 //! [rules]
 //! select = ["all"]
@@ -22,6 +24,11 @@ pub const FILE_NAME: &str = ".iamlint.toml";
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     pub fail_on: Option<FailOnName>,
+    /// The AWS account the configuration deploys to: trusting it is not cross-account.
+    pub account_id: Option<String>,
+    /// Other accounts that may be trusted without an external id.
+    #[serde(default)]
+    pub trusted_accounts: Vec<String>,
     #[serde(default)]
     pub rules: RulesConfig,
 }

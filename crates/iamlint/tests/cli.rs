@@ -508,3 +508,83 @@ fn graph_formats() {
         .collect();
     assert_eq!(admins, ["aws_iam_role.admin"]);
 }
+
+#[test]
+fn cross_account_trust_knows_your_accounts_from_the_config() {
+    let dir = std::env::temp_dir().join(format!("iamlint-accounts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let trust = |principal: &str, condition: &str| {
+        format!(
+            "jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ AWS = \"{principal}\" }}{condition} }}] }})"
+        )
+    };
+    let roles = [
+        ("own", trust("arn:aws:iam::111122223333:root", "")),
+        ("partner", trust("444455556666", "")),
+        (
+            "vendor",
+            trust("arn:aws:iam::999988887777:role/scanner", ""),
+        ),
+        (
+            "weak",
+            trust(
+                "arn:aws:iam::999988887777:root",
+                ", Condition = { StringEqualsIfExists = { \"sts:ExternalId\" = \"x\" } }",
+            ),
+        ),
+        (
+            "tied",
+            trust(
+                "arn:aws:iam::999988887777:root",
+                ", Condition = { StringEquals = { \"sts:ExternalId\" = \"x\" } }",
+            ),
+        ),
+    ];
+    let tf: String = roles
+        .iter()
+        .map(|(name, policy)| {
+            format!("resource \"aws_iam_role\" \"{name}\" {{\n  name = \"{name}\"\n  assume_role_policy = {policy}\n}}\n")
+        })
+        .collect();
+    std::fs::write(dir.join("main.tf"), tf).unwrap();
+    let flagged = |config: &str| {
+        std::fs::write(dir.join(".iamlint.toml"), config).unwrap();
+        let run = iamlint(&[
+            "check",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "--select",
+            "trust-cross-account-without-external-id",
+        ]);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+        let mut addresses: Vec<String> = json["findings"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .map(|f| f["address"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        addresses.sort();
+        (run.code, addresses, run.stderr)
+    };
+    let (_, all, _) = flagged("");
+    assert_eq!(
+        all,
+        [
+            "aws_iam_role.own",
+            "aws_iam_role.partner",
+            "aws_iam_role.vendor",
+            "aws_iam_role.weak"
+        ]
+    );
+    let (_, known, _) =
+        flagged("account-id = \"111122223333\"\ntrusted-accounts = [\"444455556666\"]\n");
+    assert_eq!(known, ["aws_iam_role.vendor", "aws_iam_role.weak"]);
+    let (code, _, stderr) = flagged("account-id = \"1111\"\n");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("expected 12 digits"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

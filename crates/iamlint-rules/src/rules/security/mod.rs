@@ -8,6 +8,7 @@ pub mod pass_role_unrestricted;
 pub mod service_wildcard_action;
 pub mod static_aws_credentials;
 pub mod trust_any_principal;
+pub mod trust_cross_account_without_external_id;
 pub mod trust_oidc_unrestricted_subject;
 pub mod user_attached_policy;
 pub mod write_on_any_resource;
