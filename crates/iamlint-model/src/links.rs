@@ -18,6 +18,8 @@ use crate::value::{Data, Str, Unknown, Value};
 /// attributes the front-ends keep for them. Everything else of a resource is dropped after
 /// evaluation.
 pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
+    // What a scheduled target launches (missing-pass-role).
+    ("aws_cloudwatch_event_target", &["ecs_target"]),
     // Where static credentials hide (static-aws-credentials).
     ("aws_ecs_task_definition", &["container_definitions"]),
     ("aws_elastic_beanstalk_environment", &["setting"]),

@@ -149,6 +149,36 @@ impl Resource {
             .or(self.loc)
     }
 
+    /// The values at a dotted attribute path (`target.ecs_parameters.task_definition_arn`; a
+    /// nested block is a list of objects, every instance of it counts), each with where its
+    /// last key is written.
+    pub fn at_path(&self, path: &str) -> Vec<(Option<Location>, &Value)> {
+        let mut parts = path.split('.');
+        let Some(first) = parts.next() else {
+            return Vec::new();
+        };
+        let mut current: Vec<(Option<Location>, &Value)> = self
+            .attributes
+            .iter()
+            .filter(|(k, _)| k.name == first)
+            .map(|(k, v)| (k.loc, v))
+            .collect();
+        for part in parts {
+            current = current
+                .into_iter()
+                .flat_map(|(_, v)| match &v.data {
+                    Data::List(items) => items.iter().collect(),
+                    _ => vec![v],
+                })
+                .filter_map(|v| v.as_object())
+                .flat_map(|entries| entries.iter().filter(|(k, _)| k.name == part))
+                .map(|(k, v)| (k.loc, v))
+                .collect();
+        }
+        current.retain(|(_, v)| !matches!(v.data, Data::Null));
+        current
+    }
+
     /// A kept attribute (see [`Resource::attributes`]).
     pub fn attribute(&self, name: &str) -> Option<&Value> {
         self.attributes

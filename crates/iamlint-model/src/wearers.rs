@@ -8,7 +8,7 @@
 
 use crate::model::Resource;
 use crate::source::Location;
-use crate::value::{Data, Value};
+use crate::value::Value;
 
 /// What a wearer's attribute holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,33 +250,10 @@ pub fn kept_attributes(kind: &str) -> impl Iterator<Item = &'static str> {
         .map(|w| w.attribute.split('.').next().unwrap_or(w.attribute))
 }
 
-/// The values at a wearer's attribute path in a resource (a nested block is a list of objects;
-/// every instance of it counts), each with where its attribute is written in the wearer.
+/// The values at a wearer's attribute path in a resource, each with where its attribute is
+/// written (see [`Resource::at_path`]).
 pub fn values<'r>(resource: &'r Resource, wearer: &Wearer) -> Vec<(Option<Location>, &'r Value)> {
-    let mut parts = wearer.attribute.split('.');
-    let Some(first) = parts.next() else {
-        return Vec::new();
-    };
-    let mut current: Vec<(Option<Location>, &Value)> = resource
-        .attributes
-        .iter()
-        .filter(|(k, _)| k.name == first)
-        .map(|(k, v)| (k.loc, v))
-        .collect();
-    for part in parts {
-        current = current
-            .into_iter()
-            .flat_map(|(_, v)| match &v.data {
-                Data::List(items) => items.iter().collect(),
-                _ => vec![v],
-            })
-            .filter_map(|v| v.as_object())
-            .flat_map(|entries| entries.iter().filter(|(k, _)| k.name == part))
-            .map(|(k, v)| (k.loc, v))
-            .collect();
-    }
-    current.retain(|(_, v)| !matches!(v.data, Data::Null));
-    current
+    resource.at_path(wearer.attribute)
 }
 
 #[cfg(test)]

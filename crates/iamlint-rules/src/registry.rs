@@ -13,6 +13,7 @@ static ALL: &[&dyn Rule] = &[
     &correctness::action_resource_mismatch::ActionResourceMismatch,
     &correctness::policy_size_exceeded::PolicySizeExceeded,
     &correctness::trust_service_mismatch::TrustServiceMismatch,
+    &correctness::missing_pass_role::MissingPassRole,
     &correctness::too_many_groups::TooManyGroups,
     &correctness::too_many_managed_policies::TooManyManagedPolicies,
     &security::allow_not_action::AllowNotAction,

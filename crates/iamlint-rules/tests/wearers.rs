@@ -337,3 +337,67 @@ resource "aws_lambda_function" "clean" {
         "secrets are masked"
     );
 }
+
+#[test]
+fn a_schedule_whose_role_cannot_pass_the_task_roles() {
+    let rule = "missing-pass-role";
+    let src = |events_policy: &str| {
+        format!(
+            r#"resource "aws_iam_role" "task" {{
+  name               = "task"
+  assume_role_policy = {tasks}
+}}
+resource "aws_iam_role" "exec" {{
+  name               = "exec"
+  assume_role_policy = {tasks}
+}}
+resource "aws_ecs_task_definition" "job" {{
+  family                = "job"
+  task_role_arn         = aws_iam_role.task.arn
+  execution_role_arn    = aws_iam_role.exec.arn
+  container_definitions = "[]"
+}}
+resource "aws_iam_role" "scheduler" {{
+  name                = "scheduler"
+  assume_role_policy  = {scheduler}
+  managed_policy_arns = [{events_policy}]
+}}
+resource "aws_iam_policy" "pass_task" {{
+  name   = "pass-task"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "iam:PassRole", Resource = aws_iam_role.task.arn }}] }})
+}}
+resource "aws_scheduler_schedule" "nightly" {{
+  name                = "nightly"
+  schedule_expression = "rate(1 day)"
+  flexible_time_window {{
+    mode = "OFF"
+  }}
+  target {{
+    arn      = "arn:aws:ecs:eu-west-1:111122223333:cluster/jobs"
+    role_arn = aws_iam_role.scheduler.arn
+    ecs_parameters {{
+      task_definition_arn = aws_ecs_task_definition.job.arn
+    }}
+  }}
+}}
+"#,
+            tasks = trust("ecs-tasks.amazonaws.com"),
+            scheduler = trust("scheduler.amazonaws.com"),
+        )
+    };
+    // It may pass the task role but not the execution role.
+    let (model, found) = one_file(&src("aws_iam_policy.pass_task.arn"), rule);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .contains("execution_role_arn role `aws_iam_role.exec`"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(text(&model, found[0].loc), "role_arn");
+    assert_eq!(text(&model, found[0].related[0].loc), "execution_role_arn");
+    // A policy iamlint cannot read might allow it: no finding.
+    let (_, found) = one_file(&src("\"arn:aws:iam::111122223333:policy/elsewhere\""), rule);
+    assert!(found.is_empty(), "{found:?}");
+}
