@@ -547,6 +547,9 @@ fn cross_account_trust_knows_your_accounts_from_the_config() {
             format!("resource \"aws_iam_role\" \"{name}\" {{\n  name = \"{name}\"\n  assume_role_policy = {policy}\n}}\n")
         })
         .collect();
+    // The vendor's role may write: its finding is high.
+    let tf = tf
+        + "resource \"aws_iam_role_policy\" \"vendor\" {\n  role   = aws_iam_role.vendor.name\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"s3:PutObject\", Resource = \"arn:aws:s3:::b/*\" }] })\n}\n";
     std::fs::write(dir.join("main.tf"), tf).unwrap();
     let flagged = |config: &str| {
         std::fs::write(dir.join(".iamlint.toml"), config).unwrap();
@@ -563,7 +566,13 @@ fn cross_account_trust_knows_your_accounts_from_the_config() {
             .as_array()
             .map(|f| {
                 f.iter()
-                    .map(|f| f["address"].as_str().unwrap().to_string())
+                    .map(|f| {
+                        format!(
+                            "{} {}",
+                            f["address"].as_str().unwrap(),
+                            f["severity"].as_str().unwrap()
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -574,15 +583,18 @@ fn cross_account_trust_knows_your_accounts_from_the_config() {
     assert_eq!(
         all,
         [
-            "aws_iam_role.own",
-            "aws_iam_role.partner",
-            "aws_iam_role.vendor",
-            "aws_iam_role.weak"
+            "aws_iam_role.own medium",
+            "aws_iam_role.partner medium",
+            "aws_iam_role.vendor high",
+            "aws_iam_role.weak medium"
         ]
     );
     let (_, known, _) =
         flagged("account-id = \"111122223333\"\ntrusted-accounts = [\"444455556666\"]\n");
-    assert_eq!(known, ["aws_iam_role.vendor", "aws_iam_role.weak"]);
+    assert_eq!(
+        known,
+        ["aws_iam_role.vendor high", "aws_iam_role.weak medium"]
+    );
     let (code, _, stderr) = flagged("account-id = \"1111\"\n");
     assert_eq!(code, 2);
     assert!(stderr.contains("expected 12 digits"), "{stderr}");

@@ -1,14 +1,15 @@
-use iamlint_model::PolicyKind;
+use iamlint_model::access::Source;
 use iamlint_model::policy::{ItemText, PrincipalKind, Statement};
+use iamlint_model::{PolicyKind, PolicyRecord};
 
 use crate::context::{Context, with_uses};
 use crate::finding::Sink;
-use crate::rule::Check;
+use crate::rule::{Check, Severity};
 
 declare_rule! {
     /// ## What it does
     /// Flags a trust policy that lets another AWS account (its root, or a role or user in it)
-    /// assume the role with no condition that ties the request to a known party: `sts:ExternalId`,
+    /// assume the role — high when the role may write or manage permissions — with no condition that ties the request to a known party: `sts:ExternalId`,
     /// `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`, `aws:PrincipalArn`, `aws:SourceAccount`,
     /// `aws:SourceArn` (not `IfExists`, not negated). Your own account and the accounts you trust
     /// are named in `.iamlint.toml` (`account-id`, `trusted-accounts`); an account written as
@@ -88,6 +89,31 @@ fn account_of(principal: &str) -> Option<&str> {
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
+/// Whether the role this trust policy guards can change the account: one of its policies
+/// allows a write or permissions-management action.
+fn can_write(cx: &Context, trust: &PolicyRecord) -> bool {
+    let links = cx.links();
+    let Some(role) = links
+        .principals
+        .iter()
+        .position(|p| p.trust.is_some_and(|t| std::ptr::eq(t, trust)))
+    else {
+        return false;
+    };
+    let subject = links.subject(role);
+    subject.policies.iter().any(|source| {
+        let Source::Document(doc) = source else {
+            return false;
+        };
+        doc.statements
+            .iter()
+            .filter(|s| s.is_allow())
+            .filter_map(|s| s.action.as_ref().filter(|a| !a.negated))
+            .flat_map(|a| a.known_items())
+            .any(|(pattern, _)| cx.expand(pattern).iter().any(|a| a.access.is_write()))
+    })
+}
+
 impl Check for TrustCrossAccountWithoutExternalId {
     fn check(&self, cx: &Context, out: &mut Sink) {
         for (record, s) in cx.statements(PolicyKind::Trust) {
@@ -118,6 +144,11 @@ impl Check for TrustCrossAccountWithoutExternalId {
                         "add a condition on `sts:ExternalId` agreed with the account's owner (or `aws:PrincipalOrgID` for your organization); if {account} is yours, list it as `account-id` or in `trusted-accounts` in .iamlint.toml"
                     ),
                 );
+                let f = if can_write(cx, record) {
+                    f.with_severity(Severity::High)
+                } else {
+                    f
+                };
                 out.push(with_uses(f, record));
             }
         }
