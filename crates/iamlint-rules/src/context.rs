@@ -132,6 +132,35 @@ pub fn granting_item<'s>(s: &'s Statement, action: &str) -> Option<(Option<Locat
         .map(|(p, item)| (item.loc, p))
 }
 
+/// Allow statements of identity policies that grant `action` on every resource (`*`) with no
+/// condition that could limit it: the record, the statement, where it grants the action, and
+/// how (` (through `iam:*`)`, ` (through NotAction)`, or nothing when written out).
+pub fn granted_everywhere<'a>(
+    cx: &Context<'a>,
+    action: &str,
+) -> Vec<(&'a PolicyRecord, &'a Statement, Option<Location>, String)> {
+    let mut out = Vec::new();
+    for (record, s) in cx.statements(PolicyKind::Identity) {
+        let conditioned = s.conditions_unknown.is_some()
+            || s.conditions
+                .iter()
+                .any(|c| !iamlint_model::access::is_irrelevant_condition(&c.key));
+        if !s.on_every_resource() || conditioned {
+            continue;
+        }
+        let Some((loc, through)) = granting_item(s, action) else {
+            continue;
+        };
+        let how = match through {
+            t if t == action => String::new(),
+            "NotAction" => " (through NotAction)".to_string(),
+            other => format!(" (through `{other}`)"),
+        };
+        out.push((record, s, loc, how));
+    }
+    out
+}
+
 /// The first present location.
 pub fn first_loc(locs: &[Option<Location>]) -> Option<Location> {
     locs.iter().find_map(|l| *l)

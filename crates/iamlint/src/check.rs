@@ -95,14 +95,20 @@ impl Timer {
     }
 }
 
+/// `--var NAME=VALUE` arguments, in order.
+pub fn parse_vars(args: &[String]) -> Result<Vec<(String, String)>, String> {
+    args.iter()
+        .map(|v| {
+            let (name, value) = v
+                .split_once('=')
+                .ok_or_else(|| format!("--var {v}: expected NAME=VALUE"))?;
+            Ok((name.trim().to_string(), value.to_string()))
+        })
+        .collect()
+}
+
 fn load_options(args: &CheckArgs) -> Result<iamlint_terraform::LoadOptions, String> {
-    let mut vars = Vec::new();
-    for v in &args.vars {
-        let (name, value) = v
-            .split_once('=')
-            .ok_or_else(|| format!("--var {v}: expected NAME=VALUE"))?;
-        vars.push((name.trim().to_string(), value.to_string()));
-    }
+    let vars = parse_vars(&args.vars)?;
     let env_vars = std::env::vars()
         .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
         .collect();

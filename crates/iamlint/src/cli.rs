@@ -80,15 +80,8 @@ pub fn graph(args: &GraphArgs) -> Result<ExitCode, String> {
     } else {
         args.paths.clone()
     };
-    let mut vars = Vec::new();
-    for v in &args.vars {
-        let (name, value) = v
-            .split_once('=')
-            .ok_or_else(|| format!("--var {v}: expected NAME=VALUE"))?;
-        vars.push((name.trim().to_string(), value.to_string()));
-    }
     let options = iamlint_terraform::LoadOptions {
-        vars,
+        vars: crate::check::parse_vars(&args.vars)?,
         recurse: true,
         ..Default::default()
     };

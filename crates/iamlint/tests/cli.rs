@@ -1,15 +1,10 @@
 //! The binary end to end: output formats (snapshots), exit codes, config, suppressions,
 //! determinism, and SARIF validated against the 2.1.0 schema.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+use common::root;
 
 struct Run {
     stdout: String,

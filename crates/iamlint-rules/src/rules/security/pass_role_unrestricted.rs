@@ -1,7 +1,4 @@
-use iamlint_model::PolicyKind;
-use iamlint_model::access::is_irrelevant_condition;
-
-use crate::context::{Context, granting_item, with_uses};
+use crate::context::{Context, granted_everywhere, with_uses};
 use crate::finding::Sink;
 use crate::rule::Check;
 
@@ -68,23 +65,7 @@ declare_rule! {
 
 impl Check for PassRoleUnrestricted {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        for (record, s) in cx.statements(PolicyKind::Identity) {
-            if !s.on_every_resource()
-                || s.conditions_unknown.is_some()
-                || s.conditions
-                    .iter()
-                    .any(|c| !is_irrelevant_condition(&c.key))
-            {
-                continue;
-            }
-            let Some((loc, through)) = granting_item(s, "iam:PassRole") else {
-                continue;
-            };
-            let how = match through {
-                "iam:PassRole" => String::new(),
-                "NotAction" => " (through NotAction)".to_string(),
-                other => format!(" (through `{other}`)"),
-            };
+        for (record, s, loc, how) in granted_everywhere(cx, "iam:PassRole") {
             let f = out.statement_finding(
                 record,
                 s,
