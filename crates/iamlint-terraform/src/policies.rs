@@ -23,9 +23,14 @@ const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 5] = [
     ("aws_iam_role", "assume_role_policy", PolicyKind::Trust),
 ];
 
-/// Whether a resource type has an attribute that holds a policy.
-pub(crate) fn holds_policies(ty: &str) -> bool {
-    POLICY_ATTRIBUTES.iter().any(|(t, _, _)| *t == ty)
+/// The attributes of a resource type that hold policies (`inline_policy` blocks included).
+pub(crate) fn policy_attributes(ty: &str) -> impl Iterator<Item = &'static str> {
+    let inline = (ty == "aws_iam_role").then_some("inline_policy");
+    POLICY_ATTRIBUTES
+        .iter()
+        .filter(move |(t, _, _)| *t == ty)
+        .map(|(_, a, _)| *a)
+        .chain(inline)
 }
 
 /// One resource or data source instance as a front-end evaluated it.

@@ -391,16 +391,14 @@ fn build(
     // that a policy rendered by one is held by it, as in the HCL front-end.
     let mut documents: HashMap<(&str, String), &str> = HashMap::new();
     for f in found {
-        let wanted = f.mode == Mode::Data && f.ty == "aws_iam_policy_document"
-            || kept_attributes(f.ty).next().is_some()
-            || crate::policies::holds_policies(f.ty);
-        let value = match f.values.filter(|_| wanted) {
+        let wanted = wanted_attributes(f);
+        let value = match f.values.filter(|_| !wanted.is_empty()) {
             None => Value::new(Data::Object(Vec::new()), None),
             Some(raw) => {
-                let at = offset(raw);
-                let mut v = crate::json::decode_file(raw.get(), file, at).unwrap_or_else(|e| {
-                    Value::unknown(format!("{}: {}", f.address, e.message), None)
-                });
+                let mut v =
+                    decode_attributes(raw, &wanted, (file, text), &offset).unwrap_or_else(|e| {
+                        Value::unknown(format!("{}: {}", f.address, e.message), None)
+                    });
                 if let Some(unknown) = f.unknown {
                     let marks: serde_json::Value =
                         serde_json::from_str(unknown.get()).unwrap_or(serde_json::Value::Null);
@@ -452,6 +450,67 @@ fn build(
         collector.add(&instance, &|_| None);
     }
     collector.finish()
+}
+
+/// The attributes of an instance iamlint looks at: those the model keeps, the policies, and a
+/// policy document's JSON. Nothing for most resource types.
+fn wanted_attributes(f: &Found) -> Vec<&'static str> {
+    if f.mode == Mode::Data {
+        return match f.ty {
+            "aws_iam_policy_document" => vec!["json"],
+            _ => Vec::new(),
+        };
+    }
+    let mut out: Vec<&'static str> = kept_attributes(f.ty)
+        .chain(crate::policies::policy_attributes(f.ty))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Decodes only the wanted attributes of an object (a plan's resources carry much else:
+/// tags, user data, rules), each with its real position in the file.
+fn decode_attributes(
+    raw: &RawValue,
+    wanted: &[&str],
+    (file, text): (FileId, &str),
+    offset: &dyn Fn(&RawValue) -> usize,
+) -> Result<Value, crate::json::JsonError> {
+    let object: HashMap<Cow<str>, &RawValue> =
+        serde_json::from_str(raw.get()).map_err(|e| crate::json::JsonError {
+            message: e.to_string(),
+            start: 0,
+            end: 0,
+        })?;
+    let mut entries = Vec::new();
+    for name in wanted {
+        let Some(value) = object.get(*name) else {
+            continue;
+        };
+        let at = offset(value);
+        let v = crate::json::decode_file(value.get(), file, at)?;
+        let key = key_before(text, at).map(|(a, b)| Location::new(file, a, b));
+        entries.push((
+            Key {
+                name: name.to_string(),
+                loc: key.or(v.loc),
+            },
+            v,
+        ));
+    }
+    let loc = Location::new(file, offset(raw), offset(raw) + raw.get().len());
+    Ok(Value::new(Data::Object(entries), Some(loc)))
+}
+
+/// The quoted key written before the value at byte `at` (`"user": "ci"` → `"user"`).
+fn key_before(text: &str, at: usize) -> Option<(usize, usize)> {
+    let before = text.get(..at)?.trim_end();
+    let before = before.strip_suffix(':')?.trim_end();
+    let end = before.len();
+    let inner = before.strip_suffix('"')?;
+    let start = inner.rfind('"')?;
+    Some((start, end))
 }
 
 /// Bytes of instance key at the end of an address (`["k"]`, `[0]`).
@@ -590,6 +649,17 @@ mod tests {
             ),
             "module.a[\"k\"]."
         );
+    }
+
+    #[test]
+    fn keys_are_found_before_their_values() {
+        let text = "{\"user\" :  \"ci\"}";
+        let at = text.find("\"ci\"").unwrap();
+        assert_eq!(
+            key_before(text, at).map(|(a, b)| &text[a..b]),
+            Some("\"user\"")
+        );
+        assert_eq!(key_before("[\"ci\"]", 1), None);
     }
 
     #[test]
