@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::access::{Access, Request};
+use crate::access::{Access, Request, Source, Subject};
+use crate::catalog::Catalog;
 use crate::links::{Held, Links, PrincipalType, same};
 use crate::model::{Mode, Model};
 use crate::trust::{Admits, admits_service};
@@ -43,6 +44,9 @@ pub struct Node {
     pub module: String,
     /// Allows every action on every resource.
     pub admin: bool,
+    /// What a principal's policies let it do at most: `admin`, `write` (write or permissions
+    /// management actions), `read` (read or list), or empty.
+    pub access: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,6 +108,40 @@ fn module_of(address: &str) -> String {
     module
 }
 
+/// What a principal's readable Allow statements grant, for people: `write` when at least one
+/// in twenty of the actions is a write or permissions-management action (AWS files a few
+/// actions of read-only policies under Write: ReadOnlyAccess is still `read`), `read` when it
+/// grants anything else, or nothing.
+fn access_level(subject: &Subject) -> &'static str {
+    let catalog = Catalog::get();
+    // Each action once, by identity, with whether it writes.
+    let mut granted: Vec<(*const crate::catalog::Action, bool)> = Vec::new();
+    for source in &subject.policies {
+        let Source::Document(doc) = source else {
+            continue;
+        };
+        let patterns = doc
+            .statements
+            .iter()
+            .filter(|s| s.is_allow())
+            .filter_map(|s| s.action.as_ref().filter(|a| !a.negated))
+            .flat_map(|a| a.known_items());
+        for (pattern, _) in patterns {
+            for action in catalog.expand(pattern) {
+                granted.push((action, action.access.is_write()));
+            }
+        }
+    }
+    granted.sort_unstable();
+    granted.dedup();
+    let writes = granted.iter().filter(|(_, w)| *w).count();
+    match granted.len() {
+        0 => "",
+        n if writes > 0 && writes * 20 >= n => "write",
+        _ => "read",
+    }
+}
+
 pub fn build(model: &Model) -> Graph {
     let links = Links::build(model);
     let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
@@ -117,6 +155,7 @@ pub fn build(model: &Model) -> Graph {
                 _ => module_of(id),
             },
             admin: false,
+            access: "",
         })
     }
     let kind_of = |ty: PrincipalType| match ty {
@@ -159,7 +198,14 @@ pub fn build(model: &Model) -> Graph {
                 .statements
                 .iter()
                 .any(|s| s.action.as_ref().is_some_and(|a| a.contains("*").is_some()));
-        node(&mut nodes, &p.resource.address, kind_of(p.ty)).admin = admin;
+        let level = if admin {
+            "admin"
+        } else {
+            access_level(&subject)
+        };
+        let n = node(&mut nodes, &p.resource.address, kind_of(p.ty));
+        n.admin = admin;
+        n.access = level;
         // Who may assume or pass which role.
         for role in links
             .principals

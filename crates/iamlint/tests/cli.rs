@@ -502,6 +502,20 @@ fn graph_formats() {
         .map(|n| n["id"].as_str().unwrap())
         .collect();
     assert_eq!(admins, ["aws_iam_role.admin"]);
+    let access = |id: &str| {
+        json["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .unwrap()["access"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // ReadOnlyAccess grants a few actions AWS files under Write; it still reads.
+    assert_eq!(access("aws_iam_group.developers"), "read");
+    assert_eq!(access("aws_iam_role.deployer"), "write");
 }
 
 #[test]

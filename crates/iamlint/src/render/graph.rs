@@ -23,8 +23,12 @@ fn label(n: &Node) -> String {
     let short = short
         .strip_prefix("arn:aws:iam::aws:policy/")
         .unwrap_or(short);
-    let admin = if n.admin { " (admin)" } else { "" };
-    format!("{short}{admin}")
+    let access = if n.access.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", n.access)
+    };
+    format!("{short}{access}")
 }
 
 fn dot_escape(s: &str) -> String {
@@ -159,6 +163,7 @@ pub fn json(graph: &Graph) -> String {
         .map(|n| {
             serde_json::json!({
                 "id": n.id, "kind": n.kind.as_str(), "module": n.module, "admin": n.admin,
+                "access": n.access,
             })
         })
         .collect();
