@@ -135,10 +135,16 @@ impl SourceFile {
                 }
                 let piece = &self.text[at..next];
                 let last = out[out.len() - 1];
+                // Plans are mostly ASCII: a byte is a character and a UTF-16 unit.
+                let (chars, utf16) = if piece.is_ascii() {
+                    (piece.len(), piece.len())
+                } else {
+                    (piece.chars().count(), piece.encode_utf16().count())
+                };
                 out.push(Checkpoint {
                     byte: next as u32,
-                    chars: last.chars + piece.chars().count() as u32,
-                    utf16: last.utf16 + piece.encode_utf16().count() as u32,
+                    chars: last.chars + chars as u32,
+                    utf16: last.utf16 + utf16 as u32,
                 });
                 at = next;
             }
