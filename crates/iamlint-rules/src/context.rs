@@ -141,11 +141,7 @@ pub fn granted_everywhere<'a>(
 ) -> Vec<(&'a PolicyRecord, &'a Statement, Option<Location>, String)> {
     let mut out = Vec::new();
     for (record, s) in cx.statements(PolicyKind::Identity) {
-        let conditioned = s.conditions_unknown.is_some()
-            || s.conditions
-                .iter()
-                .any(|c| !iamlint_model::access::is_irrelevant_condition(&c.key));
-        if !s.on_every_resource() || conditioned {
+        if !s.on_every_resource() || !unconditioned(s) {
             continue;
         }
         let Some((loc, through)) = granting_item(s, action) else {
@@ -159,6 +155,15 @@ pub fn granted_everywhere<'a>(
         out.push((record, s, loc, how));
     }
     out
+}
+
+/// Whether a statement has no condition that could limit it (none, or only keys any caller
+/// satisfies).
+pub fn unconditioned(s: &Statement) -> bool {
+    s.conditions_unknown.is_none()
+        && s.conditions
+            .iter()
+            .all(|c| iamlint_model::access::is_irrelevant_condition(&c.key))
 }
 
 /// The first present location.

@@ -401,3 +401,52 @@ resource "aws_scheduler_schedule" "nightly" {{
     let (_, found) = one_file(&src("\"arn:aws:iam::111122223333:policy/elsewhere\""), rule);
     assert!(found.is_empty(), "{found:?}");
 }
+
+#[test]
+fn pass_role_on_a_pattern_that_spans_roles_of_several_services() {
+    let rule = "pass-role-unrestricted";
+    let src = |pattern: &str, condition: &str| {
+        format!(
+            r#"resource "aws_iam_role" "fn" {{
+  name               = "app-fn"
+  assume_role_policy = {lambda}
+}}
+resource "aws_iam_role" "node" {{
+  name               = "app-node"
+  assume_role_policy = {ec2}
+}}
+resource "aws_iam_role" "other" {{
+  name               = "ops-node"
+  assume_role_policy = {ec2}
+}}
+resource "aws_iam_policy" "deploy" {{
+  name   = "deploy"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "iam:PassRole", Resource = "{pattern}"{condition} }}] }})
+}}
+"#,
+            lambda = trust("lambda.amazonaws.com"),
+            ec2 = trust("ec2.amazonaws.com"),
+        )
+    };
+    let (model, found) = one_file(&src("arn:aws:iam::*:role/app-*", ""), rule);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(text(&model, found[0].loc), "\"arn:aws:iam::*:role/app-*\"");
+    assert!(
+        found[0].message.contains("hand 2 roles"),
+        "{}",
+        found[0].message
+    );
+    // One service's roles only, or the service named: silent.
+    assert!(
+        one_file(&src("arn:aws:iam::*:role/*-node", ""), rule)
+            .1
+            .is_empty()
+    );
+    let named =
+        ", Condition = { StringEquals = { \"iam:PassedToService\" = \"lambda.amazonaws.com\" } }";
+    assert!(
+        one_file(&src("arn:aws:iam::*:role/app-*", named), rule)
+            .1
+            .is_empty()
+    );
+}

@@ -1,10 +1,16 @@
-use crate::context::{Context, granted_everywhere, with_uses};
+use iamlint_model::links::PrincipalType;
+use iamlint_model::trust;
+use iamlint_model::wildcard::{self, Token, is_pattern};
+use iamlint_model::{Data, PolicyKind, Str};
+
+use crate::context::{Context, granted_everywhere, granting_item, unconditioned, with_uses};
 use crate::finding::Sink;
 use crate::rule::Check;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `iam:PassRole` allowed on every role (`"Resource": "*"`) without an
+    /// Flags `iam:PassRole` allowed on every role (`"Resource": "*"`), or on a role pattern
+    /// that matches roles of the tree trusted by more than one service, without an
     /// `iam:PassedToService` condition — whether written out or granted through `iam:*`,
     /// `iam:Pass*` or `NotAction`. A condition that any caller satisfies (`aws:RequestedRegion`,
     /// `aws:SecureTransport`, request tags) does not make it safe; one that may limit which
@@ -75,5 +81,70 @@ impl Check for PassRoleUnrestricted {
             );
             out.push(with_uses(f, record));
         }
+        for (record, s) in cx.statements(PolicyKind::Identity) {
+            let Some(resources) = s.resource.as_ref().filter(|r| !r.negated) else {
+                continue;
+            };
+            if s.on_every_resource()
+                || !unconditioned(s)
+                || granting_item(s, "iam:PassRole").is_none()
+            {
+                continue;
+            }
+            for (pattern, item) in resources.known_items().filter(|(p, _)| is_pattern(p)) {
+                let (roles, services) = trusted_services(cx, pattern);
+                if services.len() < 2 {
+                    continue;
+                }
+                let names: Vec<String> = services.iter().map(|s| format!("`{s}`")).collect();
+                let f = out.statement_finding(
+                    record,
+                    s,
+                    item.loc,
+                    format!(
+                        "`{pattern}` lets `iam:PassRole` hand {roles} roles to any service, and they are trusted by {}",
+                        names.join(", ")
+                    ),
+                    "add a condition on `iam:PassedToService`, or name the roles of one service",
+                );
+                out.push(with_uses(f, record));
+            }
+        }
     }
+}
+
+/// How many roles of the tree a resource pattern matches, and the services their trust
+/// policies admit.
+fn trusted_services<'a>(cx: &Context<'a>, pattern: &str) -> (usize, Vec<&'a str>) {
+    let wanted = wildcard::tokens(pattern);
+    let mut roles = 0;
+    let mut services: Vec<&str> = Vec::new();
+    for role in cx
+        .links()
+        .principals
+        .iter()
+        .filter(|p| p.ty == PrincipalType::Role)
+    {
+        let Some(Data::String(arn)) = role.resource.attribute("arn").map(|v| &v.data) else {
+            continue;
+        };
+        // The role's ARN, an unknown account id being one segment.
+        let own: Vec<Token> = wildcard::tokens(&arn.text)
+            .into_iter()
+            .map(|t| match t {
+                Token::Char(Str::UNKNOWN_MARK) => Token::Segment,
+                t => t,
+            })
+            .collect();
+        if !wildcard::overlap(&wanted, &own, false) {
+            continue;
+        }
+        roles += 1;
+        if let Some(doc) = role.trust.and_then(|t| t.document()) {
+            services.extend(trust::services(doc));
+        }
+    }
+    services.sort_unstable();
+    services.dedup();
+    (roles, services)
 }
