@@ -96,6 +96,21 @@ pub struct Subject<'p> {
 pub struct Request<'a> {
     pub action: &'a str,
     pub resource: &'a str,
+    /// Condition keys the request is known to carry, with their values
+    /// (`iam:PassedToService` = `ecs-tasks.amazonaws.com` when a service is handed a role).
+    /// Conditions on them are decided; conditions on other keys stay open.
+    pub context: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> Request<'a> {
+    /// A request with no known condition keys.
+    pub fn new(action: &'a str, resource: &'a str) -> Self {
+        Request {
+            action,
+            resource,
+            context: &[],
+        }
+    }
 }
 
 /// Whether one element applies: surely, possibly (with the unknown's origin), or not.
@@ -146,8 +161,8 @@ fn evaluate<'p>(policies: &[Source<'p>], request: Request) -> Decision<'p> {
         for s in &doc.statements {
             let fit = applies(s, request);
             let fit = match (s.effect(), fit) {
-                // A Deny with only irrelevant conditions is one the caller can step around.
-                (Some(Effect::Deny), Fit::Yes) if !s.conditions.is_empty() => Fit::No,
+                // A Deny with conditions the caller controls is one it can step around.
+                (Some(Effect::Deny), Fit::Yes) if avoidable(s, request) => Fit::No,
                 (_, fit) => fit,
             };
             match (s.effect(), fit) {
@@ -224,7 +239,7 @@ fn applies(s: &Statement, request: Request) -> Fit {
         None => Fit::Yes,
         Some(r) => list_fit(r, |item| resource_fit(item, request.resource)),
     };
-    let conditions = conditions_fit(s);
+    let conditions = conditions_fit(s, request);
     [action, resource, conditions]
         .into_iter()
         .try_fold(Fit::Yes, |acc, f| match (acc, f) {
@@ -324,18 +339,68 @@ fn yes_if(b: bool) -> Fit {
     if b { Fit::Yes } else { Fit::No }
 }
 
-/// A statement's conditions: none or only irrelevant ones fit; a restrictive one (or an
-/// unevaluated block) leaves it possible.
-fn conditions_fit(s: &Statement) -> Fit {
+/// A statement's conditions: those on keys the request carries are decided; irrelevant ones
+/// fit; a restrictive one (or an unevaluated block) leaves the statement possible.
+fn conditions_fit(s: &Statement, request: Request) -> Fit {
     if let Some(u) = &s.conditions_unknown {
         return Fit::Maybe(Reason::Unknown(u.origin.to_string()));
     }
-    match restrictive_conditions(s).next() {
-        Some(c) => Fit::Maybe(Reason::Condition(c.key.clone())),
-        None => Fit::Yes,
+    let mut fit = Fit::Yes;
+    for c in &s.conditions {
+        match decide(c, request) {
+            Some(true) => {}
+            Some(false) => return Fit::No,
+            None if is_irrelevant_condition(&c.key) => {}
+            None if fit == Fit::Yes => fit = Fit::Maybe(Reason::Condition(c.key.clone())),
+            None => {}
+        }
     }
+    fit
 }
 
+/// Whether a statement has a condition the caller satisfies or avoids at will (and that the
+/// request does not decide).
+fn avoidable(s: &Statement, request: Request) -> bool {
+    s.conditions
+        .iter()
+        .any(|c| decide(c, request).is_none() && is_irrelevant_condition(&c.key))
+}
+
+/// A condition on a key the request carries: whether it holds. `None` when the request does
+/// not carry the key, a value is unknown, or the operator is not a string or ARN comparison.
+fn decide(c: &Condition, request: Request) -> Option<bool> {
+    let (_, value) = request
+        .context
+        .iter()
+        .find(|(k, _)| c.key.eq_ignore_ascii_case(k))?;
+    if c.unknown.is_some() || c.values.iter().any(|v| v.known().is_none()) {
+        return None;
+    }
+    let operator = c.base_operator();
+    let (negated, operator) = match operator
+        .strip_prefix("StringNot")
+        .or(operator.strip_prefix("ArnNot"))
+    {
+        Some(rest) => (true, rest),
+        None => (
+            false,
+            operator
+                .trim_start_matches("String")
+                .trim_start_matches("Arn"),
+        ),
+    };
+    let matches = |pattern: &str| match operator {
+        "Equals" => pattern == *value,
+        "EqualsIgnoreCase" => pattern.eq_ignore_ascii_case(value),
+        "Like" => wildcard::matches(pattern, value, false),
+        _ => false,
+    };
+    if !matches!(operator, "Equals" | "EqualsIgnoreCase" | "Like") {
+        return None;
+    }
+    let any = c.values.iter().filter_map(|v| v.known()).any(matches);
+    Some(any != negated)
+}
 /// The conditions of a statement that limit who can use it (see [`is_irrelevant_condition`]).
 pub fn restrictive_conditions(s: &Statement) -> impl Iterator<Item = &Condition> {
     s.conditions

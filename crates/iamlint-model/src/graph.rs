@@ -189,10 +189,7 @@ pub fn build(model: &Model) -> Graph {
             });
         }
         let subject = links.subject(i);
-        let everything = subject.allows(Request {
-            action: "iam:CreateAccessKey",
-            resource: "*",
-        });
+        let everything = subject.allows(Request::new("iam:CreateAccessKey", "*"));
         let admin = everything.access == Access::Allowed
             && everything
                 .statements
@@ -218,14 +215,7 @@ pub fn build(model: &Model) -> Graph {
             if std::ptr::eq(role, p) {
                 continue;
             }
-            let ask = |action| {
-                subject
-                    .allows(Request {
-                        action,
-                        resource: &arn.text,
-                    })
-                    .access
-            };
+            let ask = |action| subject.allows(Request::new(action, &arn.text)).access;
             if ask("iam:PassRole") == Access::Allowed {
                 edges.push(Edge {
                     from: p.resource.address.clone(),

@@ -397,6 +397,15 @@ resource "aws_scheduler_schedule" "nightly" {{
     );
     assert_eq!(text(&model, found[0].loc), "role_arn");
     assert_eq!(text(&model, found[0].related[0].loc), "execution_role_arn");
+    // Passing both, but only to Lambda: ECS is refused.
+    let to = |service: &str| {
+        src("aws_iam_policy.pass_task.arn").replace(
+            "Resource = aws_iam_role.task.arn }",
+            &format!("Resource = [aws_iam_role.task.arn, aws_iam_role.exec.arn], Condition = {{ StringEquals = {{ \"iam:PassedToService\" = \"{service}\" }} }} }}"),
+        )
+    };
+    assert_eq!(one_file(&to("lambda.amazonaws.com"), rule).1.len(), 2);
+    assert!(one_file(&to("ecs-tasks.amazonaws.com"), rule).1.is_empty());
     // A policy iamlint cannot read might allow it: no finding.
     let (_, found) = one_file(&src("\"arn:aws:iam::111122223333:policy/elsewhere\""), rule);
     assert!(found.is_empty(), "{found:?}");

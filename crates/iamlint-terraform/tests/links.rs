@@ -174,7 +174,7 @@ fn principals_hold_what_every_attachment_shape_gives_them() {
     // The evaluator sees what the links gather.
     let decide = |address: &str, action: &str, resource: &str| {
         let subject = links.subject(links.find(address).unwrap());
-        let d = subject.allows(Request { action, resource });
+        let d = subject.allows(Request::new(action, resource));
         (d.access, d.statements.len(), d.reasons)
     };
     let ask = |address: &str, action: &str, resource: &str| decide(address, action, resource).0;

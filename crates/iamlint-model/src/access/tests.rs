@@ -9,10 +9,7 @@ fn doc(statements: &str) -> PolicyDocument {
 
 fn ask<'p>(subject: &'p Subject<'p>, action: &str, resource: &str) -> Decision<'p> {
     let resource = resource.replace('#', &Str::UNKNOWN_MARK.to_string());
-    subject.allows(Request {
-        action,
-        resource: &resource,
-    })
+    subject.allows(Request::new(action, &resource))
 }
 
 fn subject<'p>(
@@ -211,15 +208,47 @@ fn an_arn_built_like_the_policy_item_is_the_same_resource() {
     };
     doc.statements[0].resource.as_mut().unwrap().items[0].text = ItemText::Partial(arn.clone());
     let s = subject(&[&doc], None);
-    let request = Request {
-        action: "iam:PassRole",
-        resource: &arn.text,
-    };
+    let request = Request::new("iam:PassRole", &arn.text);
     assert_eq!(s.allows(request).access, Access::Allowed);
     let other = format!("arn:aws:iam::{}:role/other", Str::UNKNOWN_MARK);
-    let request = Request {
-        action: "iam:PassRole",
-        resource: &other,
-    };
+    let request = Request::new("iam:PassRole", &other);
     assert_eq!(s.allows(request).access, Access::Denied);
+}
+
+#[test]
+fn conditions_on_keys_the_request_carries_are_decided() {
+    let ecs = [("iam:PassedToService", "ecs-tasks.amazonaws.com")];
+    let lambda = [("iam:PassedToService", "lambda.amazonaws.com")];
+    let role = "arn:aws:iam::1:role/task";
+    let ask = |s: &Subject, context: &[(&str, &str)]| {
+        s.allows(Request {
+            action: "iam:PassRole",
+            resource: role,
+            context,
+        })
+        .access
+    };
+    let to_ecs = doc(
+        r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}}"#,
+    );
+    let s = subject(&[&to_ecs], None);
+    assert_eq!(ask(&s, &ecs), Access::Allowed);
+    assert_eq!(ask(&s, &lambda), Access::Denied);
+    assert_eq!(
+        ask(&s, &[]),
+        Access::Maybe,
+        "without the key the condition stays open"
+    );
+    let like = doc(
+        r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringLike":{"iam:PassedToService":"ecs*"}}}"#,
+    );
+    assert_eq!(ask(&subject(&[&like], None), &ecs), Access::Allowed);
+    // A Deny decided by the request applies; one the caller avoids does not.
+    let admin = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    let no_lambda = doc(
+        r#"{"Effect":"Deny","Action":"iam:PassRole","Resource":"*","Condition":{"StringNotEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}}"#,
+    );
+    let s = subject(&[&admin, &no_lambda], None);
+    assert_eq!(ask(&s, &lambda), Access::Denied);
+    assert_eq!(ask(&s, &ecs), Access::Allowed);
 }

@@ -13,8 +13,9 @@ declare_rule! {
     /// EventBridge target (`aws_cloudwatch_event_target` with `ecs_target`) or an EventBridge
     /// Scheduler schedule (`aws_scheduler_schedule` with `target.ecs_parameters`) that runs an
     /// ECS task definition, where the target's own role is not allowed `iam:PassRole` on the
-    /// task role or the execution role. Only a definite "no" fires: a policy iamlint cannot read,
-    /// or a condition on the passing, keeps it silent.
+    /// task role or the execution role — or only to another service than
+    /// `ecs-tasks.amazonaws.com` (`iam:PassedToService`). Only a definite "no" fires: a policy
+    /// iamlint cannot read, or another condition on the passing, keeps it silent.
     ///
     /// ## Why is this bad?
     /// `apply` succeeds and the schedule looks fine; every run then fails with AccessDenied on
@@ -211,9 +212,11 @@ fn judge(cx: &Context, out: &mut Sink, site: &Launch, by: usize, role: usize) {
     let Some(Data::String(arn)) = launched.resource.attribute("arn").map(|v| &v.data) else {
         return;
     };
+    // ECS runs the task: the role is passed to `ecs-tasks.amazonaws.com`.
+    let context = [("iam:PassedToService", "ecs-tasks.amazonaws.com")];
     let request = Request {
-        action: "iam:PassRole",
-        resource: &arn.text,
+        context: &context,
+        ..Request::new("iam:PassRole", &arn.text)
     };
     if links.subject(by).allows(request).access != Access::Denied {
         return;
