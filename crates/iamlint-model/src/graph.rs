@@ -7,10 +7,9 @@ use std::collections::BTreeMap;
 use crate::access::{Access, Request, Source, Subject};
 use crate::catalog::Catalog;
 use crate::links::{Held, Links, PrincipalType, same};
-use crate::model::{Mode, Model};
+use crate::model::Model;
 use crate::trust::{Admits, admits_service};
 use crate::value::Data;
-use crate::wearers::{self, Holds};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NodeKind {
@@ -243,34 +242,24 @@ pub fn build(model: &Model) -> Graph {
             }
         }
     }
-    for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
-        for w in wearers::of(r.kind()) {
-            for (_, v) in wearers::values(r, w) {
-                let roles = match w.holds {
-                    Holds::RoleArn | Holds::RoleName => links.named(PrincipalType::Role, v),
-                    Holds::InstanceProfile => links.profile_roles(v),
-                };
-                for role in roles {
-                    let role = &links.principals[role];
-                    node(&mut nodes, &r.address, NodeKind::Wearer);
-                    let admitted = role
-                        .trust
-                        .and_then(|t| t.document())
-                        .map_or(Admits::Unknown, |d| admits_service(d, w.service));
-                    let mismatch = if admitted == Admits::No {
-                        " (not trusted)"
-                    } else {
-                        ""
-                    };
-                    edges.push(Edge {
-                        from: r.address.clone(),
-                        to: role.resource.address.clone(),
-                        kind: EdgeKind::Wears,
-                        label: format!("{}{mismatch}", w.service),
-                    });
-                }
-            }
-        }
+    for w in links.wearings(model) {
+        let role = &links.principals[w.role];
+        node(&mut nodes, &w.resource.address, NodeKind::Wearer);
+        let admitted = role
+            .trust
+            .and_then(|t| t.document())
+            .map_or(Admits::Unknown, |d| admits_service(d, w.wearer.service));
+        let mismatch = if admitted == Admits::No {
+            " (not trusted)"
+        } else {
+            ""
+        };
+        edges.push(Edge {
+            from: w.resource.address.clone(),
+            to: role.resource.address.clone(),
+            kind: EdgeKind::Wears,
+            label: format!("{}{mismatch}", w.wearer.service),
+        });
     }
     edges.sort();
     edges.dedup();

@@ -13,6 +13,7 @@ use crate::managed::{self, ManagedPolicy};
 use crate::model::{ACCOUNT_ID, Mode, Model, PolicyKind, PolicyRecord, Resource};
 use crate::source::Location;
 use crate::value::{Data, Str, Unknown, Value};
+use crate::wearers::{Holds, Wearer};
 
 /// Resource types whose attributes link principals, policies and memberships, and the
 /// attributes the front-ends keep for them. Everything else of a resource is dropped after
@@ -170,6 +171,17 @@ pub struct IamPrincipal<'m> {
     pub trust: Option<&'m PolicyRecord>,
 }
 
+/// A resource that runs as a role.
+#[derive(Clone, Copy, Debug)]
+pub struct Wearing<'m> {
+    pub resource: &'m Resource,
+    pub wearer: &'static Wearer,
+    /// Where the resource names the role (the attribute), else the block.
+    pub at: Option<Location>,
+    /// The role (an index into [`Links::principals`]).
+    pub role: usize,
+}
+
 #[derive(Default)]
 pub struct Links<'m> {
     pub principals: Vec<IamPrincipal<'m>>,
@@ -235,6 +247,29 @@ impl<'m> Links<'m> {
             }
         }
         roles
+    }
+
+    /// Who wears which role (the wearer table applied to the model's resources): each
+    /// wearing attribute value, with the role it names (through an instance profile too).
+    pub fn wearings(&self, model: &'m Model) -> Vec<Wearing<'m>> {
+        let mut out = Vec::new();
+        for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
+            for wearer in crate::wearers::of(r.kind()) {
+                for (at, v) in crate::wearers::values(r, wearer) {
+                    let roles = match wearer.holds {
+                        Holds::RoleArn | Holds::RoleName => self.named(PrincipalType::Role, v),
+                        Holds::InstanceProfile => self.profile_roles(v),
+                    };
+                    out.extend(roles.into_iter().map(|role| Wearing {
+                        resource: r,
+                        wearer,
+                        at: at.or(r.loc),
+                        role,
+                    }));
+                }
+            }
+        }
+        out
     }
 
     /// The principal a Terraform address names, if any.

@@ -1,10 +1,8 @@
 use std::collections::BTreeMap;
 
 use iamlint_model::Location;
-use iamlint_model::links::PrincipalType;
-use iamlint_model::model::{Mode, Resource};
+use iamlint_model::model::Resource;
 use iamlint_model::trust::{Admits, admits_service, services};
-use iamlint_model::wearers::{self, Holds};
 
 use crate::context::Context;
 use crate::finding::Sink;
@@ -81,24 +79,9 @@ impl Check for TrustServiceMismatch {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let links = cx.links();
         let mut worn: BTreeMap<(usize, &'static str), Worn> = BTreeMap::new();
-        for r in cx
-            .model
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed)
-        {
-            for w in wearers::of(r.kind()) {
-                for (written, v) in wearers::values(r, w) {
-                    let roles = match w.holds {
-                        Holds::RoleArn | Holds::RoleName => links.named(PrincipalType::Role, v),
-                        Holds::InstanceProfile => links.profile_roles(v),
-                    };
-                    for role in roles {
-                        let by = (r, w.attribute, written.or(r.loc));
-                        worn.entry((role, w.service)).or_default().push(by);
-                    }
-                }
-            }
+        for w in links.wearings(cx.model) {
+            let by = (w.resource, w.wearer.attribute, w.at);
+            worn.entry((w.role, w.wearer.service)).or_default().push(by);
         }
         for ((role, service), by) in worn {
             let role = &links.principals[role];
