@@ -401,12 +401,6 @@ fn decide(c: &Condition, request: Request) -> Option<bool> {
     let any = c.values.iter().filter_map(|v| v.known()).any(matches);
     Some(any != negated)
 }
-/// The conditions of a statement that limit who can use it (see [`is_irrelevant_condition`]).
-pub fn restrictive_conditions(s: &Statement) -> impl Iterator<Item = &Condition> {
-    s.conditions
-        .iter()
-        .filter(|c| !is_irrelevant_condition(&c.key))
-}
 
 #[cfg(test)]
 mod tests;

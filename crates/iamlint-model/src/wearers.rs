@@ -245,9 +245,14 @@ pub fn of(kind: &str) -> &'static [Wearer] {
 
 /// The top-level attributes the front-ends keep for a wearer type.
 pub fn kept_attributes(kind: &str) -> impl Iterator<Item = &'static str> {
-    of(kind)
-        .iter()
-        .map(|w| w.attribute.split('.').next().unwrap_or(w.attribute))
+    let top = |w: &Wearer| w.attribute.split('.').next().unwrap_or(w.attribute);
+    let rows = of(kind);
+    // Rows of one type are adjacent: a block two rows reach into (`iam_instance_profile.arn`,
+    // `.name`) is kept once.
+    rows.iter()
+        .enumerate()
+        .filter(move |(i, w)| *i == 0 || top(&rows[i - 1]) != top(w))
+        .map(move |(_, w)| top(w))
 }
 
 /// The values at a wearer's attribute path in a resource, each with where its attribute is

@@ -44,12 +44,6 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
         })
 }
 
-/// Whether the text looks like JSON that could be a plan or state: an object. The reader then
-/// decides; a directory entry is only tried when its name ends in `.json` but not `.tf.json`.
-pub fn looks_like_json(text: &str) -> bool {
-    text.trim_start().starts_with('{')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
