@@ -198,6 +198,19 @@ impl Resource {
     }
 }
 
+/// An address without its last instance key: `module.m["x"].aws_iam_role.r[0]` →
+/// `module.m["x"].aws_iam_role.r`, the resource as a reference without a key names it.
+pub fn base_address(address: &str) -> &str {
+    if !address.ends_with(']') {
+        return address;
+    }
+    let last_dot = address.rfind("].").map_or(0, |i| i + 2);
+    match address[last_dot..].find('[') {
+        Some(i) => &address[..last_dot + i],
+        None => address,
+    }
+}
+
 /// Something the front-end could not evaluate. A rule never guesses past it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Coverage {
@@ -229,6 +242,22 @@ pub struct Suppression {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_addresses_drop_the_last_key() {
+        assert_eq!(
+            base_address("aws_iam_policy.team[\"a\"]"),
+            "aws_iam_policy.team"
+        );
+        assert_eq!(
+            base_address("module.m[\"x\"].aws_iam_role.r[0]"),
+            "module.m[\"x\"].aws_iam_role.r"
+        );
+        assert_eq!(
+            base_address("module.m[\"x\"].aws_iam_role.r"),
+            "module.m[\"x\"].aws_iam_role.r"
+        );
+    }
 
     #[test]
     fn resources_know_their_type_and_name_from_the_address() {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use iamlint_model::model::Resource;
+use iamlint_model::model::{Resource, base_address as base};
 use iamlint_model::relocate::relocate;
 use iamlint_model::{Coverage, Data, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Value};
 
@@ -114,35 +114,5 @@ fn relocate_value(plan: &mut Value, twin: Option<&Value>, fallback: Option<Locat
         }
         Data::String(s) => s.map = None,
         _ => {}
-    }
-}
-
-/// An address without its last instance key: `aws_iam_policy.team["a"]` → `aws_iam_policy.team`.
-fn base(address: &str) -> &str {
-    if !address.ends_with(']') {
-        return address;
-    }
-    let last_dot = address.rfind("].").map_or(0, |i| i + 2);
-    match address[last_dot..].find('[') {
-        Some(i) => &address[..last_dot + i],
-        None => address,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base;
-
-    #[test]
-    fn base_addresses_drop_the_last_key() {
-        assert_eq!(base("aws_iam_policy.team[\"a\"]"), "aws_iam_policy.team");
-        assert_eq!(
-            base("module.m[\"x\"].aws_iam_role.r[0]"),
-            "module.m[\"x\"].aws_iam_role.r"
-        );
-        assert_eq!(
-            base("module.m[\"x\"].aws_iam_role.r"),
-            "module.m[\"x\"].aws_iam_role.r"
-        );
     }
 }

@@ -1,6 +1,6 @@
 use iamlint_model::access::{Access, Request};
 use iamlint_model::links::PrincipalType;
-use iamlint_model::model::{Mode, Resource};
+use iamlint_model::model::{Mode, Resource, base_address};
 use iamlint_model::{Data, Location, Value};
 
 use crate::context::Context;
@@ -138,7 +138,7 @@ fn names_task_definition(reference: &Value, task: &Resource) -> bool {
     let Data::Unknown(u) = &reference.data else {
         return false;
     };
-    let base = task.address.split('[').next().unwrap_or(&task.address);
+    let base = base_address(&task.address);
     ["arn", "arn_without_revision"]
         .iter()
         .any(|a| *u.origin == format!("{}.{a}", task.address) || *u.origin == format!("{base}.{a}"))
