@@ -387,9 +387,9 @@ fn build(
     let base = text.as_ptr() as usize;
     let offset = |raw: &RawValue| raw.get().as_ptr() as usize - base;
     let mut values: Vec<Value> = Vec::with_capacity(found.len());
-    // Documents of `aws_iam_policy_document` data sources, by module prefix and JSON text, so
-    // that a policy rendered by one is held by it, as in the HCL front-end.
-    let mut documents: HashMap<(&str, String), &str> = HashMap::new();
+    // Documents of `aws_iam_policy_document` data sources, by JSON text, with their module
+    // prefix and address, so that a policy rendered by one is held by it, as in HCL.
+    let mut documents: Documents = HashMap::new();
     for f in found {
         let wanted = wanted_attributes(f);
         let value = match f.values.filter(|_| !wanted.is_empty()) {
@@ -423,7 +423,8 @@ fn build(
             && let Some(json) = v.get("json").and_then(Value::as_known_str)
         {
             let prefix = module_prefix(f.address, f.ty, f.name, f.mode);
-            documents.insert((prefix, json.to_string()), f.address);
+            let holders = documents.entry(json.to_string()).or_default();
+            holders.push((prefix, f.address));
         }
     }
     let mut collector = Collector::new();
@@ -601,7 +602,10 @@ fn drop_empty_policies(v: &mut Value) {
 /// A policy attribute whose text is exactly what a policy-document data source of the same
 /// module rendered is held by that data source, as in the HCL front-end: one record, with
 /// where it is used.
-fn hold_documents(v: &mut Value, prefix: &str, documents: &HashMap<(&str, String), &str>) {
+/// Rendered policy documents: JSON text → (module prefix, data source address).
+type Documents<'a> = HashMap<String, Vec<(&'a str, &'a str)>>;
+
+fn hold_documents(v: &mut Value, prefix: &str, documents: &Documents) {
     let Data::Object(entries) = &mut v.data else {
         return;
     };
@@ -609,14 +613,19 @@ fn hold_documents(v: &mut Value, prefix: &str, documents: &HashMap<(&str, String
         let Data::String(s) = &mut value.data else {
             continue;
         };
-        let Some(holder) = documents.get(&(prefix, s.text.clone())) else {
+        let holder = documents
+            .get(s.text.as_str())
+            // The last of identical documents in a module holds it, as when they were keyed.
+            .and_then(|holders| holders.iter().rev().find(|(p, _)| *p == prefix))
+            .map(|(_, address)| *address);
+        let Some(holder) = holder else {
             continue;
         };
         let locate = |a: usize, b: usize| s.locate(a, b);
         if let Ok(doc) = crate::json::decode(&s.text, &locate, &s.unknowns) {
             s.encoded = Some(Arc::new(Encoded {
                 value: doc,
-                holder: Some(Arc::from(*holder)),
+                holder: Some(Arc::from(holder)),
             }));
         }
     }
