@@ -5,6 +5,7 @@
 //! see only that.
 
 pub mod access;
+pub mod base64;
 pub mod catalog;
 pub mod graph;
 pub mod links;

@@ -7,6 +7,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use hcl_edit::expr::{Expression, FuncCall};
+use iamlint_model::base64;
 use iamlint_model::value::format_number;
 use iamlint_model::{Data, Encoded, Key, Location, Str, Unknown, Value};
 
@@ -311,12 +312,12 @@ fn builtin(
         }
         "base64encode" => {
             need(1)?;
-            string(base64_encode(known!(text(&args[0])?).as_bytes()))
+            string(base64::encode(known!(text(&args[0])?).as_bytes()))
         }
         "base64decode" => {
             need(1)?;
             let s = known!(text(&args[0])?);
-            let bytes = base64_decode(&s).ok_or_else(|| EvalError::new("invalid base64", loc))?;
+            let bytes = base64::decode(&s).ok_or_else(|| EvalError::new("invalid base64", loc))?;
             string(
                 String::from_utf8(bytes)
                     .map_err(|_| EvalError::new("base64decode() result is not UTF-8", loc))?,
@@ -1316,45 +1317,6 @@ fn normalize_decoded(v: Value) -> Value {
     Value::new(data, v.loc)
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes() {
-        let v = B64.iter().position(|&b| b == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 /// `jsonencode(v)`: the JSON text (unknown parts marked) plus the structured value itself, so
 /// that a policy read from the string still points at each element in the HCL.
 pub fn jsonencode(v: Value, holder: Option<Arc<str>>, loc: Option<Location>) -> Value {
@@ -1449,17 +1411,6 @@ fn encode_string(s: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_round_trips() {
-        for s in ["", "a", "ab", "abc", "abcd", "hello, world"] {
-            assert_eq!(
-                base64_decode(&base64_encode(s.as_bytes())).unwrap(),
-                s.as_bytes()
-            );
-        }
-        assert_eq!(base64_encode(b"ab"), "YWI=");
-    }
 
     #[test]
     fn title_follows_go() {

@@ -230,32 +230,11 @@ fn scan_text(
     }
 }
 
-/// Standard base64, padding optional; `None` when the text is not base64 of UTF-8.
+/// The text base64 encodes; `None` when it is not base64 of UTF-8. Line breaks, which encoded
+/// user data written by hand may have, are not part of it.
 fn decode_base64(text: &str) -> Option<String> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let mut bits = 0u32;
-    let mut count = 0;
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    for c in text
-        .bytes()
-        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
-    {
-        bits = (bits << 6) | u32::from(value(c)?);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let compact: String = text.split_whitespace().collect();
+    String::from_utf8(iamlint_model::base64::decode(&compact)?).ok()
 }
 
 impl Check for StaticAwsCredentials {
