@@ -255,7 +255,7 @@ impl<'m> Links<'m> {
         let mut out = Vec::new();
         for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
             for wearer in crate::wearers::of(r.kind()) {
-                for (at, v) in crate::wearers::values(r, wearer) {
+                for (at, v) in r.at_path(wearer.attribute) {
                     let roles = match wearer.holds {
                         Holds::RoleArn | Holds::RoleName => self.named(PrincipalType::Role, v),
                         Holds::InstanceProfile => self.profile_roles(v),

@@ -6,10 +6,6 @@
 //! service's "service-linked / service role" documentation (the principal in the trust policy
 //! of the role the service assumes).
 
-use crate::model::Resource;
-use crate::source::Location;
-use crate::value::Value;
-
 /// What a wearer's attribute holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Holds {
@@ -253,12 +249,6 @@ pub fn kept_attributes(kind: &str) -> impl Iterator<Item = &'static str> {
         .enumerate()
         .filter(move |(i, w)| *i == 0 || top(&rows[i - 1]) != top(w))
         .map(move |(_, w)| top(w))
-}
-
-/// The values at a wearer's attribute path in a resource, each with where its attribute is
-/// written (see [`Resource::at_path`]).
-pub fn values<'r>(resource: &'r Resource, wearer: &Wearer) -> Vec<(Option<Location>, &'r Value)> {
-    resource.at_path(wearer.attribute)
 }
 
 #[cfg(test)]
