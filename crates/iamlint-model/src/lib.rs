@@ -16,6 +16,7 @@ pub mod relocate;
 pub mod similar;
 pub mod size;
 pub mod source;
+pub mod states;
 pub mod trust;
 pub mod value;
 pub mod wearers;

@@ -22,10 +22,13 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
     // What a scheduled target launches (missing-pass-role).
     ("aws_cloudwatch_event_target", &["ecs_target"]),
     // Where static credentials hide (static-aws-credentials).
-    ("aws_ecs_task_definition", &["container_definitions"]),
+    (
+        "aws_ecs_task_definition",
+        &["container_definitions", "family"],
+    ),
     ("aws_elastic_beanstalk_environment", &["setting"]),
     ("aws_iam_access_key", &["user", "status"]),
-    ("aws_iam_group", &["name", "arn"]),
+    ("aws_iam_group", &["name", "arn", "path"]),
     ("aws_iam_group_membership", &["group", "users"]),
     ("aws_iam_group_policy", &["group"]),
     ("aws_iam_group_policy_attachment", &["group", "policy_arn"]),
@@ -33,15 +36,21 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
         "aws_iam_group_policy_attachments_exclusive",
         &["group_name", "policy_arns"],
     ),
-    ("aws_iam_instance_profile", &["name", "arn", "role"]),
-    ("aws_iam_policy", &["name", "arn"]),
+    ("aws_iam_instance_profile", &["name", "arn", "path", "role"]),
+    ("aws_iam_policy", &["name", "arn", "path"]),
     (
         "aws_iam_policy_attachment",
         &["users", "roles", "groups", "policy_arn"],
     ),
     (
         "aws_iam_role",
-        &["name", "arn", "managed_policy_arns", "permissions_boundary"],
+        &[
+            "name",
+            "arn",
+            "path",
+            "managed_policy_arns",
+            "permissions_boundary",
+        ],
     ),
     ("aws_iam_role_policy", &["role"]),
     ("aws_iam_role_policy_attachment", &["role", "policy_arn"]),
@@ -49,7 +58,10 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
         "aws_iam_role_policy_attachments_exclusive",
         &["role_name", "policy_arns"],
     ),
-    ("aws_iam_user", &["name", "arn", "permissions_boundary"]),
+    (
+        "aws_iam_user",
+        &["name", "arn", "path", "permissions_boundary"],
+    ),
     ("aws_iam_user_group_membership", &["user", "groups"]),
     ("aws_iam_user_policy", &["user"]),
     ("aws_iam_user_policy_attachment", &["user", "policy_arn"]),
@@ -68,7 +80,21 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
         &["user_data", "user_data_base64"],
     ),
     ("aws_launch_template", &["user_data"]),
+    // What a state machine launches (missing-pass-role).
+    ("aws_sfn_state_machine", &["definition"]),
 ];
+
+/// Kept attributes that hold a JSON document a rule reads as a structure. The front-ends
+/// decode their text, with locations, into [`Str::encoded`], as `jsonencode` leaves it.
+pub const JSON_ATTRIBUTES: &[(&str, &str)] = &[
+    ("aws_ecs_task_definition", "container_definitions"),
+    ("aws_sfn_state_machine", "definition"),
+];
+
+/// Whether `kind.attribute` holds a JSON document ([`JSON_ATTRIBUTES`]).
+pub fn is_json_attribute(kind: &str, attribute: &str) -> bool {
+    JSON_ATTRIBUTES.contains(&(kind, attribute))
+}
 
 /// Where a resource names policies to attach by ARN: resource type and attribute (a string or a
 /// list of them). Permissions boundaries are not here: they cap, they do not grant.
@@ -239,8 +265,7 @@ impl<'m> Links<'m> {
         let mut roles = Vec::new();
         for i in self.profile_index.candidates(reference) {
             let profile = self.profiles[i];
-            let mut names = ["name", "arn"].iter().filter_map(|a| profile.attribute(a));
-            if names.any(|own| same(reference, own))
+            if names(reference, profile)
                 && let Some(role) = profile.attribute("role")
             {
                 roles.extend(self.named(PrincipalType::Role, role));
@@ -299,6 +324,8 @@ struct Builder<'m> {
 struct NameIndex<'m> {
     by_name: HashMap<&'m str, Vec<usize>>,
     by_origin: HashMap<&'m str, Vec<usize>>,
+    /// Items by address: an unknown attribute of one (`aws_iam_role.app.arn`) names it.
+    by_address: HashMap<&'m str, usize>,
     /// Names with unknown parts: any reference may fill them.
     partial: Vec<usize>,
     len: usize,
@@ -313,10 +340,11 @@ fn last_segment(s: &Str) -> Option<&str> {
 impl<'m> NameIndex<'m> {
     /// `items` gives each item's name (or ARN, for policies) and its ARN: the first names it
     /// in the index; an unknown one of either is found by its origin.
-    fn new(items: impl Iterator<Item = [Option<&'m Value>; 2]>) -> Self {
+    fn new(items: impl Iterator<Item = (&'m str, [Option<&'m Value>; 2])>) -> Self {
         let mut index = NameIndex::default();
-        for (i, [name, arn]) in items.enumerate() {
+        for (i, (address, [name, arn])) in items.enumerate() {
             index.len = i + 1;
+            index.by_address.insert(address, i);
             match name.map(|v| &v.data) {
                 Some(Data::String(s)) => match last_segment(s) {
                     Some(name) => index.by_name.entry(name).or_default().push(i),
@@ -336,6 +364,11 @@ impl<'m> NameIndex<'m> {
 
     /// What a reference may name; the caller checks each with [`same`].
     fn candidates(&self, reference: &Value) -> Vec<usize> {
+        if let Some(u) = reference.whole_unknown() {
+            let mut found = self.by_origin.get(&*u.origin).cloned().unwrap_or_default();
+            found.extend(attribute_of(&u.origin).and_then(|a| self.by_address.get(a)));
+            return found;
+        }
         let found: Vec<usize> = match &reference.data {
             Data::String(s) => match last_segment(s) {
                 Some(name) => {
@@ -345,7 +378,6 @@ impl<'m> NameIndex<'m> {
                 // A reference with unknown parts may fill any name.
                 None => (0..self.len).collect(),
             },
-            Data::Unknown(u) => self.by_origin.get(&*u.origin).cloned().unwrap_or_default(),
             _ => Vec::new(),
         };
         found
@@ -402,10 +434,14 @@ impl<'m> Builder<'m> {
             builder
                 .principals
                 .iter()
-                .map(|p| [p.resource.attribute("name"), p.resource.attribute("arn")]),
+                .map(|p| (p.resource.address.as_str(), names_of(p.resource))),
         );
-        builder.policy_index =
-            NameIndex::new(builder.policies.iter().map(|p| [p.attribute("arn"), None]));
+        builder.policy_index = NameIndex::new(
+            builder
+                .policies
+                .iter()
+                .map(|p| (p.address.as_str(), [p.attribute("arn"), None])),
+        );
         let trusts: HashMap<&str, &PolicyRecord> = model
             .policies
             .iter()
@@ -448,9 +484,7 @@ impl<'m> Builder<'m> {
             principals: self.principals,
             principal_index: self.principal_index,
             profile_index: NameIndex::new(
-                profiles
-                    .iter()
-                    .map(|p| [p.attribute("name"), p.attribute("arn")]),
+                profiles.iter().map(|p| (p.address.as_str(), names_of(p))),
             ),
             profiles,
         }
@@ -581,7 +615,9 @@ impl<'m> Builder<'m> {
             .candidates(arn)
             .into_iter()
             .map(|i| self.policies[i])
-            .filter(|p| p.attribute("arn").is_some_and(|own| same(arn, own)))
+            .filter(|p| {
+                p.attribute("arn").is_some_and(|own| same(arn, own)) || refers_to(arn, &p.address)
+            })
             .flat_map(|p| self.records.get(p.address.as_str()).into_iter().flatten())
             .map(|&(_, record)| held(Held::Record(record)))
             .collect();
@@ -604,12 +640,7 @@ fn named_in<'v>(
     for v in refs {
         for i in index.candidates(v) {
             let p = &principals[i];
-            if p.ty == ty
-                && ["name", "arn"]
-                    .iter()
-                    .filter_map(|a| p.resource.attribute(a))
-                    .any(|own| same(v, own))
-            {
+            if p.ty == ty && names(v, p.resource) {
                 found.push(i);
             }
         }
@@ -617,6 +648,38 @@ fn named_in<'v>(
     found.sort_unstable();
     found.dedup();
     found
+}
+
+/// A resource's name and ARN, as kept.
+fn names_of(r: &Resource) -> [Option<&Value>; 2] {
+    [r.attribute("name"), r.attribute("arn")]
+}
+
+/// Whether a reference names a resource: by its name or ARN ([`same`]), or as an unknown
+/// attribute of it ([`refers_to`]).
+fn names(reference: &Value, r: &Resource) -> bool {
+    names_of(r)
+        .into_iter()
+        .flatten()
+        .any(|own| same(reference, own))
+        || refers_to(reference, &r.address)
+}
+
+/// Whether a reference is an attribute of the resource at `address` known only after apply
+/// (`aws_iam_role.app.arn` in a plan): it names that resource, whatever its own attributes
+/// hold.
+fn refers_to(reference: &Value, address: &str) -> bool {
+    reference
+        .whole_unknown()
+        .and_then(|u| attribute_of(&u.origin))
+        .is_some_and(|a| a == address)
+}
+
+/// The resource address of an origin naming an identifying attribute (`….arn`, `.name`, `.id`,
+/// `.unique_id`).
+fn attribute_of(origin: &str) -> Option<&str> {
+    let (address, attribute) = origin.rsplit_once('.')?;
+    matches!(attribute, "arn" | "name" | "id" | "unique_id").then_some(address)
 }
 
 fn display(v: &Value) -> String {
@@ -641,9 +704,11 @@ fn list(v: Option<&Value>) -> impl Iterator<Item = &Value> {
 /// the same unknown, or any one ARN segment when the other side is known), or the same
 /// unknown value.
 pub fn same(a: &Value, b: &Value) -> bool {
+    if let (Some(x), Some(y)) = (a.whole_unknown(), b.whole_unknown()) {
+        return x.origin == y.origin;
+    }
     match (&a.data, &b.data) {
         (Data::String(x), Data::String(y)) => same_str(x, y),
-        (Data::Unknown(x), Data::Unknown(y)) => x.origin == y.origin,
         _ => false,
     }
 }
@@ -746,6 +811,35 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_attribute_names_its_resource_and_a_string_of_one_unknown_is_that_unknown() {
+        let arn = Value::unknown("module.a[\"x\"].aws_iam_role.app.arn", None);
+        assert!(refers_to(&arn, "module.a[\"x\"].aws_iam_role.app"));
+        assert!(!refers_to(&arn, "module.a[\"x\"].aws_iam_role.ap"));
+        let id = Value::unknown("aws_iam_role.app.id", None);
+        assert!(refers_to(&id, "aws_iam_role.app"));
+        // Not an identifying attribute, or not an unknown: not a reference to the role.
+        assert!(!refers_to(
+            &Value::unknown("aws_iam_role.app.tags", None),
+            "aws_iam_role.app"
+        ));
+        assert!(!refers_to(
+            &Value::string("aws_iam_role.app.arn", None),
+            "aws_iam_role.app"
+        ));
+        // `"${aws_iam_role.app.arn}"` in a heredoc: the string is the unknown.
+        let interpolated = partial("#", &["aws_iam_role.app.arn"]);
+        assert!(refers_to(&interpolated, "aws_iam_role.app"));
+        assert!(same(
+            &interpolated,
+            &Value::unknown("aws_iam_role.app.arn", None)
+        ));
+        assert!(!same(
+            &partial("x#", &["aws_iam_role.app.arn"]),
+            &Value::unknown("aws_iam_role.app.arn", None)
+        ));
+    }
+
+    #[test]
     fn kept_attributes_are_sorted_for_lookup() {
         assert!(KEPT_ATTRIBUTES.windows(2).all(|w| w[0].0 < w[1].0));
         let kept = |kind| kept_attributes(kind).collect::<Vec<_>>();
@@ -753,6 +847,9 @@ mod tests {
         assert!(kept("aws_s3_bucket").is_empty());
         assert!(kept("aws_ecs_task_definition").contains(&"task_role_arn"));
         assert!(kept("aws_scheduler_schedule").contains(&"target"));
+        for (kind, attribute) in JSON_ATTRIBUTES {
+            assert!(kept(kind).contains(attribute), "{kind}.{attribute}");
+        }
         for (kind, attribute) in ATTACHING_ATTRIBUTES {
             assert!(kept(kind).contains(attribute), "{kind}.{attribute}");
         }

@@ -184,6 +184,20 @@ impl Value {
             .map(|(_, v)| v)
     }
 
+    /// The unknown this value is as a whole: an unknown, or a string of nothing but one unknown
+    /// part (`"${aws_iam_role.app.arn}"` in a heredoc).
+    pub fn whole_unknown(&self) -> Option<&Unknown> {
+        match &self.data {
+            Data::Unknown(u) => Some(u),
+            Data::String(s)
+                if s.unknowns.len() == 1 && s.text.len() == Str::UNKNOWN_MARK.len_utf8() =>
+            {
+                s.unknowns.first()
+            }
+            _ => None,
+        }
+    }
+
     /// Whether this value, or anything inside it, is unknown.
     pub fn first_unknown(&self) -> Option<&Unknown> {
         match &self.data {

@@ -459,3 +459,243 @@ resource "aws_iam_policy" "deploy" {{
             .is_empty()
     );
 }
+
+/// Roles of a pipeline: an ECS task, a SageMaker job, and the state machine running both.
+fn pipeline_roles(pass_policy: &str) -> String {
+    format!(
+        r#"resource "aws_iam_role" "task" {{
+  name               = "task"
+  assume_role_policy = {tasks}
+}}
+resource "aws_iam_role" "exec" {{
+  name_prefix        = "exec-"
+  assume_role_policy = {tasks}
+}}
+resource "aws_iam_role" "train" {{
+  name               = "train"
+  assume_role_policy = {sagemaker}
+}}
+resource "aws_ecs_task_definition" "job" {{
+  family                = "job"
+  task_role_arn         = aws_iam_role.task.arn
+  execution_role_arn    = aws_iam_role.exec.arn
+  container_definitions = "[]"
+}}
+resource "aws_iam_role" "sfn" {{
+  name               = "sfn"
+  assume_role_policy = {states}
+}}
+resource "aws_iam_role_policy" "sfn" {{
+  role   = aws_iam_role.sfn.name
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [
+    {{ Effect = "Allow", Action = ["ecs:RunTask", "sagemaker:CreateTrainingJob"], Resource = "*" }},
+    {pass_policy}
+  ] }})
+}}
+"#,
+        tasks = trust("ecs-tasks.amazonaws.com"),
+        sagemaker = trust("sagemaker.amazonaws.com"),
+        states = trust("states.amazonaws.com"),
+    )
+}
+
+/// What missing-pass-role says: (launcher, state, passed role, flagged text).
+fn passes(src: &str) -> Vec<[String; 4]> {
+    let (model, found) = one_file(src, "missing-pass-role");
+    let mut got: Vec<[String; 4]> = found
+        .iter()
+        .map(|f| {
+            let state = f.message.split('`').nth(1).unwrap_or_default();
+            let role = f.message.split('`').rev().nth(1).unwrap_or_default();
+            [
+                f.address.clone(),
+                state.to_string(),
+                role.to_string(),
+                text(&model, f.loc),
+            ]
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+#[test]
+fn a_state_machine_whose_role_cannot_pass_what_its_states_launch() {
+    let heredoc = r#"resource "aws_sfn_state_machine" "heredoc" {
+  name       = "heredoc"
+  role_arn   = aws_iam_role.sfn.arn
+  definition = <<-EOF
+    {
+      "StartAt": "Run",
+      "States": {
+        "Run": {
+          "Type": "Task",
+          "Resource": "arn:aws:states:::ecs:runTask.sync",
+          "Parameters": { "Cluster": "jobs", "TaskDefinition": "${aws_ecs_task_definition.job.arn}" },
+          "Next": "Train"
+        },
+        "Train": {
+          "Type": "Task",
+          "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync",
+          "Parameters": { "RoleArn": "${aws_iam_role.train.arn}", "TrainingJobName.$": "$.name" },
+          "Next": "Later"
+        },
+        "Later": {
+          "Type": "Task",
+          "Resource": "arn:aws:states:::sagemaker:createTrainingJob",
+          "Parameters": { "RoleArn.$": "$.role" },
+          "End": true
+        }
+      }
+    }
+  EOF
+}
+"#;
+    let encoded = r#"resource "aws_sfn_state_machine" "encoded" {
+  name     = "encoded"
+  role_arn = aws_iam_role.sfn.arn
+  definition = jsonencode({
+    StartAt = "P"
+    States = {
+      P = {
+        Type = "Parallel"
+        End  = true
+        Branches = [{
+          StartAt = "M"
+          States = { M = { Type = "Map", End = true, ItemProcessor = {
+            StartAt = "Run"
+            States = { Run = { Type = "Task", Resource = "arn:aws:states:::aws-sdk:ecs:runTask", End = true, Parameters = { TaskDefinition = "job:3" } } }
+          } } }
+        }]
+      }
+    }
+  })
+}
+"#;
+    let none = pipeline_roles("");
+    let src = format!("{none}{heredoc}{encoded}");
+    let finding = |machine: &str, state: &str, role: &str, at: &str| {
+        [
+            format!("aws_sfn_state_machine.{machine}"),
+            state.to_string(),
+            format!("aws_iam_role.{role}"),
+            at.to_string(),
+        ]
+    };
+    let heredoc_task = "\"TaskDefinition\"";
+    assert_eq!(
+        passes(&src),
+        [
+            finding("encoded", "Run", "exec", "TaskDefinition"),
+            finding("encoded", "Run", "task", "TaskDefinition"),
+            finding("heredoc", "Run", "exec", heredoc_task),
+            finding("heredoc", "Run", "task", heredoc_task),
+            finding("heredoc", "Train", "train", "\"RoleArn\""),
+        ]
+    );
+    // Passing to ECS only: the training job still fails.
+    let to_ecs = "{ Effect = \"Allow\", Action = \"iam:PassRole\", Resource = \"*\", Condition = { StringEquals = { \"iam:PassedToService\" = \"ecs-tasks.amazonaws.com\" } } }";
+    let src = format!("{}{heredoc}{encoded}", pipeline_roles(to_ecs));
+    let found = passes(&src);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0][2], "aws_iam_role.train");
+    // Passing everything: silent; a pass policy iamlint cannot read: silent.
+    let all = "{ Effect = \"Allow\", Action = \"iam:PassRole\", Resource = [aws_iam_role.task.arn, aws_iam_role.exec.arn, aws_iam_role.train.arn] }";
+    assert!(passes(&format!("{}{heredoc}{encoded}", pipeline_roles(all))).is_empty());
+    let unread = "jsondecode(var.more)";
+    let src = format!(
+        "variable \"more\" {{}}\n{}{heredoc}",
+        pipeline_roles(unread)
+    );
+    assert!(passes(&src).is_empty());
+}
+
+#[test]
+fn state_machines_from_templates_modules_and_for_each() {
+    let root = std::env::temp_dir().join(format!("iamlint-sfn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("machine")).unwrap();
+    std::fs::write(root.join("main.tf"), format!(
+        "{}\nmodule \"nightly\" {{\n  source   = \"./machine\"\n  for_each = toset([\"a\", \"b\"])\n  role_arn = aws_iam_role.sfn.arn\n  task     = aws_ecs_task_definition.job.arn_without_revision\n}}\n",
+        pipeline_roles("")
+    )).unwrap();
+    std::fs::write(
+        root.join("machine/main.tf"),
+        "variable \"role_arn\" {}\nvariable \"task\" {}\nresource \"aws_sfn_state_machine\" \"this\" {\n  name       = \"nightly\"\n  role_arn   = var.role_arn\n  definition = templatefile(\"${path.module}/definition.json\", { task = var.task })\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("machine/definition.json"),
+        "{\n  \"StartAt\": \"Run\",\n  \"States\": {\n    \"Run\": {\n      \"Type\": \"Task\",\n      \"Resource\": \"arn:aws:states:::ecs:runTask.sync\",\n      \"Parameters\": { \"TaskDefinition\": \"${task}\" },\n      \"End\": true\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    let model = load_paths(std::slice::from_ref(&root), &LoadOptions::default());
+    let found = findings(&model, "missing-pass-role");
+    let mut got: Vec<(String, String)> = found
+        .iter()
+        .map(|f| (f.address.clone(), text(&model, f.loc)))
+        .collect();
+    got.sort();
+    let at = |key: &str| {
+        (
+            format!("module.nightly[\"{key}\"].aws_sfn_state_machine.this"),
+            "\"TaskDefinition\"".to_string(),
+        )
+    };
+    // Task role and execution role, in each instance; pointing into the template.
+    assert_eq!(got, [at("a"), at("a"), at("b"), at("b")]);
+    let loc = found[0].loc.unwrap();
+    assert!(
+        model
+            .sources
+            .get(loc.file)
+            .path
+            .ends_with("definition.json")
+    );
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn a_definition_that_is_not_json_is_a_coverage_note() {
+    let src = format!(
+        "{}resource \"aws_sfn_state_machine\" \"broken\" {{\n  name       = \"broken\"\n  role_arn   = aws_iam_role.sfn.arn\n  definition = \"{{ \\\"StartAt\\\": }}\"\n}}\n",
+        pipeline_roles("")
+    );
+    let (model, found) = one_file(&src, "missing-pass-role");
+    assert!(found.is_empty());
+    let notes: Vec<&str> = model
+        .coverage
+        .iter()
+        .filter(|c| c.address == "aws_sfn_state_machine.broken")
+        .map(|c| c.message.as_str())
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", model.coverage);
+    assert!(
+        notes[0].starts_with("definition is not JSON"),
+        "{}",
+        notes[0]
+    );
+}
+
+#[test]
+fn container_definitions_in_a_heredoc_name_their_secrets() {
+    let src = r#"resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = <<-EOF
+    [{
+      "name": "app",
+      "image": "app:1",
+      "environment": [
+        { "name": "AWS_SECRET_ACCESS_KEY", "value": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" }
+      ]
+    }]
+  EOF
+}
+"#;
+    let (model, found) = one_file(src, "static-aws-credentials");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        text(&model, found[0].loc),
+        "\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\""
+    );
+}

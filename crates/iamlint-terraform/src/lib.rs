@@ -6,6 +6,7 @@ pub mod align;
 mod calls;
 pub mod eval;
 pub mod json;
+mod known;
 pub mod module;
 pub mod pitfalls;
 pub mod plan;

@@ -10,9 +10,7 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use iamlint_model::model::Mode;
-use iamlint_model::{
-    Coverage, Data, Key, LoadError, Location, Model, SourceFile, Str, Unknown, Value,
-};
+use iamlint_model::{Coverage, Data, Key, LoadError, Location, Model, SourceFile, Value};
 
 use crate::eval::ops::{self, EvalError, Result};
 use crate::eval::{Evaluator, FileText, Scope, jsonencode, types};
@@ -1280,17 +1278,10 @@ fn dynamic(
 pub use iamlint_model::model::ACCOUNT_ID;
 
 /// Attributes Terraform computes but we can know from configuration: the name and ARN of IAM
-/// resources (`arn:aws:iam::<account>:role/<path><name>`, the account unknown), and the JSON of
-/// a policy document.
+/// resources ([`crate::known`]), and the JSON of a policy document.
 fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut Evaluator) {
     let Data::Object(entries) = &mut value.data else {
         return;
-    };
-    let get = |entries: &[(Key, Value)], k: &str| {
-        entries
-            .iter()
-            .find(|(e, _)| e.name == k)
-            .map(|(_, v)| v.clone())
     };
     let add = |entries: &mut Vec<(Key, Value)>, k: &str, v: Value| {
         if !entries.iter().any(|(e, _)| e.name == k) {
@@ -1310,39 +1301,6 @@ fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut
         *entries = ops::normalize_object(std::mem::take(entries));
         return;
     }
-    let kind = match b.ty.as_str() {
-        "aws_iam_role" => "role",
-        "aws_iam_policy" => "policy",
-        "aws_iam_user" => "user",
-        "aws_iam_group" => "group",
-        "aws_iam_instance_profile" => "instance-profile",
-        _ => return,
-    };
-    let name = match get(entries, "name") {
-        Some(n) if n.as_str().is_some() => n,
-        _ => Value::unknown(format!("{address}.name"), b.loc),
-    };
-    let path = get(entries, "path")
-        .and_then(|p| p.as_known_str().map(str::to_string))
-        .unwrap_or_else(|| "/".to_string());
-    let mut arn = Str {
-        text: format!("arn:aws:iam::{}:{kind}{path}", Str::UNKNOWN_MARK),
-        ..Str::default()
-    };
-    arn.unknowns.push(Unknown::account_id());
-    match &name.data {
-        Data::String(s) => {
-            arn.text.push_str(&s.text);
-            arn.unknowns.extend(s.unknowns.iter().cloned());
-        }
-        _ => {
-            arn.text.push(Str::UNKNOWN_MARK);
-            arn.unknowns.push(Unknown::new(format!("{address}.name")));
-        }
-    }
-    let arn = Value::new(Data::String(arn), b.loc);
-    add(entries, "arn", arn.clone());
-    add(entries, "name", name.clone());
-    add(entries, "id", if kind == "policy" { arn } else { name });
+    crate::known::fill_iam_attributes(&b.ty, address, entries, b.loc);
     *entries = ops::normalize_object(std::mem::take(entries));
 }

@@ -3,13 +3,13 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use iamlint_model::links::kept_attributes;
+use iamlint_model::links::{is_json_attribute, kept_attributes};
 use iamlint_model::model::{Mode, Resource};
 use iamlint_model::policy::{ItemText, PolicyDocument};
 use iamlint_model::size::{self, PolicySize};
 use iamlint_model::{
-    Coverage, Data, Key, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Str, Unknown, Use,
-    Value,
+    Coverage, Data, Encoded, Key, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Str,
+    Unknown, Use, Value,
 };
 
 use crate::module::ModuleEnv;
@@ -53,6 +53,8 @@ pub(crate) struct Instance<'v> {
 pub(crate) struct Collector {
     builder: Builder,
     resources: Vec<Resource>,
+    /// JSON documents among kept attributes that could not be read.
+    unread: Vec<Coverage>,
 }
 
 impl Collector {
@@ -63,6 +65,7 @@ impl Collector {
                 notes: HashMap::new(),
             },
             resources: Vec::new(),
+            unread: Vec::new(),
         }
     }
 
@@ -81,6 +84,7 @@ impl Collector {
             resource.attributes = kept_attributes(inst.ty)
                 .filter_map(|a| entry(inst.value, a).cloned())
                 .collect();
+            decode_documents(&mut resource, inst.ty, &mut self.unread);
         }
         self.resources.push(resource);
         let builder = &mut self.builder;
@@ -130,7 +134,7 @@ impl Collector {
         let mut collected = Collected {
             resources: self.resources,
             policies: Vec::new(),
-            coverage: Vec::new(),
+            coverage: self.unread,
         };
         self.builder.finish(&mut collected);
         collected
@@ -171,6 +175,61 @@ impl Collected {
         model.resources.extend(self.resources);
         model.policies.extend(self.policies);
         model.coverage.extend(self.coverage);
+    }
+}
+
+/// Decodes the JSON documents among a resource's kept attributes
+/// ([`JSON_ATTRIBUTES`](iamlint_model::links::JSON_ATTRIBUTES)) into
+/// located values, as `jsonencode` leaves them. A text that cannot be read is a coverage note:
+/// the rules that read the document skip it.
+fn decode_documents(resource: &mut Resource, ty: &str, unread: &mut Vec<Coverage>) {
+    for (key, value) in &mut resource.attributes {
+        if !is_json_attribute(ty, &key.name) {
+            continue;
+        }
+        let loc = value.loc;
+        let s = match &mut value.data {
+            Data::String(s) if s.encoded.is_none() => s,
+            Data::Unknown(u) => {
+                unread.push(Coverage {
+                    address: resource.address.clone(),
+                    message: format!(
+                        "{} is unknown (`{}`); rules that read it skip it",
+                        key.name, u.origin
+                    ),
+                    loc: key.loc.or(loc).or(resource.loc),
+                });
+                continue;
+            }
+            _ => continue,
+        };
+        let locate = |a: usize, b: usize| s.locate(a, b).or(loc);
+        match crate::json::decode(&s.text, &locate, &s.unknowns) {
+            Ok(document) => {
+                s.encoded = Some(Arc::new(Encoded {
+                    value: document,
+                    holder: None,
+                }));
+            }
+            Err(e) => {
+                // An unknown part may well be what breaks the JSON (`"States": ${var.states}`).
+                let message = match s.unknowns.first() {
+                    Some(u) => format!(
+                        "{} is not JSON until `{}` is known; rules that read it skip it",
+                        key.name, u.origin
+                    ),
+                    None => format!(
+                        "{} is not JSON ({}); rules that read it skip it",
+                        key.name, e.message
+                    ),
+                };
+                unread.push(Coverage {
+                    address: resource.address.clone(),
+                    message,
+                    loc: locate(e.start, e.end.max(e.start + 1)),
+                });
+            }
+        }
     }
 }
 
@@ -384,7 +443,7 @@ fn item_unknowns(text: &ItemText) -> Vec<&Unknown> {
 
 /// `aws_s3_bucket.b.arn`, `module.x.aws_iam_role.r.arn`, the account id in an ARN: known
 /// only after apply, but they name resources of this configuration, which is no blind spot.
-fn is_resource_attribute(origin: &str) -> bool {
+pub(crate) fn is_resource_attribute(origin: &str) -> bool {
     if origin == crate::module::ACCOUNT_ID {
         return true;
     }

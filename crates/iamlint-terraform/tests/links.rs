@@ -207,3 +207,100 @@ fn principals_hold_what_every_attachment_shape_gives_them() {
         Access::Denied
     );
 }
+
+#[test]
+fn an_unknown_resource_attribute_keeps_its_name_through_variables_locals_and_templates() {
+    let root = r#"
+variable "role" {}
+locals {
+  task = aws_ecs_task_definition.job.arn
+}
+resource "aws_ecs_task_definition" "job" {
+  family                = "job"
+  container_definitions = "[]"
+}
+resource "aws_cloudwatch_event_target" "local" {
+  rule     = "r"
+  arn      = "c"
+  role_arn = var.role
+  ecs_target {
+    task_definition_arn = local.task
+  }
+}
+module "m" {
+  source = "./m"
+  task   = aws_ecs_task_definition.job.arn
+}
+"#;
+    let module = r#"
+variable "task" {}
+resource "aws_cloudwatch_event_target" "var" {
+  rule = "r"
+  arn  = "c"
+  ecs_target {
+    task_definition_arn = var.task
+  }
+}
+resource "aws_sfn_state_machine" "template" {
+  name       = "t"
+  role_arn   = "arn:aws:iam::1:role/r"
+  definition = templatefile("${path.module}/d.json", { task = var.task })
+}
+"#;
+    let dir = tree(
+        "origins",
+        &[
+            ("main.tf", root),
+            ("m/main.tf", module),
+            ("m/d.json", r#"{"TaskDefinition": "${task}"}"#),
+        ],
+    );
+    let model = load_paths(&[dir], &LoadOptions::default());
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let origin = |address: &str, path: &str| {
+        let r = model
+            .resources
+            .iter()
+            .find(|r| r.address == address)
+            .unwrap();
+        let (_, v) = r.at_path(path)[0];
+        v.whole_unknown().map(|u| u.origin.to_string())
+    };
+    let task = Some("aws_ecs_task_definition.job.arn".to_string());
+    assert_eq!(
+        origin(
+            "aws_cloudwatch_event_target.local",
+            "ecs_target.task_definition_arn"
+        ),
+        task
+    );
+    assert_eq!(
+        origin(
+            "module.m.aws_cloudwatch_event_target.var",
+            "ecs_target.task_definition_arn"
+        ),
+        task
+    );
+    let machine = model
+        .resources
+        .iter()
+        .find(|r| r.address == "module.m.aws_sfn_state_machine.template")
+        .unwrap();
+    let definition = machine
+        .attribute("definition")
+        .and_then(|v| v.as_str())
+        .unwrap();
+    let decoded = &definition.encoded.as_ref().expect("decoded").value;
+    assert_eq!(
+        decoded
+            .get("TaskDefinition")
+            .and_then(|v| v.whole_unknown())
+            .map(|u| u.origin.to_string()),
+        task
+    );
+    // What is not a resource's attribute is named as written.
+    assert_eq!(
+        origin("aws_cloudwatch_event_target.local", "role_arn"),
+        Some("var.role".to_string())
+    );
+}

@@ -391,8 +391,14 @@ impl<'a> Evaluator<'a> {
                 }
             };
         }
-        // The reference as written is a better origin than wherever the value came from.
-        if let Data::Unknown(_) = v.data {
+        // The reference as written is a better origin than wherever the value came from,
+        // except for a resource's attribute: passed through a variable, a local, a module
+        // output or a template variable, it still names that attribute, which is what links it
+        // (`var.task` holding `aws_ecs_task_definition.job.arn`).
+        if let Data::Unknown(u) = &v.data {
+            if crate::policies::is_resource_attribute(&u.origin) {
+                return Ok(Value::new(v.data, loc));
+            }
             return Ok(Value::unknown(self.origin(span, "reference"), loc));
         }
         Ok(v)

@@ -3,10 +3,14 @@
 //! source; a policy the plan knows only after apply is read from its `.tf` expression instead.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use iamlint_model::links::is_json_attribute;
 use iamlint_model::model::{Resource, base_address as base};
 use iamlint_model::relocate::relocate;
-use iamlint_model::{Coverage, Data, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Value};
+use iamlint_model::{
+    Coverage, Data, Encoded, Location, Model, PolicyBody, PolicyKind, PolicyRecord, Value,
+};
 
 use crate::policies::Collected;
 
@@ -23,6 +27,8 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
         .flat_map(|m| &m.resources)
         .flat_map(|r| [(r.address.as_str(), r.loc), (base(&r.address), r.loc)])
         .collect();
+    // What the plan knows only after apply and the source knows: (address, where, what).
+    let mut read_from_source: Vec<(String, Option<Location>, String)> = Vec::new();
     let resources: HashMap<&str, &Resource> = source
         .iter()
         .flat_map(|m| &m.resources)
@@ -39,13 +45,23 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
         let twin = resources
             .get(r.address.as_str())
             .or(resources.get(base(&r.address)));
+        let kind = r.kind().to_string();
         for (key, value) in &mut r.attributes {
             let written = twin.and_then(|t| t.attributes.iter().find(|(k, _)| k.name == key.name));
             key.loc = written.and_then(|(k, _)| k.loc).or(r.loc);
+            // A document known only after apply (a state machine's definition naming a new
+            // role's ARN) is read from its `.tf` expression, as a policy is.
+            if let (Data::Unknown(_), Some((_, source))) = (&value.data, written)
+                && is_json_attribute(&kind, &key.name)
+                && source.as_str().is_some_and(|s| s.encoded.is_some())
+            {
+                *value = source.clone();
+                read_from_source.push((r.address.clone(), key.loc, key.name.clone()));
+                continue;
+            }
             relocate_value(value, written.map(|(_, v)| v), key.loc);
         }
     }
-    let mut read_from_source: Vec<(String, Option<Location>)> = Vec::new();
     for record in &mut plan.policies {
         let Some(twin) = records.get(&(record.address.as_str(), record.kind)) else {
             continue;
@@ -55,7 +71,7 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
             (PolicyBody::Unknown(_), PolicyBody::Document(_)) => {
                 record.body = twin.body.clone();
                 record.size = twin.size;
-                read_from_source.push((record.address.clone(), twin.loc));
+                read_from_source.push((record.address.clone(), twin.loc, "policy".into()));
             }
             _ => {}
         }
@@ -68,12 +84,12 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
     }
     // What the plan could not know and the source could: a note, instead of the plan's.
     plan.coverage
-        .retain(|c| !read_from_source.iter().any(|(a, _)| *a == c.address));
-    for (address, loc) in read_from_source {
+        .retain(|c| !read_from_source.iter().any(|(a, _, _)| *a == c.address));
+    for (address, loc, what) in read_from_source {
         plan.coverage.push(Coverage {
-            message:
-                "policy is known only after apply in the plan; read from its .tf expression instead"
-                    .into(),
+            message: format!(
+                "{what} is known only after apply in the plan; read from its .tf expression instead"
+            ),
             address,
             loc,
         });
@@ -112,7 +128,22 @@ fn relocate_value(plan: &mut Value, twin: Option<&Value>, fallback: Option<Locat
                 relocate_value(item, twins.get(i), here);
             }
         }
-        Data::String(s) => s.map = None,
+        Data::String(s) => {
+            s.map = None;
+            // A decoded document: its nodes take their places in the `.tf` document.
+            if let Some(encoded) = &mut s.encoded {
+                let written = twin
+                    .and_then(Value::as_str)
+                    .and_then(|t| t.encoded.as_ref())
+                    .map(|t| &t.value);
+                let mut value = encoded.value.clone();
+                relocate_value(&mut value, written, here);
+                *encoded = Arc::new(Encoded {
+                    value,
+                    holder: encoded.holder.clone(),
+                });
+            }
+        }
         _ => {}
     }
 }

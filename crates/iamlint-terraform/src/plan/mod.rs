@@ -433,6 +433,9 @@ fn build(
         if f.mode == Mode::Managed {
             drop_empty_policies(&mut v);
             hold_documents(&mut v, prefix, &documents);
+            if let Data::Object(entries) = &mut v.data {
+                crate::known::fill_iam_attributes(f.ty, f.address, entries, v.loc);
+            }
         }
         let loc = f.values.map(|raw| {
             let at = offset(raw);

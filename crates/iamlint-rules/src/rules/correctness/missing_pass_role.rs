@@ -1,6 +1,8 @@
 use iamlint_model::access::{Access, Request};
 use iamlint_model::links::PrincipalType;
 use iamlint_model::model::{Mode, Resource, base_address};
+use iamlint_model::states::{self, Launched};
+use iamlint_model::wearers::Holds;
 use iamlint_model::{Data, Location, Value};
 
 use crate::context::Context;
@@ -9,17 +11,28 @@ use crate::rule::Check;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a scheduled launch whose role cannot pass the roles of what it launches: an
-    /// EventBridge target (`aws_cloudwatch_event_target` with `ecs_target`) or an EventBridge
-    /// Scheduler schedule (`aws_scheduler_schedule` with `target.ecs_parameters`) that runs an
-    /// ECS task definition, where the target's own role is not allowed `iam:PassRole` on the
-    /// task role or the execution role — or only to another service than
-    /// `ecs-tasks.amazonaws.com` (`iam:PassedToService`). Only a definite "no" fires: a policy
-    /// iamlint cannot read, or another condition on the passing, keeps it silent.
+    /// Flags a launch whose role cannot pass the roles of what it launches:
+    /// - an EventBridge target (`aws_cloudwatch_event_target` with `ecs_target`) or an
+    ///   EventBridge Scheduler schedule (`aws_scheduler_schedule` with
+    ///   `target.ecs_parameters`) that runs an ECS task definition;
+    /// - a Step Functions state machine (`aws_sfn_state_machine`) whose Task states, in
+    ///   Parallel branches and Map processors too, run an ECS task definition (`ecs:runTask`,
+    ///   also with `Overrides.TaskRoleArn`) or name a role for the service they call:
+    ///   `sagemaker:create*Job` and `createModel`, `codebuild:startBuild`,
+    ///   `elasticmapreduce:createCluster`, `emr-serverless:startJobRun`,
+    ///   `eks:createCluster`/`createNodegroup`, `bedrock:createModelCustomizationJob`
+    ///   (`batch:submitJob`, `glue:startJobRun` and `lambda:invoke` pass no role).
+    ///
+    /// It fires when the launcher's own role is not allowed `iam:PassRole` on the launched role
+    /// (the task role and the execution role of a task definition), or only to another service
+    /// than the one the role goes to (`iam:PassedToService`). Only a definite "no" fires: a
+    /// policy iamlint cannot read, another condition on the passing, or a parameter known only
+    /// at run time (`"RoleArn.$": "$.role"`) keeps it silent.
     ///
     /// ## Why is this bad?
-    /// `apply` succeeds and the schedule looks fine; every run then fails with AccessDenied on
-    /// `iam:PassRole`, and the failure shows only in the target's metrics.
+    /// `apply` succeeds and the schedule or state machine looks fine; every run then fails with
+    /// AccessDenied on `iam:PassRole`, and the failure shows only in the target's metrics or
+    /// the execution's history.
     ///
     /// ## Example
     /// ```hcl fail
@@ -60,6 +73,56 @@ declare_rule! {
     ///   ecs_target {
     ///     task_definition_arn = aws_ecs_task_definition.nightly.arn
     ///   }
+    /// }
+    /// ```
+    ///
+    /// A state machine's SageMaker training job, whose role the machine may pass only to ECS:
+    ///
+    /// ```hcl fail
+    /// resource "aws_iam_role" "training" {
+    ///   name = "training"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "sagemaker.amazonaws.com" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role" "pipeline" {
+    ///   name = "pipeline"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "states.amazonaws.com" } }]
+    ///   })
+    ///   inline_policy {
+    ///     name = "pass"
+    ///     policy = jsonencode({
+    ///       Version = "2012-10-17"
+    ///       Statement = [{
+    ///         Effect    = "Allow"
+    ///         Action    = "iam:PassRole"
+    ///         Resource  = aws_iam_role.training.arn
+    ///         Condition = { StringEquals = { "iam:PassedToService" = "ecs-tasks.amazonaws.com" } }
+    ///       }]
+    ///     })
+    ///   }
+    /// }
+    ///
+    /// resource "aws_sfn_state_machine" "pipeline" {
+    ///   name       = "pipeline"
+    ///   role_arn   = aws_iam_role.pipeline.arn
+    ///   definition = <<-EOF
+    ///     {
+    ///       "StartAt": "Train",
+    ///       "States": {
+    ///         "Train": {
+    ///           "Type": "Task",
+    ///           "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync",
+    ///           "Parameters": { "RoleArn": "${aws_iam_role.training.arn}", "TrainingJobName.$": "$.name" },
+    ///           "End": true
+    ///         }
+    ///       }
+    ///     }
+    ///   EOF
     /// }
     /// ```
     ///
@@ -108,19 +171,68 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ```hcl pass
+    /// resource "aws_iam_role" "training" {
+    ///   name = "training"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "sagemaker.amazonaws.com" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role" "pipeline" {
+    ///   name = "pipeline"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "states.amazonaws.com" } }]
+    ///   })
+    ///   inline_policy {
+    ///     name = "pass"
+    ///     policy = jsonencode({
+    ///       Version = "2012-10-17"
+    ///       Statement = [{
+    ///         Effect    = "Allow"
+    ///         Action    = "iam:PassRole"
+    ///         Resource  = aws_iam_role.training.arn
+    ///         Condition = { StringEquals = { "iam:PassedToService" = "sagemaker.amazonaws.com" } }
+    ///       }]
+    ///     })
+    ///   }
+    /// }
+    ///
+    /// resource "aws_sfn_state_machine" "pipeline" {
+    ///   name       = "pipeline"
+    ///   role_arn   = aws_iam_role.pipeline.arn
+    ///   definition = <<-EOF
+    ///     {
+    ///       "StartAt": "Train",
+    ///       "States": {
+    ///         "Train": {
+    ///           "Type": "Task",
+    ///           "Resource": "arn:aws:states:::sagemaker:createTrainingJob.sync",
+    ///           "Parameters": { "RoleArn": "${aws_iam_role.training.arn}", "TrainingJobName.$": "$.name" },
+    ///           "End": true
+    ///         }
+    ///       }
+    ///     }
+    ///   EOF
+    /// }
+    /// ```
+    ///
     /// ## References
+    /// - [Step Functions: IAM policies for integrated services (iam:PassRole)](https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html)
     /// - [Amazon ECS tasks as EventBridge targets: the role needs iam:PassRole](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html)
     /// - [Granting a user permissions to pass a role to an AWS service](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
     pub struct MissingPassRole {
         name: "missing-pass-role",
         category: Correctness,
         severity: High,
-        summary: "a scheduled launch's role cannot pass the roles of what it launches",
+        summary: "a schedule's or state machine's role cannot pass the roles of what it launches",
     }
 }
 
-/// Where a launcher names its own role and the task definition it runs.
-const LAUNCHERS: [(&str, &str, &str); 2] = [
+/// Where a scheduled launcher names its own role and the task definition it runs.
+const SCHEDULES: [(&str, &str, &str); 2] = [
     (
         "aws_cloudwatch_event_target",
         "role_arn",
@@ -133,20 +245,41 @@ const LAUNCHERS: [(&str, &str, &str); 2] = [
     ),
 ];
 
-/// Whether a reference names a task definition: its unknown ARN (`aws_ecs_task_definition.x.arn`).
+/// The roles of an ECS task definition that running it passes to `ecs-tasks.amazonaws.com`.
+const TASK_ROLES: [&str; 2] = ["task_role_arn", "execution_role_arn"];
+
+/// Whether a reference names a task definition: its ARN or family (known, or the same unknown
+/// as `aws_ecs_task_definition.x.arn`), with or without a revision.
 fn names_task_definition(reference: &Value, task: &Resource) -> bool {
-    let Data::Unknown(u) = &reference.data else {
+    if let Some(u) = reference.whole_unknown() {
+        let base = base_address(&task.address);
+        return [task.address.as_str(), base].iter().any(|address| {
+            ["arn", "arn_without_revision"]
+                .iter()
+                .any(|a| *u.origin == format!("{address}.{a}"))
+        });
+    }
+    let (Some(text), Some(family)) = (
+        reference.as_str().map(|s| s.text.as_str()),
+        task.attribute("family").and_then(Value::as_known_str),
+    ) else {
         return false;
     };
-    let base = base_address(&task.address);
-    ["arn", "arn_without_revision"]
-        .iter()
-        .any(|a| *u.origin == format!("{}.{a}", task.address) || *u.origin == format!("{base}.{a}"))
+    // `family`, `family:3`, or `arn:aws:ecs:…:task-definition/family:3`.
+    let named = match text.rsplit_once('/') {
+        Some((arn, name)) if arn.ends_with(":task-definition") => name,
+        Some(_) => return false,
+        None => text,
+    };
+    let unrevised = match named.rsplit_once(':') {
+        Some((name, revision)) if revision.bytes().all(|b| b.is_ascii_digit()) => name,
+        _ => named,
+    };
+    unrevised == family
 }
 
 impl Check for MissingPassRole {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        let links = cx.links();
         let tasks: Vec<&Resource> = cx
             .model
             .resources
@@ -159,35 +292,146 @@ impl Check for MissingPassRole {
             .iter()
             .filter(|r| r.mode == Mode::Managed)
         {
-            for (_, role_path, task_path) in LAUNCHERS.iter().filter(|(t, _, _)| *t == r.kind()) {
-                let given = r.at_path(role_path);
-                let launchers: Vec<(Option<Location>, usize)> = given
-                    .iter()
-                    .flat_map(|(at, v)| {
-                        links
-                            .named(PrincipalType::Role, v)
-                            .into_iter()
-                            .map(move |i| (*at, i))
-                    })
-                    .collect();
-                for (_, task_ref) in r.at_path(task_path) {
-                    for task in tasks.iter().filter(|t| names_task_definition(task_ref, t)) {
-                        for attribute in ["task_role_arn", "execution_role_arn"] {
-                            let launched: Vec<usize> = task
-                                .attribute(attribute)
-                                .map(|v| links.named(PrincipalType::Role, v))
-                                .unwrap_or_default();
-                            for &(at, by) in &launchers {
-                                for &role in &launched {
-                                    let site = Launch {
-                                        launcher: r,
-                                        at: at.or(r.loc),
-                                        task,
-                                        attribute,
-                                    };
-                                    judge(cx, out, &site, by, role);
+            if r.kind() == "aws_sfn_state_machine" {
+                state_machine(cx, out, r, &tasks);
+            }
+            for (_, role_path, task_path) in SCHEDULES.iter().filter(|(t, _, _)| *t == r.kind()) {
+                schedule(cx, out, r, role_path, task_path, &tasks);
+            }
+        }
+    }
+}
+
+/// The roles a launcher runs as: its role attribute's values, with where each is written.
+fn launcher_roles(cx: &Context, r: &Resource, role_path: &str) -> Vec<(Option<Location>, usize)> {
+    r.at_path(role_path)
+        .into_iter()
+        .flat_map(|(at, v)| {
+            cx.links()
+                .named(PrincipalType::Role, v)
+                .into_iter()
+                .map(move |i| (at, i))
+        })
+        .collect()
+}
+
+/// An EventBridge target or Scheduler schedule that runs a task definition.
+fn schedule(
+    cx: &Context,
+    out: &mut Sink,
+    r: &Resource,
+    role_path: &str,
+    task_path: &str,
+    tasks: &[&Resource],
+) {
+    let launchers = launcher_roles(cx, r, role_path);
+    for (_, task_ref) in r.at_path(task_path) {
+        for task in tasks.iter().filter(|t| names_task_definition(task_ref, t)) {
+            for (at, by) in &launchers {
+                for attribute in TASK_ROLES {
+                    let launch = Launch {
+                        launcher: r,
+                        subject: format!("`{}`", r.address),
+                        doing: format!("runs `{}`", task.address),
+                        at: at.or(r.loc),
+                        whose: format!("its {attribute} role"),
+                        service: "ecs-tasks.amazonaws.com",
+                        related: vec![(
+                            format!("{attribute} of {}", task.address),
+                            &task.address,
+                            task.written(attribute),
+                        )],
+                    };
+                    for role in task_roles(cx, task, attribute) {
+                        judge(cx, out, &launch, *by, role);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The roles a task definition's attribute names.
+fn task_roles(cx: &Context, task: &Resource, attribute: &str) -> Vec<usize> {
+    task.attribute(attribute)
+        .map(|v| cx.links().named(PrincipalType::Role, v))
+        .unwrap_or_default()
+}
+
+/// A state machine: each Task state that passes a role ([`states::PASSES`]), run as the
+/// machine's role.
+fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]) {
+    let Some(definition) = r
+        .attribute("definition")
+        .and_then(Value::as_str)
+        .and_then(|s| s.encoded.as_ref())
+    else {
+        return;
+    };
+    let launchers = launcher_roles(cx, r, "role_arn");
+    let wearer = (
+        format!("{} runs as its role_arn", r.address),
+        &r.address,
+        r.written("role_arn"),
+    );
+    for state in states::tasks(&definition.value) {
+        let subject = format!("state `{}` of `{}`", state.name, r.address);
+        for passed in state.passes() {
+            // The parameter's key: always in the definition, where a referenced value's own
+            // place may be elsewhere (`aws_ecs_task_definition.job.family` is where `family` is).
+            let at = passed.key_loc.or(passed.value.loc).or(r.loc);
+            let service = passed.pass.service;
+            match passed.pass.launched {
+                Launched::TaskDefinition => {
+                    for task in tasks
+                        .iter()
+                        .filter(|t| names_task_definition(passed.value, t))
+                    {
+                        for attribute in TASK_ROLES {
+                            let launch = Launch {
+                                launcher: r,
+                                subject: subject.clone(),
+                                doing: format!("runs `{}`", task.address),
+                                at,
+                                whose: format!("its {attribute} role"),
+                                service,
+                                related: vec![
+                                    (
+                                        format!("{attribute} of {}", task.address),
+                                        &task.address,
+                                        task.written(attribute),
+                                    ),
+                                    wearer.clone(),
+                                ],
+                            };
+                            for role in task_roles(cx, task, attribute) {
+                                for &(_, by) in &launchers {
+                                    judge(cx, out, &launch, by, role);
                                 }
                             }
+                        }
+                    }
+                }
+                Launched::Role(holds) => {
+                    let launch = Launch {
+                        launcher: r,
+                        subject: subject.clone(),
+                        doing: format!("calls {}", state.api),
+                        at,
+                        whose: format!("its {} role", passed.pass.parameter),
+                        service,
+                        related: vec![wearer.clone()],
+                    };
+                    let links = cx.links();
+                    let roles = match holds {
+                        Holds::InstanceProfile => links.profile_roles(passed.value),
+                        Holds::RoleArn | Holds::RoleName => {
+                            links.named(PrincipalType::Role, passed.value)
+                        }
+                    };
+                    for role in roles {
+                        for &(_, by) in &launchers {
+                            judge(cx, out, &launch, by, role);
                         }
                     }
                 }
@@ -196,24 +440,32 @@ impl Check for MissingPassRole {
     }
 }
 
-/// One launch: who launches which task definition, and which of its roles is launched.
+/// One launch: who launches what, where, and which of its roles goes to which service.
 struct Launch<'r> {
     launcher: &'r Resource,
-    /// Where the launcher names its role.
+    /// Who launches, for the message: `` `aws_cloudwatch_event_target.x` `` or a state of a
+    /// state machine.
+    subject: String,
+    /// What it does: `` runs `aws_ecs_task_definition.job` ``, `calls sagemaker:createTrainingJob`.
+    doing: String,
+    /// Where the finding points.
     at: Option<Location>,
-    task: &'r Resource,
-    attribute: &'r str,
+    /// The launched role, as the message names it: `its task_role_arn role`.
+    whose: String,
+    /// The service the role is passed to.
+    service: &'static str,
+    /// Places to show beside the finding: message, address, location.
+    related: Vec<(String, &'r String, Option<Location>)>,
 }
 
-/// Fires when the launcher's role `by` may surely not pass `role`.
-fn judge(cx: &Context, out: &mut Sink, site: &Launch, by: usize, role: usize) {
+/// Fires when the launcher's role `by` may surely not pass `role` to the launch's service.
+fn judge(cx: &Context, out: &mut Sink, launch: &Launch, by: usize, role: usize) {
     let links = cx.links();
     let (who, launched) = (&links.principals[by], &links.principals[role]);
     let Some(Data::String(arn)) = launched.resource.attribute("arn").map(|v| &v.data) else {
         return;
     };
-    // ECS runs the task: the role is passed to `ecs-tasks.amazonaws.com`.
-    let context = [("iam:PassedToService", "ecs-tasks.amazonaws.com")];
+    let context = [("iam:PassedToService", launch.service)];
     let request = Request {
         context: &context,
         ..Request::new("iam:PassRole", &arn.text)
@@ -221,24 +473,26 @@ fn judge(cx: &Context, out: &mut Sink, site: &Launch, by: usize, role: usize) {
     if links.subject(by).allows(request).access != Access::Denied {
         return;
     }
-    let (launcher, task, attribute) = (site.launcher, site.task, site.attribute);
-    let f = out
-        .finding(
-            &launcher.address,
-            site.at,
-            format!(
-                "`{}` runs `{}` as `{}`, which may not pass its {attribute} role `{}` (iam:PassRole): every run fails with AccessDenied",
-                launcher.address, task.address, who.resource.address, launched.resource.address
-            ),
-            format!(
-                "allow `iam:PassRole` on `{}` in a policy of `{}` (with `iam:PassedToService` = `ecs-tasks.amazonaws.com`)",
-                launched.resource.address, who.resource.address
-            ),
-        )
+    let mut f = out.finding(
+        &launch.launcher.address,
+        launch.at,
+        format!(
+            "{} {} as `{}`, which may not pass {} `{}` (iam:PassRole): every run fails with AccessDenied",
+            launch.subject, launch.doing, who.resource.address, launch.whose, launched.resource.address
+        ),
+        format!(
+            "allow `iam:PassRole` on `{}` in a policy of `{}` (with `iam:PassedToService` = `{}`)",
+            launched.resource.address, who.resource.address, launch.service
+        ),
+    );
+    for (message, address, loc) in &launch.related {
+        f = f.with_related(message.clone(), Some(address), *loc);
+    }
+    let f = f
         .with_related(
-            format!("{attribute} of {}", task.address),
-            Some(&task.address),
-            task.written(attribute),
+            format!("{} defined here", launched.resource.address),
+            Some(&launched.resource.address),
+            launched.resource.loc,
         )
         .with_related(
             format!("{} defined here", who.resource.address),

@@ -1,0 +1,79 @@
+//! Attributes the provider computes but the configuration already tells: the name, ARN and id
+//! of IAM resources (`arn:aws:iam::<account>:role/<path><name>`, the account unknown). Both
+//! front-ends fill them, so that a role is matched and asked about by its ARN whether it came
+//! from HCL or from a plan, where the ARN of a new role is known only after apply.
+
+use iamlint_model::{Data, Key, Location, Str, Unknown, Value};
+
+/// The ARN resource type of an IAM resource type (`aws_iam_role` → `role`).
+fn arn_kind(ty: &str) -> Option<&'static str> {
+    Some(match ty {
+        "aws_iam_role" => "role",
+        "aws_iam_policy" => "policy",
+        "aws_iam_user" => "user",
+        "aws_iam_group" => "group",
+        "aws_iam_instance_profile" => "instance-profile",
+        _ => return None,
+    })
+}
+
+/// Fills `name`, `arn` and `id` of an IAM resource (`entries`, its attributes) where they are
+/// missing or unknown. A name that is itself unknown (`name_prefix`) stays an unknown part
+/// named `<address>.name`.
+pub(crate) fn fill_iam_attributes(
+    ty: &str,
+    address: &str,
+    entries: &mut Vec<(Key, Value)>,
+    loc: Option<Location>,
+) {
+    let Some(kind) = arn_kind(ty) else {
+        return;
+    };
+    let get = |entries: &[(Key, Value)], k: &str| {
+        entries
+            .iter()
+            .find(|(e, _)| e.name == k)
+            .map(|(_, v)| v.clone())
+    };
+    let name = match get(entries, "name") {
+        Some(n) if n.as_str().is_some() => n,
+        _ => Value::unknown(format!("{address}.name"), loc),
+    };
+    let path = get(entries, "path")
+        .and_then(|p| p.as_known_str().map(str::to_string))
+        .unwrap_or_else(|| "/".to_string());
+    let mut arn = Str {
+        text: format!("arn:aws:iam::{}:{kind}{path}", Str::UNKNOWN_MARK),
+        ..Str::default()
+    };
+    arn.unknowns.push(Unknown::account_id());
+    match &name.data {
+        Data::String(s) => {
+            arn.text.push_str(&s.text);
+            arn.unknowns.extend(s.unknowns.iter().cloned());
+        }
+        _ => {
+            arn.text.push(Str::UNKNOWN_MARK);
+            arn.unknowns.push(Unknown::new(format!("{address}.name")));
+        }
+    }
+    let arn = Value::new(Data::String(arn), loc);
+    let id = if kind == "policy" {
+        arn.clone()
+    } else {
+        name.clone()
+    };
+    for (k, v) in [("arn", arn), ("name", name), ("id", id)] {
+        match entries.iter_mut().find(|(e, _)| e.name == k) {
+            Some((_, old)) if matches!(old.data, Data::Unknown(_)) => *old = v,
+            Some(_) => {}
+            None => entries.push((
+                Key {
+                    name: k.to_string(),
+                    loc: None,
+                },
+                v,
+            )),
+        }
+    }
+}
