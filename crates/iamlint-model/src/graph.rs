@@ -4,12 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::access::{Access, Request, Source, Subject};
+use crate::access::{Access, Decision, Request, Source, Subject};
 use crate::catalog::Catalog;
-use crate::links::{Held, Links, PrincipalType, same};
+use crate::links::{Held, HeldPolicy, IamPrincipal, Links, PrincipalType, same};
 use crate::model::Model;
-use crate::trust::{Admits, admits_service};
-use crate::value::Data;
+use crate::policy::{Principal, PrincipalBlock, PrincipalKind, Statement};
+use crate::source::Location;
+use crate::trust::{Admits, admits_service, services};
+use crate::value::{Data, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NodeKind {
@@ -18,7 +20,10 @@ pub enum NodeKind {
     Role,
     Policy,
     ManagedPolicy,
+    InstanceProfile,
     Wearer,
+    /// A service principal a trust policy admits (`ecs-tasks.amazonaws.com`).
+    Service,
 }
 
 impl NodeKind {
@@ -29,14 +34,16 @@ impl NodeKind {
             NodeKind::Role => "role",
             NodeKind::Policy => "policy",
             NodeKind::ManagedPolicy => "aws-managed-policy",
+            NodeKind::InstanceProfile => "instance-profile",
             NodeKind::Wearer => "wearer",
+            NodeKind::Service => "service",
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Node {
-    /// The Terraform address (or the AWS-managed policy's ARN).
+    /// The Terraform address (or the AWS-managed policy's ARN, or the service principal).
     pub id: String,
     pub kind: NodeKind,
     /// The module instance it is in (`module.a["x"]`), empty for the root module.
@@ -50,22 +57,31 @@ pub struct Node {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum EdgeKind {
-    /// A principal holds a policy.
-    Holds,
+    /// A policy is attached to a principal (label: `inline` or `attached`).
+    AttachedTo,
+    /// A policy caps a principal as its permissions boundary.
+    BoundedBy,
     MemberOf,
-    /// A resource runs as a role (label: the service principal).
+    /// A role is in an instance profile.
+    InProfile,
+    /// A resource runs as a role, or as an instance profile's (label: the service principal).
     Wears,
-    /// A principal's policies allow `sts:AssumeRole` on a role whose trust policy names it.
+    /// A principal may assume a role: the trust policy admits it (label: how) and, unless it
+    /// names the principal itself, its policies allow `sts:AssumeRole`; a service needs only
+    /// the trust.
     MayAssume,
-    /// A principal's policies allow `iam:PassRole` on a role.
+    /// A principal's policies allow `iam:PassRole` on a role (label: the services it may be
+    /// passed to, when `iam:PassedToService` limits them).
     MayPass,
 }
 
 impl EdgeKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            EdgeKind::Holds => "holds",
+            EdgeKind::AttachedTo => "attached-to",
+            EdgeKind::BoundedBy => "bounded-by",
             EdgeKind::MemberOf => "member-of",
+            EdgeKind::InProfile => "in-profile",
             EdgeKind::Wears => "wears",
             EdgeKind::MayAssume => "may-assume",
             EdgeKind::MayPass => "may-pass",
@@ -79,6 +95,9 @@ pub struct Edge {
     pub to: String,
     pub kind: EdgeKind,
     pub label: String,
+    /// The places that prove it: the attachment, the membership, the wearing attribute, the
+    /// trust principal and the allowing statements.
+    pub at: Vec<Location>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -141,110 +160,146 @@ fn access_level(subject: &Subject) -> &'static str {
     }
 }
 
-pub fn build(model: &Model) -> Graph {
-    let links = Links::build(model);
-    let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
-    let mut edges: Vec<Edge> = Vec::new();
-    fn node<'n>(nodes: &'n mut BTreeMap<String, Node>, id: &str, kind: NodeKind) -> &'n mut Node {
-        nodes.entry(id.to_string()).or_insert_with(|| Node {
+/// Nodes by id, and edges, as the graph is built.
+#[derive(Default)]
+struct Builder {
+    nodes: BTreeMap<String, Node>,
+    edges: Vec<Edge>,
+}
+
+impl Builder {
+    /// The node `id`, added with `kind` if new.
+    fn node(&mut self, id: &str, kind: NodeKind) -> &mut Node {
+        self.nodes.entry(id.to_string()).or_insert_with(|| Node {
             id: id.to_string(),
             kind,
             module: match kind {
-                NodeKind::ManagedPolicy => String::new(),
+                NodeKind::ManagedPolicy | NodeKind::Service => String::new(),
                 _ => module_of(id),
             },
             admin: false,
             access: "",
         })
     }
-    let kind_of = |ty: PrincipalType| match ty {
+
+    fn edge(&mut self, from: &str, to: &str, kind: EdgeKind, label: String, at: Vec<Location>) {
+        self.edges.push(Edge {
+            from: from.to_string(),
+            to: to.to_string(),
+            kind,
+            label,
+            at,
+        });
+    }
+}
+
+fn kind_of(ty: PrincipalType) -> NodeKind {
+    match ty {
         PrincipalType::User => NodeKind::User,
         PrincipalType::Group => NodeKind::Group,
         PrincipalType::Role => NodeKind::Role,
-    };
+    }
+}
+
+/// The graph node of a held policy: its id and kind.
+fn policy_node(h: &HeldPolicy) -> (String, NodeKind) {
+    match &h.policy {
+        Held::Record(r) => (r.address.clone(), NodeKind::Policy),
+        Held::Managed(m) => (m.arn.to_string(), NodeKind::ManagedPolicy),
+        Held::Unresolved(text) => (text.clone(), NodeKind::ManagedPolicy),
+    }
+}
+
+pub fn build(model: &Model) -> Graph {
+    let links = Links::build(model);
+    let mut g = Builder::default();
     for (i, p) in links.principals.iter().enumerate() {
-        node(&mut nodes, &p.resource.address, kind_of(p.ty));
+        let me = &p.resource.address;
+        g.node(me, kind_of(p.ty));
         for h in &p.policies {
-            let (id, kind) = match &h.policy {
-                Held::Record(r) => (r.address.clone(), NodeKind::Policy),
-                Held::Managed(m) => (m.arn.to_string(), NodeKind::ManagedPolicy),
-                Held::Unresolved(text) => (text.clone(), NodeKind::ManagedPolicy),
-            };
-            node(&mut nodes, &id, kind);
+            let (id, kind) = policy_node(h);
+            g.node(&id, kind);
             let label = if h.inline { "inline" } else { "attached" };
-            edges.push(Edge {
-                from: p.resource.address.clone(),
-                to: id,
-                kind: EdgeKind::Holds,
-                label: label.into(),
-            });
+            g.edge(
+                &id,
+                me,
+                EdgeKind::AttachedTo,
+                label.into(),
+                h.loc.into_iter().collect(),
+            );
         }
-        for &g in &p.groups {
-            edges.push(Edge {
-                from: p.resource.address.clone(),
-                to: links.principals[g].resource.address.clone(),
-                kind: EdgeKind::MemberOf,
-                label: String::new(),
-            });
+        if let Some(b) = &p.boundary {
+            let (id, kind) = policy_node(b);
+            g.node(&id, kind);
+            let at = p.resource.written("permissions_boundary").or(b.loc);
+            g.edge(
+                me,
+                &id,
+                EdgeKind::BoundedBy,
+                String::new(),
+                at.into_iter().collect(),
+            );
+        }
+        for m in &p.groups {
+            let group = &links.principals[m.group].resource.address;
+            g.edge(
+                me,
+                group,
+                EdgeKind::MemberOf,
+                String::new(),
+                m.at.into_iter().collect(),
+            );
         }
         let subject = links.subject(i);
+        let held: Vec<&HeldPolicy> = links.effective(i).collect();
         let everything = subject.allows(Request::new("iam:CreateAccessKey", "*"));
         let admin = everything.access == Access::Allowed
             && everything
                 .statements
                 .iter()
                 .any(|s| s.action.as_ref().is_some_and(|a| a.contains("*").is_some()));
-        let level = if admin {
+        let n = g.node(me, kind_of(p.ty));
+        n.admin = admin;
+        n.access = if admin {
             "admin"
         } else {
             access_level(&subject)
         };
-        let n = node(&mut nodes, &p.resource.address, kind_of(p.ty));
-        n.admin = admin;
-        n.access = level;
-        // Who may assume or pass which role.
-        for role in links
-            .principals
+        // A group makes no calls: its members do, with its policies among theirs.
+        let callers = if p.ty == PrincipalType::Group {
+            &[][..]
+        } else {
+            &links.principals[..]
+        };
+        for role in callers
             .iter()
-            .filter(|r| r.ty == PrincipalType::Role)
+            .filter(|r| r.ty == PrincipalType::Role && !std::ptr::eq(*r, p))
         {
-            let Some(Data::String(arn)) = role.resource.attribute("arn").map(|v| &v.data) else {
-                continue;
-            };
-            if std::ptr::eq(role, p) {
-                continue;
-            }
-            let ask = |action| subject.allows(Request::new(action, &arn.text)).access;
-            if ask("iam:PassRole") == Access::Allowed {
-                edges.push(Edge {
-                    from: p.resource.address.clone(),
-                    to: role.resource.address.clone(),
-                    kind: EdgeKind::MayPass,
-                    label: String::new(),
-                });
-            }
-            // The trust policy names this principal (by ARN) in an Allow statement.
-            let own = p.resource.attribute("arn");
-            let named = role.trust.and_then(|t| t.document()).is_some_and(|doc| {
-                doc.statements
-                    .iter()
-                    .filter(|s| s.is_allow())
-                    .flat_map(|s| s.principal.iter().flat_map(|b| &b.principals))
-                    .any(|q| own.is_some_and(|own| same(&q.item.to_value(), own)))
-            });
-            if named && ask("sts:AssumeRole") != Access::Denied {
-                edges.push(Edge {
-                    from: p.resource.address.clone(),
-                    to: role.resource.address.clone(),
-                    kind: EdgeKind::MayAssume,
-                    label: String::new(),
-                });
-            }
+            may_pass(&mut g, p, (&subject, &held), role);
+            may_assume(&mut g, p, (&subject, &held), role);
         }
+    }
+    for role in links
+        .principals
+        .iter()
+        .filter(|r| r.ty == PrincipalType::Role)
+    {
+        services_may_assume(&mut g, role);
+    }
+    for (profile, role, at) in links.profiles_and_roles() {
+        g.node(&profile.address, NodeKind::InstanceProfile);
+        let role = &links.principals[role].resource.address;
+        g.edge(
+            role,
+            &profile.address,
+            EdgeKind::InProfile,
+            String::new(),
+            at.into_iter().collect(),
+        );
     }
     for w in links.wearings(model) {
         let role = &links.principals[w.role];
-        node(&mut nodes, &w.resource.address, NodeKind::Wearer);
+        g.node(&w.resource.address, NodeKind::Wearer);
         let admitted = role
             .trust
             .and_then(|t| t.document())
@@ -254,18 +309,225 @@ pub fn build(model: &Model) -> Graph {
         } else {
             ""
         };
-        edges.push(Edge {
-            from: w.resource.address.clone(),
-            to: role.resource.address.clone(),
-            kind: EdgeKind::Wears,
-            label: format!("{}{mismatch}", w.wearer.service),
-        });
+        // Through an instance profile, the resource wears the profile, which carries the role.
+        let worn = w.profile.map_or(&role.resource.address, |p| &p.address);
+        let label = format!("{}{mismatch}", w.wearer.service);
+        g.edge(
+            &w.resource.address,
+            worn,
+            EdgeKind::Wears,
+            label,
+            w.at.into_iter().collect(),
+        );
     }
-    edges.sort();
-    edges.dedup();
+    g.edges.sort();
+    g.edges
+        .dedup_by(|a, b| (&a.from, &a.to, a.kind, &a.label) == (&b.from, &b.to, b.kind, &b.label));
     Graph {
-        nodes: nodes.into_values().collect(),
-        edges,
+        nodes: g.nodes.into_values().collect(),
+        edges: g.edges,
+    }
+}
+
+/// Where the statements that decided are written; for a statement of a policy outside the
+/// tree (AWS-managed), where the principal is given that policy.
+fn statement_places(d: &Decision, held: &[&HeldPolicy]) -> Vec<Location> {
+    let mut at: Vec<Location> = d
+        .statements
+        .iter()
+        .filter_map(|&s| {
+            s.loc.or_else(|| {
+                held.iter()
+                    .find(|h| match h.source() {
+                        Source::Document(doc) => doc.statements.iter().any(|t| std::ptr::eq(t, s)),
+                        Source::Unread(_) => false,
+                    })
+                    .and_then(|h| h.loc)
+            })
+        })
+        .collect();
+    at.sort();
+    at.dedup();
+    at
+}
+
+/// What the evaluator asks of a principal: its subject, and the policies it holds (for where
+/// their statements are given).
+type Asked<'a, 'm> = (&'a Subject<'a>, &'a [&'a HeldPolicy<'m>]);
+
+/// `p` may pass `role`: to any service, or to those of the role's trusted services that
+/// `iam:PassedToService` allows.
+fn may_pass(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal) {
+    let (subject, held) = asked;
+    let Some(Data::String(arn)) = role.resource.attribute("arn").map(|v| &v.data) else {
+        return;
+    };
+    let anywhere = subject.allows(Request::new("iam:PassRole", &arn.text));
+    if anywhere.access == Access::Allowed {
+        let at = statement_places(&anywhere, held);
+        g.edge(
+            &p.resource.address,
+            &role.resource.address,
+            EdgeKind::MayPass,
+            String::new(),
+            at,
+        );
+        return;
+    }
+    let services = role
+        .trust
+        .and_then(|t| t.document())
+        .map(services)
+        .unwrap_or_default();
+    let mut to = Vec::new();
+    let mut at = Vec::new();
+    for service in services {
+        let context = [("iam:PassedToService", service)];
+        let d = subject.allows(Request {
+            context: &context,
+            ..Request::new("iam:PassRole", &arn.text)
+        });
+        if d.access == Access::Allowed {
+            to.push(service);
+            at.extend(statement_places(&d, held));
+        }
+    }
+    if !to.is_empty() {
+        at.sort();
+        at.dedup();
+        let label = format!("to {}", to.join(", "));
+        g.edge(
+            &p.resource.address,
+            &role.resource.address,
+            EdgeKind::MayPass,
+            label,
+            at,
+        );
+    }
+}
+
+/// Where a trust statement names a principal: the item, when it is written in the statement
+/// (not a reference whose value was written elsewhere), else the `Principal` block.
+fn principal_place(q: &Principal, block: &PrincipalBlock, s: &Statement) -> Option<Location> {
+    let inside = |l: Location| {
+        s.loc
+            .is_some_and(|o| o.file == l.file && o.start <= l.start && l.end <= o.end)
+    };
+    q.item.loc.filter(|&l| inside(l)).or(block.loc).or(s.loc)
+}
+
+/// A trust policy that names the principal itself: no permission of its own is needed.
+const NAMED: &str = "named in trust";
+
+/// How a role's trust policy admits a principal: by its ARN, by its account's root, or anyone;
+/// with where it says so.
+fn trusted_as(role: &IamPrincipal, p: &IamPrincipal) -> Option<(&'static str, Location)> {
+    let own = p.resource.attribute("arn")?;
+    let doc = role.trust.and_then(|t| t.document())?;
+    let mut found: Option<(&'static str, Location)> = None;
+    for s in doc.statements.iter().filter(|s| s.is_allow()) {
+        let Some(block) = s.principal.as_ref().filter(|b| !b.negated) else {
+            continue;
+        };
+        for q in &block.principals {
+            let value = q.item.to_value();
+            let how = if same(&value, own) {
+                NAMED
+            } else if q.is_wildcard() {
+                "anyone"
+            } else if q.kind == PrincipalKind::Aws && same_account_root(&value, own) {
+                "account root"
+            } else {
+                continue;
+            };
+            let at = principal_place(q, block, s);
+            // The most specific way wins: naming the principal needs no permission of its own.
+            if let Some(at) = at
+                && found.is_none_or(|(h, _)| h != NAMED)
+            {
+                found = Some((how, at));
+            }
+        }
+    }
+    found
+}
+
+/// Whether `principal` is the root of the account `arn` is in: `arn:aws:iam::<account>:root`
+/// or the bare account id. The configuration's own account, which iamlint cannot know, and the
+/// caller identity's are both unknown: they count as the same.
+fn same_account_root(principal: &Value, arn: &Value) -> bool {
+    let (Some(q), Some(own)) = (principal.as_str(), arn.as_str()) else {
+        return false;
+    };
+    let Some(account) = own.text.split(':').nth(4) else {
+        return false;
+    };
+    let named = match q.text.strip_suffix(":root") {
+        Some(root) => root.split(':').nth(4).unwrap_or_default(),
+        None => q.text.as_str(),
+    };
+    !named.is_empty() && named == account
+}
+
+/// `p` may assume `role`: its trust admits `p`, and unless it names `p` itself, `p`'s policies
+/// allow `sts:AssumeRole` on it. An explicit Deny stops it either way.
+fn may_assume(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal) {
+    let (subject, held) = asked;
+    let Some((how, trusted_at)) = trusted_as(role, p) else {
+        return;
+    };
+    let arn = match role.resource.attribute("arn").map(|v| &v.data) {
+        Some(Data::String(arn)) => arn.text.as_str(),
+        _ => "*",
+    };
+    let d = subject.allows(Request::new("sts:AssumeRole", arn));
+    let denied_explicitly = d.access == Access::Denied && !d.statements.is_empty();
+    let needs_permission = how != NAMED;
+    if denied_explicitly || (needs_permission && d.access == Access::Denied) {
+        return;
+    }
+    let mut at = vec![trusted_at];
+    at.extend(statement_places(&d, held));
+    let label = how.to_string();
+    g.edge(
+        &p.resource.address,
+        &role.resource.address,
+        EdgeKind::MayAssume,
+        label,
+        at,
+    );
+}
+
+/// Each service a role's trust admits may assume it, on the trust alone.
+fn services_may_assume(g: &mut Builder, role: &IamPrincipal) {
+    let Some(doc) = role.trust.and_then(|t| t.document()) else {
+        return;
+    };
+    for s in doc.statements.iter().filter(|s| s.is_allow()) {
+        let Some(block) = s.principal.as_ref().filter(|b| !b.negated) else {
+            continue;
+        };
+        for q in block
+            .principals
+            .iter()
+            .filter(|q| q.kind == PrincipalKind::Service)
+        {
+            let Some(service) = q.item.known() else {
+                continue;
+            };
+            if admits_service(doc, service) != Admits::Yes {
+                continue;
+            }
+            g.node(service, NodeKind::Service);
+            let at = principal_place(q, block, s).into_iter().collect();
+            g.edge(
+                service,
+                &role.resource.address,
+                EdgeKind::MayAssume,
+                String::new(),
+                at,
+            );
+        }
     }
 }
 

@@ -191,10 +191,19 @@ pub struct IamPrincipal<'m> {
     pub ty: PrincipalType,
     pub policies: Vec<HeldPolicy<'m>>,
     pub boundary: Option<HeldPolicy<'m>>,
-    /// For a user, the groups it is in (indices into [`Links::principals`]).
-    pub groups: Vec<usize>,
+    /// For a user, the groups it is in.
+    pub groups: Vec<Membership>,
     /// For a role, its trust policy (`assume_role_policy`, or the document that renders it).
     pub trust: Option<&'m PolicyRecord>,
+}
+
+/// A user's membership of a group.
+#[derive(Clone, Copy, Debug)]
+pub struct Membership {
+    /// The group (an index into [`Links::principals`]).
+    pub group: usize,
+    /// Where the membership resource lists the users or the groups.
+    pub at: Option<Location>,
 }
 
 /// A resource that runs as a role.
@@ -206,6 +215,8 @@ pub struct Wearing<'m> {
     pub at: Option<Location>,
     /// The role (an index into [`Links::principals`]).
     pub role: usize,
+    /// The instance profile that carries the role, when the resource names one.
+    pub profile: Option<&'m Resource>,
 }
 
 #[derive(Default)]
@@ -233,7 +244,7 @@ impl<'m> Links<'m> {
     /// The identity policies that apply to a principal: its own and, for a user, its groups'.
     pub fn effective(&self, principal: usize) -> impl Iterator<Item = &HeldPolicy<'m>> {
         let p = &self.principals[principal];
-        let groups = p.groups.iter().map(|&g| &self.principals[g]);
+        let groups = p.groups.iter().map(|m| &self.principals[m.group]);
         p.policies
             .iter()
             .chain(groups.flat_map(|g| g.policies.iter()))
@@ -262,16 +273,42 @@ impl<'m> Links<'m> {
 
     /// The roles an instance profile reference (its name or ARN) carries.
     pub fn profile_roles(&self, reference: &Value) -> Vec<usize> {
-        let mut roles = Vec::new();
+        self.in_profiles(reference)
+            .into_iter()
+            .map(|(_, role)| role)
+            .collect()
+    }
+
+    /// The instance profiles a reference names, each with the role it carries.
+    fn in_profiles(&self, reference: &Value) -> Vec<(&'m Resource, usize)> {
+        let mut out = Vec::new();
         for i in self.profile_index.candidates(reference) {
             let profile = self.profiles[i];
-            if names(reference, profile)
-                && let Some(role) = profile.attribute("role")
-            {
-                roles.extend(self.named(PrincipalType::Role, role));
+            if names(reference, profile) {
+                out.extend(self.profile_carries(profile).map(|role| (profile, role)));
             }
         }
-        roles
+        out
+    }
+
+    /// The roles an instance profile carries.
+    fn profile_carries(&self, profile: &Resource) -> impl Iterator<Item = usize> {
+        profile
+            .attribute("role")
+            .map(|role| self.named(PrincipalType::Role, role))
+            .unwrap_or_default()
+            .into_iter()
+    }
+
+    /// Every instance profile of the model, each role it carries, and where it names it.
+    pub fn profiles_and_roles(&self) -> Vec<(&'m Resource, usize, Option<Location>)> {
+        self.profiles
+            .iter()
+            .flat_map(|&p| {
+                let at = p.written("role").or(p.loc);
+                self.profile_carries(p).map(move |role| (p, role, at))
+            })
+            .collect()
     }
 
     /// Who wears which role (the wearer table applied to the model's resources): each
@@ -281,15 +318,24 @@ impl<'m> Links<'m> {
         for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
             for wearer in crate::wearers::of(r.kind()) {
                 for (at, v) in r.at_path(wearer.attribute) {
-                    let roles = match wearer.holds {
-                        Holds::RoleArn | Holds::RoleName => self.named(PrincipalType::Role, v),
-                        Holds::InstanceProfile => self.profile_roles(v),
+                    let roles: Vec<(Option<&'m Resource>, usize)> = match wearer.holds {
+                        Holds::RoleArn | Holds::RoleName => self
+                            .named(PrincipalType::Role, v)
+                            .into_iter()
+                            .map(|role| (None, role))
+                            .collect(),
+                        Holds::InstanceProfile => self
+                            .in_profiles(v)
+                            .into_iter()
+                            .map(|(profile, role)| (Some(profile), role))
+                            .collect(),
                     };
-                    out.extend(roles.into_iter().map(|role| Wearing {
+                    out.extend(roles.into_iter().map(|(profile, role)| Wearing {
                         resource: r,
                         wearer,
                         at: at.or(r.loc),
                         role,
+                        profile,
                     }));
                 }
             }
@@ -516,14 +562,14 @@ impl<'m> Builder<'m> {
             "aws_iam_group_membership" => {
                 for group in self.named(Group, r.attribute("group").into_iter()) {
                     for user in self.named(User, list(r.attribute("users"))) {
-                        self.join(user, group);
+                        self.join(user, group, r.written("users").or(r.loc));
                     }
                 }
             }
             "aws_iam_user_group_membership" => {
                 for user in self.named(User, r.attribute("user").into_iter()) {
                     for group in self.named(Group, list(r.attribute("groups"))) {
-                        self.join(user, group);
+                        self.join(user, group, r.written("groups").or(r.loc));
                     }
                 }
             }
@@ -531,9 +577,10 @@ impl<'m> Builder<'m> {
         }
     }
 
-    fn join(&mut self, user: usize, group: usize) {
-        if !self.principals[user].groups.contains(&group) {
-            self.principals[user].groups.push(group);
+    fn join(&mut self, user: usize, group: usize, at: Option<Location>) {
+        let groups = &mut self.principals[user].groups;
+        if !groups.iter().any(|m| m.group == group) {
+            groups.push(Membership { group, at });
         }
     }
 

@@ -91,9 +91,9 @@ pub fn graph(args: &GraphArgs) -> Result<ExitCode, String> {
     }
     let graph = iamlint_model::graph::build(&model);
     let text = match args.format {
-        GraphFormat::Dot => crate::render::graph::dot(&graph),
+        GraphFormat::Dot => crate::render::graph::dot(&graph, &model.sources),
         GraphFormat::Mermaid => crate::render::graph::mermaid(&graph),
-        GraphFormat::Json => crate::render::graph::json(&graph),
+        GraphFormat::Json => crate::render::graph::json(&graph, &model.sources),
     };
     print!("{text}");
     Ok(if model.errors.is_empty() {

@@ -490,6 +490,45 @@ fn graph_formats() {
             .any(|e| e["kind"] == kind && e["to"].as_str().is_some_and(|t| t == to))
     };
     assert!(edge("may-assume", "aws_iam_role.deployer"));
+    // Through an instance profile, capped by a boundary; passing limited to a service.
+    assert!(edge("wears", "aws_iam_instance_profile.build"));
+    assert!(edge("in-profile", "aws_iam_instance_profile.build"));
+    assert!(edge("bounded-by", "aws_iam_policy.boundary"));
+    let labelled = |kind: &str, from: &str, to: &str| {
+        json["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == kind && e["from"] == from && e["to"] == to)
+            .map(|e| e["label"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        labelled("may-pass", "aws_iam_user.alice", "aws_iam_role.build").as_deref(),
+        Some("to ec2.amazonaws.com")
+    );
+    // The account root admits alice, whose group's policy allows the call; a group makes none.
+    assert_eq!(
+        labelled("may-assume", "aws_iam_user.alice", "aws_iam_role.auditor").as_deref(),
+        Some("account root")
+    );
+    assert_eq!(
+        labelled(
+            "may-assume",
+            "aws_iam_group.developers",
+            "aws_iam_role.auditor"
+        ),
+        None
+    );
+    assert_eq!(
+        labelled("may-assume", "ec2.amazonaws.com", "aws_iam_role.build").as_deref(),
+        Some("")
+    );
+    // Every edge says where it comes from.
+    for e in json["edges"].as_array().unwrap() {
+        let at = e["at"].as_array().unwrap();
+        assert!(!at.is_empty(), "{e}");
+        assert!(at.iter().all(|a| a["line"].as_u64().unwrap() > 0), "{e}");
+    }
     assert!(edge(
         "may-pass",
         "module.service[\"worker\"].aws_iam_role.task"

@@ -3,7 +3,19 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use iamlint_model::graph::{EdgeKind, Graph, Node, NodeKind};
+use iamlint_model::graph::{Edge, EdgeKind, Graph, Node, NodeKind};
+use iamlint_model::{Location, SourceMap};
+
+/// `path:line:column` of each place that proves an edge.
+fn places(e: &Edge, sources: &SourceMap) -> Vec<(String, u32, u32)> {
+    e.at.iter()
+        .map(|&loc: &Location| {
+            let file = sources.get(loc.file);
+            let at = file.line_col(loc.start);
+            (file.path.clone(), at.line, at.column)
+        })
+        .collect()
+}
 
 /// Nodes grouped by module, the root module first.
 fn by_module(graph: &Graph) -> BTreeMap<&str, Vec<&Node>> {
@@ -35,7 +47,7 @@ fn dot_escape(s: &str) -> String {
     s.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-pub fn dot(graph: &Graph) -> String {
+pub fn dot(graph: &Graph, sources: &SourceMap) -> String {
     let mut out = String::from(
         "digraph iam {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
     );
@@ -55,7 +67,9 @@ pub fn dot(graph: &Graph) -> String {
                 NodeKind::Role => "ellipse",
                 NodeKind::Policy => "note",
                 NodeKind::ManagedPolicy => "note, style=dashed",
+                NodeKind::InstanceProfile => "cds",
                 NodeKind::Wearer => "component",
+                NodeKind::Service => "hexagon",
             };
             let color = if n.admin {
                 ", color=red, fontcolor=red"
@@ -75,8 +89,9 @@ pub fn dot(graph: &Graph) -> String {
     }
     for e in &graph.edges {
         let style = match e.kind {
-            EdgeKind::Holds => "style=dotted",
-            EdgeKind::MemberOf => "style=solid",
+            EdgeKind::AttachedTo => "style=dotted",
+            EdgeKind::BoundedBy => "style=dotted, color=gray40",
+            EdgeKind::MemberOf | EdgeKind::InProfile => "style=solid",
             EdgeKind::Wears if e.label.ends_with("(not trusted)") => "color=red, fontcolor=red",
             EdgeKind::Wears => "color=darkorange",
             EdgeKind::MayAssume => "color=blue",
@@ -87,12 +102,18 @@ pub fn dot(graph: &Graph) -> String {
         } else {
             format!("{}: {}", e.kind.as_str(), e.label)
         };
+        // Where it is written: a tooltip in rendered SVG.
+        let proof: Vec<String> = places(e, sources)
+            .into_iter()
+            .map(|(path, line, column)| format!("{path}:{line}:{column}"))
+            .collect();
         let _ = writeln!(
             out,
-            "  \"{}\" -> \"{}\" [label=\"{}\", {style}];",
+            "  \"{}\" -> \"{}\" [label=\"{}\", tooltip=\"{}\", {style}];",
             dot_escape(&e.from),
             dot_escape(&e.to),
-            dot_escape(&text)
+            dot_escape(&text),
+            dot_escape(&proof.join(" "))
         );
     }
     out.push_str("}\n");
@@ -123,7 +144,9 @@ pub fn mermaid(graph: &Graph) -> String {
                 NodeKind::Policy | NodeKind::ManagedPolicy => {
                     writeln!(out, "{indent}{id}[/\"{text}\"/]")
                 }
+                NodeKind::InstanceProfile => writeln!(out, "{indent}{id}>\"{text}\"]"),
                 NodeKind::Wearer => writeln!(out, "{indent}{id}[[\"{text}\"]]"),
+                NodeKind::Service => writeln!(out, "{indent}{id}{{{{\"{text}\"}}}}"),
             };
         }
         if !module.is_empty() {
@@ -135,8 +158,7 @@ pub fn mermaid(graph: &Graph) -> String {
             continue;
         };
         let arrow = match e.kind {
-            EdgeKind::Holds => "-.->",
-            EdgeKind::MayPass => "-.->",
+            EdgeKind::AttachedTo | EdgeKind::BoundedBy | EdgeKind::MayPass => "-.->",
             _ => "-->",
         };
         let text = if e.label.is_empty() {
@@ -156,7 +178,7 @@ pub fn mermaid(graph: &Graph) -> String {
     out
 }
 
-pub fn json(graph: &Graph) -> String {
+pub fn json(graph: &Graph, sources: &SourceMap) -> String {
     let nodes: Vec<serde_json::Value> = graph
         .nodes
         .iter()
@@ -171,7 +193,11 @@ pub fn json(graph: &Graph) -> String {
         .edges
         .iter()
         .map(|e| {
-            serde_json::json!({ "from": e.from, "to": e.to, "kind": e.kind.as_str(), "label": e.label })
+            let at: Vec<serde_json::Value> = places(e, sources)
+                .into_iter()
+                .map(|(path, line, column)| serde_json::json!({ "path": path, "line": line, "column": column }))
+                .collect();
+            serde_json::json!({ "from": e.from, "to": e.to, "kind": e.kind.as_str(), "label": e.label, "at": at })
         })
         .collect();
     let doc = serde_json::json!({ "version": 1, "nodes": nodes, "edges": edges });

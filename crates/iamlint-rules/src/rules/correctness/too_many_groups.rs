@@ -77,12 +77,12 @@ impl Check for TooManyGroups {
                 ),
                 "merge groups that always go together, or give their permissions to fewer groups",
             );
-            for &g in &p.groups {
-                let group = links.principals[g].resource;
+            for m in &p.groups {
+                let group = links.principals[m.group].resource;
                 f = f.with_related(
                     format!("in {}", group.address),
                     Some(&group.address),
-                    group.loc,
+                    m.at.or(group.loc),
                 );
             }
             out.push(f);
