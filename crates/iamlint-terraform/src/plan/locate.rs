@@ -129,7 +129,11 @@ fn relocate_value(plan: &mut Value, twin: Option<&Value>, fallback: Option<Locat
             }
         }
         Data::String(s) => {
-            s.map = None;
+            // The same text written in the `.tf`: its bytes map there too (a key inside it).
+            s.map = twin
+                .and_then(Value::as_str)
+                .filter(|t| t.text == s.text)
+                .and_then(|t| t.map.clone());
             // A decoded document: its nodes take their places in the `.tf` document.
             if let Some(encoded) = &mut s.encoded {
                 let written = twin
