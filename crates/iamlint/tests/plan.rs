@@ -161,6 +161,27 @@ fn a_plan_on_standard_input_and_a_utf16_plan_read_the_same() {
 }
 
 #[test]
+fn an_attribute_unknown_until_apply_is_placed_at_its_key_in_after_unknown() {
+    let plan_file = "testdata/parity/ci/plan.json";
+    let run = json_check(&[plan_file], None);
+    let mismatch = run.json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "trust-service-mismatch")
+        .expect("the worker's task role trusts EC2");
+    let at = &mismatch["related"][0]["location"];
+    let text = std::fs::read_to_string(root().join(plan_file)).unwrap();
+    let line = text
+        .lines()
+        .nth(at["line"].as_u64().unwrap() as usize - 1)
+        .unwrap();
+    let from = at["column"].as_u64().unwrap() as usize - 1;
+    let to = at["end_column"].as_u64().unwrap() as usize - 1;
+    assert_eq!(&line[from..to], "\"task_role_arn\"", "{line}");
+}
+
+#[test]
 fn json_that_is_not_a_plan_is_a_clear_load_error() {
     let run = iamlint(
         &["check", "-", "--format", "json"],

@@ -404,13 +404,22 @@ fn build(
                         serde_json::from_str(unknown.get()).unwrap_or(serde_json::Value::Null);
                     let config = references.get(&config_address(f.address));
                     let prefix = module_prefix(f.address, f.ty, f.name, f.mode);
-                    mark_unknown(&mut v, &marks, f.address, &mut |attr: &str| {
+                    // An attribute unknown until apply is absent from `after`: it is placed at
+                    // its key in `after_unknown`.
+                    let marked: HashMap<Cow<str>, &RawValue> =
+                        serde_json::from_str(unknown.get()).unwrap_or_default();
+                    let placed = |attr: &str| {
+                        let at = offset(marked.get(attr)?);
+                        key_before(text, at).map(|(a, b)| Location::new(file, a, b))
+                    };
+                    let mut referenced = |attr: &str| {
                         let refs = config.and_then(|c| c.get(attr))?;
                         // The longest reference is the most precise: `aws_iam_role.x.arn`
                         // rather than `aws_iam_role.x`.
                         let best = refs.iter().max_by_key(|r| r.len())?;
                         Some(format!("{prefix}{best}"))
-                    });
+                    };
+                    mark_unknown(&mut v, &marks, f.address, &mut referenced, &placed);
                 }
                 v
             }
@@ -532,6 +541,7 @@ fn mark_unknown(
     marks: &serde_json::Value,
     path: &str,
     referenced: &mut dyn FnMut(&str) -> Option<String>,
+    placed: &dyn Fn(&str) -> Option<Location>,
 ) {
     let serde_json::Value::Object(marks) = marks else {
         return;
@@ -545,14 +555,14 @@ fn mark_unknown(
         match mark {
             serde_json::Value::Bool(true) => {
                 let origin = referenced(key).unwrap_or(here);
-                let loc = at.and_then(|i| entries[i].1.loc);
+                let loc = at.and_then(|i| entries[i].1.loc).or_else(|| placed(key));
                 let unknown = Value::new(Data::Unknown(Unknown::new(origin)), loc);
                 match at {
                     Some(i) => entries[i].1 = unknown,
                     None => entries.push((
                         Key {
                             name: key.clone(),
-                            loc: None,
+                            loc,
                         },
                         unknown,
                     )),
@@ -560,7 +570,7 @@ fn mark_unknown(
             }
             serde_json::Value::Object(_) => {
                 if let Some(i) = at {
-                    mark_unknown(&mut entries[i].1, mark, &here, &mut |_| None);
+                    mark_unknown(&mut entries[i].1, mark, &here, &mut |_| None, &|_| None);
                 }
             }
             serde_json::Value::Array(items) => {
@@ -573,7 +583,7 @@ fn mark_unknown(
                             *item = Value::unknown(here, item.loc);
                         } else {
                             let mut wrapped = std::mem::replace(item, Value::new(Data::Null, None));
-                            mark_unknown(&mut wrapped, mark, &here, &mut |_| None);
+                            mark_unknown(&mut wrapped, mark, &here, &mut |_| None, &|_| None);
                             *item = wrapped;
                         }
                     }
