@@ -593,6 +593,22 @@ fn a_state_machine_whose_role_cannot_pass_what_its_states_launch() {
             finding("heredoc", "Train", "train", "\"RoleArn\""),
         ]
     );
+    // Beside the finding: the statement that lets the machine launch, where the pass belongs.
+    let (model, found) = one_file(&src, "missing-pass-role");
+    let launching = found[0]
+        .related
+        .iter()
+        .find(|r| r.message.starts_with("allows "))
+        .expect("the launching statement");
+    assert_eq!(
+        launching.address.as_deref(),
+        Some("aws_iam_role_policy.sfn")
+    );
+    assert!(
+        text(&model, launching.loc).starts_with("{ Effect = \"Allow\", Action = [\"ecs:RunTask\""),
+        "{}",
+        text(&model, launching.loc)
+    );
     // Passing to ECS only: the training job still fails.
     let to_ecs = "{ Effect = \"Allow\", Action = \"iam:PassRole\", Resource = \"*\", Condition = { StringEquals = { \"iam:PassedToService\" = \"ecs-tasks.amazonaws.com\" } } }";
     let src = format!("{}{heredoc}{encoded}", pipeline_roles(to_ecs));

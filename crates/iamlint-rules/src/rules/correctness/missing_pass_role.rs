@@ -1,8 +1,9 @@
-use iamlint_model::access::{Access, Request};
-use iamlint_model::links::PrincipalType;
+use iamlint_model::access::{Access, Request, Source};
+use iamlint_model::links::{Links, PrincipalType};
 use iamlint_model::model::{Mode, Resource, base_address};
 use iamlint_model::states::{self, Launched};
 use iamlint_model::wearers::Holds;
+use iamlint_model::wildcard;
 use iamlint_model::{Data, Location, Value};
 
 use crate::context::Context;
@@ -336,6 +337,7 @@ fn schedule(
                         at: at.or(r.loc),
                         whose: format!("its {attribute} role"),
                         service: "ecs-tasks.amazonaws.com",
+                        action: "ecs:RunTask",
                         related: vec![(
                             format!("{attribute} of {}", task.address),
                             &task.address,
@@ -395,6 +397,7 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
                                 at,
                                 whose: format!("its {attribute} role"),
                                 service,
+                                action: state.api,
                                 related: vec![
                                     (
                                         format!("{attribute} of {}", task.address),
@@ -420,6 +423,7 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
                         at,
                         whose: format!("its {} role", passed.pass.parameter),
                         service,
+                        action: state.api,
                         related: vec![wearer.clone()],
                     };
                     let links = cx.links();
@@ -454,8 +458,37 @@ struct Launch<'r> {
     whose: String,
     /// The service the role is passed to.
     service: &'static str,
+    /// The API the launch calls (`ecs:RunTask`), which the launcher's role is given beside the
+    /// pass it lacks.
+    action: &'r str,
     /// Places to show beside the finding: message, address, location.
     related: Vec<(String, &'r String, Option<Location>)>,
+}
+
+/// The first written Allow statement among the policies of principal `by` whose `Action` names
+/// `action` (a pattern counts), and the resource that gives that policy.
+fn launching_statement<'l>(
+    links: &'l Links,
+    by: usize,
+    action: &str,
+) -> Option<(&'l str, Location)> {
+    links.effective(by).find_map(|h| {
+        let Source::Document(doc) = h.source() else {
+            return None;
+        };
+        doc.statements
+            .iter()
+            .filter(|s| s.is_allow())
+            .filter(|s| {
+                s.action.as_ref().is_some_and(|a| {
+                    !a.negated
+                        && a.known_items()
+                            .any(|(p, _)| wildcard::matches(p, action, true))
+                })
+            })
+            .find_map(|s| s.loc)
+            .map(|at| (h.via, at))
+    })
 }
 
 /// Fires when the launcher's role `by` may surely not pass `role` to the launch's service.
@@ -487,6 +520,14 @@ fn judge(cx: &Context, out: &mut Sink, launch: &Launch, by: usize, role: usize) 
     );
     for (message, address, loc) in &launch.related {
         f = f.with_related(message.clone(), Some(address), *loc);
+    }
+    // The statement that lets the launcher call the API: where the pass belongs.
+    if let Some((via, at)) = launching_statement(links, by, launch.action) {
+        f = f.with_related(
+            format!("allows {} here", launch.action),
+            Some(via),
+            Some(at),
+        );
     }
     let f = f
         .with_related(
