@@ -406,9 +406,12 @@ fn build(
                     let prefix = module_prefix(f.address, f.ty, f.name, f.mode);
                     // An attribute unknown until apply is absent from `after`: it is placed at
                     // its key in `after_unknown`.
-                    let marked: HashMap<Cow<str>, &RawValue> =
-                        serde_json::from_str(unknown.get()).unwrap_or_default();
+                    let marked: std::cell::OnceCell<HashMap<Cow<str>, &RawValue>> =
+                        std::cell::OnceCell::new();
                     let placed = |attr: &str| {
+                        let marked = marked.get_or_init(|| {
+                            serde_json::from_str(unknown.get()).unwrap_or_default()
+                        });
                         let at = offset(marked.get(attr)?);
                         key_before(text, at).map(|(a, b)| Location::new(file, a, b))
                     };
