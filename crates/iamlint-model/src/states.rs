@@ -31,7 +31,8 @@ pub struct Pass {
     /// The parameter, nested objects separated by `.`.
     pub parameter: &'static str,
     pub launched: Launched,
-    /// The service the role is passed to (`iam:PassedToService`).
+    /// The service the role is passed to (`iam:PassedToService`): the one whose API is called,
+    /// also when it hands the role on (EKS node roles go to `eks.amazonaws.com`).
     pub service: &'static str,
 }
 
@@ -88,11 +89,12 @@ pub const PASSES: &[Pass] = &[
         Role(RoleArn),
         "eks.amazonaws.com",
     ),
+    // The node role goes to EKS, which hands it to the instances.
     pass(
         "eks:createNodegroup",
         "NodeRole",
         Role(RoleArn),
-        "ec2.amazonaws.com",
+        "eks.amazonaws.com",
     ),
     pass(
         "elasticmapreduce:createCluster",
@@ -100,11 +102,12 @@ pub const PASSES: &[Pass] = &[
         Role(RoleName),
         "elasticmapreduce.amazonaws.com",
     ),
+    // The instances' profile goes to EMR, which launches them with it.
     pass(
         "elasticmapreduce:createCluster",
         "JobFlowRole",
         Role(InstanceProfile),
-        "ec2.amazonaws.com",
+        "elasticmapreduce.amazonaws.com",
     ),
     pass(
         "emr-serverless:startJobRun",
