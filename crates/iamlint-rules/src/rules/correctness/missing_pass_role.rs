@@ -328,26 +328,35 @@ fn schedule(
     let launchers = launcher_roles(cx, r, role_path);
     for (_, task_ref) in r.at_path(task_path) {
         for task in tasks.iter().filter(|t| names_task_definition(task_ref, t)) {
-            for (at, by) in &launchers {
-                for attribute in TASK_ROLES {
-                    let launch = Launch {
-                        launcher: r,
-                        subject: format!("`{}`", r.address),
-                        doing: format!("runs `{}`", task.address),
-                        at: at.or(r.loc),
-                        whose: format!("its {attribute} role"),
-                        service: "ecs-tasks.amazonaws.com",
-                        action: "ecs:RunTask",
-                        related: vec![(
-                            format!("{attribute} of {}", task.address),
-                            &task.address,
-                            task.written(attribute),
-                        )],
-                    };
-                    for role in task_roles(cx, task, attribute) {
-                        judge(cx, out, &launch, *by, role);
-                    }
-                }
+            for &(at, by) in &launchers {
+                let launch = Launch::by(r, format!("`{}`", r.address), at.or(r.loc));
+                runs_task(cx, out, &launch, task, &[by]);
+            }
+        }
+    }
+}
+
+/// Running a task definition passes its task role and execution role to ECS: judges both for
+/// each launcher role `by`. `launch` says who launches and where; the rest is filled here.
+fn runs_task(cx: &Context, out: &mut Sink, launch: &Launch, task: &Resource, by: &[usize]) {
+    for attribute in TASK_ROLES {
+        let mut related = vec![(
+            format!("{attribute} of {}", task.address),
+            task.address.clone(),
+            task.written(attribute),
+        )];
+        related.extend(launch.related.iter().cloned());
+        let launch = Launch {
+            doing: format!("runs `{}`", task.address),
+            whose: format!("its {attribute} role"),
+            service: "ecs-tasks.amazonaws.com",
+            action: "ecs:RunTask",
+            related,
+            ..launch.clone()
+        };
+        for role in task_roles(cx, task, attribute) {
+            for &by in by {
+                judge(cx, out, &launch, by, role);
             }
         }
     }
@@ -370,10 +379,13 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
     else {
         return;
     };
-    let launchers = launcher_roles(cx, r, "role_arn");
+    let by: Vec<usize> = launcher_roles(cx, r, "role_arn")
+        .into_iter()
+        .map(|(_, by)| by)
+        .collect();
     let wearer = (
         format!("{} runs as its role_arn", r.address),
-        &r.address,
+        r.address.clone(),
         r.written("role_arn"),
     );
     for state in states::tasks(&definition.value) {
@@ -382,37 +394,17 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
             // The parameter's key: always in the definition, where a referenced value's own
             // place may be elsewhere (`aws_ecs_task_definition.job.family` is where `family` is).
             let at = passed.key_loc.or(passed.value.loc).or(r.loc);
-            let service = passed.pass.service;
             match passed.pass.launched {
                 Launched::TaskDefinition => {
+                    let launch = Launch {
+                        related: vec![wearer.clone()],
+                        ..Launch::by(r, subject.clone(), at)
+                    };
                     for task in tasks
                         .iter()
                         .filter(|t| names_task_definition(passed.value, t))
                     {
-                        for attribute in TASK_ROLES {
-                            let launch = Launch {
-                                launcher: r,
-                                subject: subject.clone(),
-                                doing: format!("runs `{}`", task.address),
-                                at,
-                                whose: format!("its {attribute} role"),
-                                service,
-                                action: state.api,
-                                related: vec![
-                                    (
-                                        format!("{attribute} of {}", task.address),
-                                        &task.address,
-                                        task.written(attribute),
-                                    ),
-                                    wearer.clone(),
-                                ],
-                            };
-                            for role in task_roles(cx, task, attribute) {
-                                for &(_, by) in &launchers {
-                                    judge(cx, out, &launch, by, role);
-                                }
-                            }
-                        }
+                        runs_task(cx, out, &launch, task, &by);
                     }
                 }
                 Launched::Role(holds) => {
@@ -422,7 +414,7 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
                         doing: format!("calls {}", state.api),
                         at,
                         whose: format!("its {} role", passed.pass.parameter),
-                        service,
+                        service: passed.pass.service,
                         action: state.api,
                         related: vec![wearer.clone()],
                     };
@@ -434,7 +426,7 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
                         }
                     };
                     for role in roles {
-                        for &(_, by) in &launchers {
+                        for &by in &by {
                             judge(cx, out, &launch, by, role);
                         }
                     }
@@ -445,6 +437,7 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
 }
 
 /// One launch: who launches what, where, and which of its roles goes to which service.
+#[derive(Clone)]
 struct Launch<'r> {
     launcher: &'r Resource,
     /// Who launches, for the message: `` `aws_cloudwatch_event_target.x` `` or a state of a
@@ -462,7 +455,23 @@ struct Launch<'r> {
     /// pass it lacks.
     action: &'r str,
     /// Places to show beside the finding: message, address, location.
-    related: Vec<(String, &'r String, Option<Location>)>,
+    related: Vec<(String, String, Option<Location>)>,
+}
+
+impl<'r> Launch<'r> {
+    /// Who launches, and where the finding points; what is launched is filled in after.
+    fn by(launcher: &'r Resource, subject: String, at: Option<Location>) -> Self {
+        Launch {
+            launcher,
+            subject,
+            doing: String::new(),
+            at,
+            whose: String::new(),
+            service: "",
+            action: "",
+            related: Vec::new(),
+        }
+    }
 }
 
 /// The first written Allow statement among the policies of principal `by` whose `Action` names
