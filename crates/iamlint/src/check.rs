@@ -12,11 +12,7 @@ use crate::render;
 use crate::report::Report;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = args.input.paths();
     let first = match paths[0].as_os_str() == "-" {
         true => PathBuf::from("."),
         false => paths[0].clone(),
@@ -32,7 +28,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     // The rules that look at policies run on each root module as soon as it is evaluated, so
     // that no run holds every root's policies at once; the rest runs on the whole model.
     let (model, parts) =
-        iamlint_terraform::load_paths_with(&paths, &load_options(&args)?, &|part| {
+        iamlint_terraform::load_paths_with(&paths, &args.input.load_options()?, &|part| {
             iamlint_rules::check(&part, &selection)
         });
     timer.lap("load and rules");
@@ -93,42 +89,6 @@ impl Timer {
             self.last = Some(std::time::Instant::now());
         }
     }
-}
-
-/// `--var NAME=VALUE` arguments, in order.
-pub fn parse_vars(args: &[String]) -> Result<Vec<(String, String)>, String> {
-    args.iter()
-        .map(|v| {
-            let (name, value) = v
-                .split_once('=')
-                .ok_or_else(|| format!("--var {v}: expected NAME=VALUE"))?;
-            Ok((name.trim().to_string(), value.to_string()))
-        })
-        .collect()
-}
-
-fn load_options(args: &CheckArgs) -> Result<iamlint_terraform::LoadOptions, String> {
-    let vars = parse_vars(&args.vars)?;
-    let env_vars = std::env::vars()
-        .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
-        .collect();
-    // `-` is a plan or state on standard input (`terraform show -json tf.plan | iamlint check -`).
-    let stdin = if args.paths.iter().any(|p| p.as_os_str() == "-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Some(bytes)
-    } else {
-        None
-    };
-    Ok(iamlint_terraform::LoadOptions {
-        var_files: args.var_files.clone(),
-        vars,
-        env_vars,
-        recurse: !args.no_recurse,
-        stdin,
-        config_dir: args.config_dir.clone(),
-    })
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {

@@ -57,13 +57,10 @@ pub enum Command {
 
 #[derive(Args)]
 pub struct GraphArgs {
-    /// Directories and files, as for `check` [default: .]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[arg(long, value_enum, default_value = "dot")]
     pub format: GraphFormat,
-    /// Set a root module variable (repeatable)
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -75,17 +72,7 @@ pub enum GraphFormat {
 
 /// `iamlint graph`.
 pub fn graph(args: &GraphArgs) -> Result<ExitCode, String> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let options = iamlint_terraform::LoadOptions {
-        vars: crate::check::parse_vars(&args.vars)?,
-        recurse: true,
-        ..Default::default()
-    };
-    let model = iamlint_terraform::load_paths(&paths, &options);
+    let model = iamlint_terraform::load_paths(&args.input.paths(), &args.input.load_options()?);
     for e in &model.errors {
         eprintln!("iamlint: {}: {}", e.path, e.message);
     }
@@ -126,9 +113,8 @@ pub enum FailOn {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Directories and files to lint: Terraform, or plan/state JSON (`terraform show -json`;
-    /// `-` reads it from standard input) [default: .]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
     #[arg(long, value_enum, default_value = "human")]
     pub format: Format,
     /// Write the report to this file instead of standard output
@@ -143,25 +129,81 @@ pub struct CheckArgs {
     /// Do not run these rules or categories
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// For a plan or state: the directory of the `.tf` files it came from, so that findings
-    /// point at them [default: the working directory, when it has Terraform files]
-    #[arg(long, value_name = "DIR")]
-    pub config_dir: Option<PathBuf>,
     /// Config file [default: .iamlint.toml found upwards from the first path]
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Also list what could not be evaluated (human format)
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+/// What to read, and how: the same for every command that loads Terraform.
+#[derive(Args)]
+pub struct InputArgs {
+    /// Directories and files: Terraform, or plan/state JSON (`terraform show -json`; `-` reads
+    /// it from standard input) [default: .]
+    pub paths: Vec<PathBuf>,
+    /// For a plan or state: the directory of the `.tf` files it came from, so that places
+    /// point at them [default: the working directory, when it has Terraform files]
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
     /// Set a root module variable (repeatable): `--var name=value`
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
     /// Read root module variables from a .tfvars or .tfvars.json file (repeatable)
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<PathBuf>,
-    /// Lint only the directories given, not every root module below them
+    /// Read only the directories given, not every root module below them
     #[arg(long)]
     pub no_recurse: bool,
+}
+
+impl InputArgs {
+    /// The paths given, or the working directory.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        }
+    }
+
+    /// Variables from `--var`, `--var-file` and `TF_VAR_*`, standard input when a path is `-`.
+    pub fn load_options(&self) -> Result<iamlint_terraform::LoadOptions, String> {
+        let vars = parse_vars(&self.vars)?;
+        let env_vars = std::env::vars()
+            .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
+            .collect();
+        // `-` is a plan or state on standard input (`terraform show -json tf.plan | iamlint check -`).
+        let stdin = if self.paths.iter().any(|p| p.as_os_str() == "-") {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            Some(bytes)
+        } else {
+            None
+        };
+        Ok(iamlint_terraform::LoadOptions {
+            var_files: self.var_files.clone(),
+            vars,
+            env_vars,
+            recurse: !self.no_recurse,
+            stdin,
+            config_dir: self.config_dir.clone(),
+        })
+    }
+}
+
+/// `--var name=value` pairs.
+fn parse_vars(args: &[String]) -> Result<Vec<(String, String)>, String> {
+    args.iter()
+        .map(|v| {
+            let (name, value) = v
+                .split_once('=')
+                .ok_or_else(|| format!("--var {v}: expected NAME=VALUE"))?;
+            Ok((name.trim().to_string(), value.to_string()))
+        })
+        .collect()
 }
 
 #[derive(Args)]

@@ -161,6 +161,27 @@ fn a_plan_on_standard_input_and_a_utf16_plan_read_the_same() {
 }
 
 #[test]
+fn the_graph_of_a_plan_is_the_graph_of_its_configuration() {
+    for dir in scenarios() {
+        let graph = |args: &[&str]| {
+            let mut all = vec!["graph", "--format", "json"];
+            all.extend(args);
+            let run = iamlint(&all, None);
+            assert_eq!(run.code, 0, "{dir}: {}", run.stdout);
+            run.stdout
+        };
+        let plan_file = format!("{dir}/plan.json");
+        let from_plan = graph(&[&plan_file, "--config-dir", &dir]);
+        assert!(from_plan.contains("\"wears\""), "{dir}: {from_plan}");
+        assert_eq!(
+            from_plan,
+            graph(&[&dir]),
+            "{dir}: nodes, edges and their places"
+        );
+    }
+}
+
+#[test]
 fn an_attribute_unknown_until_apply_is_placed_at_its_key_in_after_unknown() {
     let plan_file = "testdata/parity/ci/plan.json";
     let run = json_check(&[plan_file], None);
