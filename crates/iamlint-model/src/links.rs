@@ -80,6 +80,8 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
         &["user_data", "user_data_base64"],
     ),
     ("aws_launch_template", &["user_data"]),
+    // What a pipe launches (missing-pass-role).
+    ("aws_pipes_pipe", &["target_parameters"]),
     // What a state machine launches (missing-pass-role).
     ("aws_sfn_state_machine", &["definition"]),
 ];

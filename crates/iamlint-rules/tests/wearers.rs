@@ -409,6 +409,36 @@ resource "aws_scheduler_schedule" "nightly" {{
     // A policy iamlint cannot read might allow it: no finding.
     let (_, found) = one_file(&src("\"arn:aws:iam::111122223333:policy/elsewhere\""), rule);
     assert!(found.is_empty(), "{found:?}");
+    // An EventBridge pipe with an ECS target, run as the same role: the same answer.
+    let pipe = src("aws_iam_policy.pass_task.arn").replace(
+        "resource \"aws_scheduler_schedule\"",
+        r#"resource "aws_pipes_pipe" "orders" {
+  name     = "orders"
+  role_arn = aws_iam_role.scheduler.arn
+  source   = "arn:aws:sqs:eu-west-1:111122223333:orders"
+  target   = "arn:aws:ecs:eu-west-1:111122223333:cluster/jobs"
+  target_parameters {
+    ecs_task_parameters {
+      task_definition_arn = aws_ecs_task_definition.job.arn
+    }
+  }
+}
+resource "aws_scheduler_schedule""#,
+    );
+    let (model, found) = one_file(&pipe, rule);
+    let piped: Vec<&str> = found
+        .iter()
+        .filter(|f| f.address == "aws_pipes_pipe.orders")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(piped.len(), 1, "{found:?}");
+    assert!(piped[0].contains("execution_role_arn role `aws_iam_role.exec`"));
+    let at = found
+        .iter()
+        .find(|f| f.address == "aws_pipes_pipe.orders")
+        .unwrap()
+        .loc;
+    assert_eq!(text(&model, at), "role_arn");
 }
 
 #[test]

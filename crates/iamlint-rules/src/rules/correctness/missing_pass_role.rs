@@ -13,9 +13,10 @@ use crate::rule::Check;
 declare_rule! {
     /// ## What it does
     /// Flags a launch whose role cannot pass the roles of what it launches:
-    /// - an EventBridge target (`aws_cloudwatch_event_target` with `ecs_target`) or an
+    /// - an EventBridge target (`aws_cloudwatch_event_target` with `ecs_target`), an
     ///   EventBridge Scheduler schedule (`aws_scheduler_schedule` with
-    ///   `target.ecs_parameters`) that runs an ECS task definition;
+    ///   `target.ecs_parameters`) or an EventBridge pipe (`aws_pipes_pipe` with
+    ///   `target_parameters.ecs_task_parameters`) that runs an ECS task definition;
     /// - a Step Functions state machine (`aws_sfn_state_machine`) whose Task states, in
     ///   Parallel branches and Map processors too, run an ECS task definition (`ecs:runTask`,
     ///   also with `Overrides.TaskRoleArn`) or name a role for the service they call:
@@ -233,11 +234,16 @@ declare_rule! {
 }
 
 /// Where a scheduled launcher names its own role and the task definition it runs.
-const SCHEDULES: [(&str, &str, &str); 2] = [
+const SCHEDULES: [(&str, &str, &str); 3] = [
     (
         "aws_cloudwatch_event_target",
         "role_arn",
         "ecs_target.task_definition_arn",
+    ),
+    (
+        "aws_pipes_pipe",
+        "role_arn",
+        "target_parameters.ecs_task_parameters.task_definition_arn",
     ),
     (
         "aws_scheduler_schedule",
@@ -316,7 +322,7 @@ fn launcher_roles(cx: &Context, r: &Resource, role_path: &str) -> Vec<(Option<Lo
         .collect()
 }
 
-/// An EventBridge target or Scheduler schedule that runs a task definition.
+/// An EventBridge target, Scheduler schedule or pipe that runs a task definition.
 fn schedule(
     cx: &Context,
     out: &mut Sink,
