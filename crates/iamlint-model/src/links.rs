@@ -36,8 +36,11 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
         "aws_iam_group_policy_attachments_exclusive",
         &["group_name", "policy_arns"],
     ),
-    ("aws_iam_instance_profile", &["name", "arn", "path", "role"]),
-    ("aws_iam_policy", &["name", "arn", "path"]),
+    (
+        "aws_iam_instance_profile",
+        &["name", "name_prefix", "arn", "path", "role"],
+    ),
+    ("aws_iam_policy", &["name", "name_prefix", "arn", "path"]),
     (
         "aws_iam_policy_attachment",
         &["users", "roles", "groups", "policy_arn"],
@@ -46,6 +49,7 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
         "aws_iam_role",
         &[
             "name",
+            "name_prefix",
             "arn",
             "path",
             "managed_policy_arns",

@@ -343,20 +343,7 @@ fn a_schedule_whose_role_cannot_pass_the_task_roles() {
     let rule = "missing-pass-role";
     let src = |events_policy: &str| {
         format!(
-            r#"resource "aws_iam_role" "task" {{
-  name               = "task"
-  assume_role_policy = {tasks}
-}}
-resource "aws_iam_role" "exec" {{
-  name               = "exec"
-  assume_role_policy = {tasks}
-}}
-resource "aws_ecs_task_definition" "job" {{
-  family                = "job"
-  task_role_arn         = aws_iam_role.task.arn
-  execution_role_arn    = aws_iam_role.exec.arn
-  container_definitions = "[]"
-}}
+            r#"{job}
 resource "aws_iam_role" "scheduler" {{
   name                = "scheduler"
   assume_role_policy  = {scheduler}
@@ -381,7 +368,7 @@ resource "aws_scheduler_schedule" "nightly" {{
   }}
 }}
 "#,
-            tasks = trust("ecs-tasks.amazonaws.com"),
+            job = job_with_roles(),
             scheduler = trust("scheduler.amazonaws.com"),
         )
     };
@@ -490,8 +477,8 @@ resource "aws_iam_policy" "deploy" {{
     );
 }
 
-/// Roles of a pipeline: an ECS task, a SageMaker job, and the state machine running both.
-fn pipeline_roles(pass_policy: &str) -> String {
+/// An ECS task definition `job` with a task role and an execution role (named only after apply).
+fn job_with_roles() -> String {
     format!(
         r#"resource "aws_iam_role" "task" {{
   name               = "task"
@@ -501,15 +488,23 @@ resource "aws_iam_role" "exec" {{
   name_prefix        = "exec-"
   assume_role_policy = {tasks}
 }}
-resource "aws_iam_role" "train" {{
-  name               = "train"
-  assume_role_policy = {sagemaker}
-}}
 resource "aws_ecs_task_definition" "job" {{
   family                = "job"
   task_role_arn         = aws_iam_role.task.arn
   execution_role_arn    = aws_iam_role.exec.arn
   container_definitions = "[]"
+}}
+"#,
+        tasks = trust("ecs-tasks.amazonaws.com"),
+    )
+}
+
+/// Roles of a pipeline: an ECS task, a SageMaker job, and the state machine running both.
+fn pipeline_roles(pass_policy: &str) -> String {
+    format!(
+        r#"{job}resource "aws_iam_role" "train" {{
+  name               = "train"
+  assume_role_policy = {sagemaker}
 }}
 resource "aws_iam_role" "sfn" {{
   name               = "sfn"
@@ -523,7 +518,7 @@ resource "aws_iam_role_policy" "sfn" {{
   ] }})
 }}
 "#,
-        tasks = trust("ecs-tasks.amazonaws.com"),
+        job = job_with_roles(),
         sagemaker = trust("sagemaker.amazonaws.com"),
         states = trust("states.amazonaws.com"),
     )

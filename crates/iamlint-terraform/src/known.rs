@@ -18,8 +18,8 @@ fn arn_kind(ty: &str) -> Option<&'static str> {
 }
 
 /// Fills `name`, `arn` and `id` of an IAM resource (`entries`, its attributes) where they are
-/// missing or unknown. A name that is itself unknown (`name_prefix`) stays an unknown part
-/// named `<address>.name`.
+/// missing or unknown. A name that is itself unknown stays an unknown part named
+/// `<address>.name`, after its `name_prefix` when there is one.
 pub(crate) fn fill_iam_attributes(
     ty: &str,
     address: &str,
@@ -35,8 +35,19 @@ pub(crate) fn fill_iam_attributes(
             .find(|(e, _)| e.name == k)
             .map(|(_, v)| v.clone())
     };
-    let name = match get(entries, "name") {
-        Some(n) if n.as_str().is_some() => n,
+    let name = match (get(entries, "name"), get(entries, "name_prefix")) {
+        (Some(n), _) if n.as_str().is_some() => n,
+        // `name_prefix = "app-"`: the provider appends a unique suffix, so the name is known to
+        // start with the prefix (`app-${…}`), which keeps it apart from other names.
+        (_, Some(prefix)) if prefix.as_known_str().is_some() => {
+            let prefix = prefix.as_known_str().unwrap_or_default();
+            let name = Str {
+                text: format!("{prefix}{}", Str::UNKNOWN_MARK),
+                unknowns: vec![Unknown::new(format!("{address}.name"))],
+                ..Str::default()
+            };
+            Value::new(Data::String(name), loc)
+        }
         _ => Value::unknown(format!("{address}.name"), loc),
     };
     let path = get(entries, "path")
