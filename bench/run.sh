@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The iamlint benchmark: end to end (load + evaluate + rules + JSON output) on synthetic trees
 # of 100, 1,000 and 10,000 files. Prints the best of five runs as files/s and MB/s, and peak
-# memory against input size; then the AWS data timings (catalog, AWS-managed policies,
+# memory against input size; `iamlint graph` on the 1,000-file tree; then the AWS data timings (catalog, AWS-managed policies,
 # wildcard expansion and matching, the evaluator) of crates/iamlint-model/examples.
 # Usage: bench/run.sh [SIZES...]   (default: 100 1000 10000)
 set -euo pipefail
@@ -29,4 +29,19 @@ for n in "${sizes[@]}"; do
   }'
 done
 echo
+# `iamlint graph` asks every principal about every role (may-assume, may-pass): its time grows
+# with principals x roles. Best of three on the largest tree of at most 1,000 files.
+graph_n=""
+for n in "${sizes[@]}"; do [ "$n" -le 1000 ] && graph_n=$n; done
+if [ -n "$graph_n" ]; then
+  best=""
+  for _ in 1 2 3; do
+    start=$EPOCHREALTIME
+    "$bin" graph "target/bench/$graph_n" --format json > target/bench/graph.json
+    t=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')
+    if [ -z "$best" ] || awk "BEGIN {exit !($t < $best)}"; then best=$t; fi
+  done
+  python3 -c "import json,sys; d=json.load(open('target/bench/graph.json')); print(f'graph of {sys.argv[1]} files: {len(d[\"nodes\"])} nodes, {len(d[\"edges\"])} edges in {float(sys.argv[2]):.3f} s')" "$graph_n" "$best"
+  echo
+fi
 cargo run --release --quiet -p iamlint-model --example aws_data_bench

@@ -213,6 +213,8 @@ fn policy_node(h: &HeldPolicy) -> (String, NodeKind) {
 pub fn build(model: &Model) -> Graph {
     let links = Links::build(model);
     let mut g = Builder::default();
+    // Each role's trust, read once: every principal is asked about every role.
+    let trusts: Vec<Trust> = links.principals.iter().map(Trust::of).collect();
     for (i, p) in links.principals.iter().enumerate() {
         let me = &p.resource.address;
         g.node(me, kind_of(p.ty));
@@ -271,12 +273,17 @@ pub fn build(model: &Model) -> Graph {
         } else {
             &links.principals[..]
         };
-        for role in callers
+        // Most principals grant neither action: they need not be asked about every role.
+        let passes = may_grant(&subject, "iam:PassRole");
+        for (role, trust) in callers
             .iter()
-            .filter(|r| r.ty == PrincipalType::Role && !std::ptr::eq(*r, p))
+            .zip(&trusts)
+            .filter(|(r, _)| r.ty == PrincipalType::Role && !std::ptr::eq(*r, p))
         {
-            may_pass(&mut g, p, (&subject, &held), role);
-            may_assume(&mut g, p, (&subject, &held), role);
+            if passes {
+                may_pass(&mut g, p, (&subject, &held), role, trust);
+            }
+            may_assume(&mut g, p, (&subject, &held), role, trust);
         }
     }
     for role in links
@@ -329,6 +336,31 @@ pub fn build(model: &Model) -> Graph {
     }
 }
 
+/// Whether any Allow statement of the subject could grant `action`: it names it (a pattern
+/// counts), leaves it out of a `NotAction`, or cannot be read.
+fn may_grant(subject: &Subject, action: &str) -> bool {
+    subject.policies.iter().any(|source| match source {
+        Source::Unread(_) => true,
+        Source::Document(doc) => {
+            doc.statements_unknown.is_some()
+                || doc
+                    .statements
+                    .iter()
+                    .filter(|s| s.is_allow() || s.effect().is_none())
+                    .any(|s| {
+                        s.action.as_ref().is_none_or(|a| {
+                            a.negated
+                                || a.unknown.is_some()
+                                || a.items.iter().any(|i| {
+                                    i.known()
+                                        .is_none_or(|p| crate::wildcard::matches(p, action, true))
+                                })
+                        })
+                    })
+        }
+    })
+}
+
 /// Where the statements that decided are written; for a statement of a policy outside the
 /// tree (AWS-managed), where the principal is given that policy.
 fn statement_places(d: &Decision, held: &[&HeldPolicy]) -> Vec<Location> {
@@ -357,7 +389,7 @@ type Asked<'a, 'm> = (&'a Subject<'a>, &'a [&'a HeldPolicy<'m>]);
 
 /// `p` may pass `role`: to any service, or to those of the role's trusted services that
 /// `iam:PassedToService` allows.
-fn may_pass(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal) {
+fn may_pass(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal, trust: &Trust) {
     let (subject, held) = asked;
     let Some(Data::String(arn)) = role.resource.attribute("arn").map(|v| &v.data) else {
         return;
@@ -374,14 +406,13 @@ fn may_pass(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal
         );
         return;
     }
-    let services = role
-        .trust
-        .and_then(|t| t.document())
-        .map(services)
-        .unwrap_or_default();
+    // Only a condition can turn "maybe" into "yes" for a service; "no" stays "no".
+    if anywhere.access != Access::Maybe {
+        return;
+    }
     let mut to = Vec::new();
     let mut at = Vec::new();
-    for service in services {
+    for service in trust.services.iter().map(String::as_str) {
         let context = [("iam:PassedToService", service)];
         let d = subject.allows(Request {
             context: &context,
@@ -419,37 +450,76 @@ fn principal_place(q: &Principal, block: &PrincipalBlock, s: &Statement) -> Opti
 /// A trust policy that names the principal itself: no permission of its own is needed.
 const NAMED: &str = "named in trust";
 
-/// How a role's trust policy admits a principal: by its ARN, by its account's root, or anyone;
-/// with where it says so.
-fn trusted_as(role: &IamPrincipal, p: &IamPrincipal) -> Option<(&'static str, Location)> {
-    let own = p.resource.attribute("arn")?;
-    let doc = role.trust.and_then(|t| t.document())?;
-    let mut found: Option<(&'static str, Location)> = None;
-    for s in doc.statements.iter().filter(|s| s.is_allow()) {
-        let Some(block) = s.principal.as_ref().filter(|b| !b.negated) else {
-            continue;
+/// What a role's trust policy says, read once: the services it admits, and the other
+/// principals its Allow statements name, with where.
+#[derive(Default)]
+struct Trust {
+    services: Vec<String>,
+    trustees: Vec<Trustee>,
+}
+
+struct Trustee {
+    value: Value,
+    wildcard: bool,
+    aws: bool,
+    at: Option<Location>,
+}
+
+impl Trust {
+    fn of(role: &IamPrincipal) -> Trust {
+        let Some(doc) = role.trust.and_then(|t| t.document()) else {
+            return Trust::default();
         };
-        for q in &block.principals {
-            let value = q.item.to_value();
-            let how = if same(&value, own) {
+        let mut trustees = Vec::new();
+        for s in doc.statements.iter().filter(|s| s.is_allow()) {
+            let Some(block) = s.principal.as_ref().filter(|b| !b.negated) else {
+                continue;
+            };
+            for q in block
+                .principals
+                .iter()
+                .filter(|q| q.kind != PrincipalKind::Service)
+            {
+                trustees.push(Trustee {
+                    value: q.item.to_value(),
+                    wildcard: q.is_wildcard(),
+                    aws: q.kind == PrincipalKind::Aws,
+                    at: principal_place(q, block, s),
+                });
+            }
+        }
+        Trust {
+            services: services(doc).into_iter().map(str::to_string).collect(),
+            trustees,
+        }
+    }
+
+    /// How it admits principal `p`: by its ARN, by its account's root, or anyone; with where
+    /// it says so. Naming the principal itself wins: it needs no permission of its own.
+    fn admits(&self, p: &IamPrincipal) -> Option<(&'static str, Location)> {
+        if self.trustees.is_empty() {
+            return None;
+        }
+        let own = p.resource.attribute("arn")?;
+        let mut found: Option<(&'static str, Location)> = None;
+        for t in &self.trustees {
+            let how = if same(&t.value, own) {
                 NAMED
-            } else if q.is_wildcard() {
+            } else if t.wildcard {
                 "anyone"
-            } else if q.kind == PrincipalKind::Aws && same_account_root(&value, own) {
+            } else if t.aws && same_account_root(&t.value, own) {
                 "account root"
             } else {
                 continue;
             };
-            let at = principal_place(q, block, s);
-            // The most specific way wins: naming the principal needs no permission of its own.
-            if let Some(at) = at
+            if let Some(at) = t.at
                 && found.is_none_or(|(h, _)| h != NAMED)
             {
                 found = Some((how, at));
             }
         }
+        found
     }
-    found
 }
 
 /// Whether `principal` is the root of the account `arn` is in: `arn:aws:iam::<account>:root`
@@ -471,9 +541,9 @@ fn same_account_root(principal: &Value, arn: &Value) -> bool {
 
 /// `p` may assume `role`: its trust admits `p`, and unless it names `p` itself, `p`'s policies
 /// allow `sts:AssumeRole` on it. An explicit Deny stops it either way.
-fn may_assume(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal) {
+fn may_assume(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal, trust: &Trust) {
     let (subject, held) = asked;
-    let Some((how, trusted_at)) = trusted_as(role, p) else {
+    let Some((how, trusted_at)) = trust.admits(p) else {
         return;
     };
     let arn = match role.resource.attribute("arn").map(|v| &v.data) {
