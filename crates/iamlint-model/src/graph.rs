@@ -275,6 +275,10 @@ pub fn build(model: &Model) -> Graph {
         };
         // Most principals grant neither action: they need not be asked about every role.
         let passes = may_grant(&subject, "iam:PassRole");
+        let caller = Caller {
+            assumes: may_grant(&subject, "sts:AssumeRole"),
+            account: p.resource.attribute("arn").and_then(account_of),
+        };
         for (role, trust) in callers
             .iter()
             .zip(&trusts)
@@ -283,7 +287,7 @@ pub fn build(model: &Model) -> Graph {
             if passes {
                 may_pass(&mut g, p, (&subject, &held), role, trust);
             }
-            may_assume(&mut g, p, (&subject, &held), role, trust);
+            may_assume(&mut g, p, (&subject, &held), role, trust, &caller);
         }
     }
     for role in links
@@ -461,7 +465,8 @@ struct Trust {
 struct Trustee {
     value: Value,
     wildcard: bool,
-    aws: bool,
+    /// The account whose root it is (`arn:aws:iam::<account>:root`, or the bare account id).
+    root_of: Option<String>,
     at: Option<Location>,
 }
 
@@ -480,10 +485,15 @@ impl Trust {
                 .iter()
                 .filter(|q| q.kind != PrincipalKind::Service)
             {
+                let value = q.item.to_value();
+                let root_of = (q.kind == PrincipalKind::Aws)
+                    .then(|| root_account(&value))
+                    .flatten()
+                    .map(str::to_string);
                 trustees.push(Trustee {
-                    value: q.item.to_value(),
+                    value,
                     wildcard: q.is_wildcard(),
-                    aws: q.kind == PrincipalKind::Aws,
+                    root_of,
                     at: principal_place(q, block, s),
                 });
             }
@@ -496,19 +506,24 @@ impl Trust {
 
     /// How it admits principal `p`: by its ARN, by its account's root, or anyone; with where
     /// it says so. Naming the principal itself wins: it needs no permission of its own.
-    fn admits(&self, p: &IamPrincipal) -> Option<(&'static str, Location)> {
+    fn admits(&self, p: &IamPrincipal, account: Option<&str>) -> Option<(&'static str, Location)> {
         if self.trustees.is_empty() {
             return None;
         }
         let own = p.resource.attribute("arn")?;
         let mut found: Option<(&'static str, Location)> = None;
         for t in &self.trustees {
-            let how = if same(&t.value, own) {
-                NAMED
-            } else if t.wildcard {
+            let how = if t.wildcard {
                 "anyone"
-            } else if t.aws && same_account_root(&t.value, own) {
+            } else if let Some(root) = &t.root_of {
+                // The configuration's own account, which iamlint cannot know, and the caller
+                // identity's are both unknown: they count as the same.
+                if account != Some(root.as_str()) {
+                    continue;
+                }
                 "account root"
+            } else if same(&t.value, own) {
+                NAMED
             } else {
                 continue;
             };
@@ -522,30 +537,52 @@ impl Trust {
     }
 }
 
-/// Whether `principal` is the root of the account `arn` is in: `arn:aws:iam::<account>:root`
-/// or the bare account id. The configuration's own account, which iamlint cannot know, and the
-/// caller identity's are both unknown: they count as the same.
-fn same_account_root(principal: &Value, arn: &Value) -> bool {
-    let (Some(q), Some(own)) = (principal.as_str(), arn.as_str()) else {
-        return false;
+/// What is asked of a principal about every role, worked out once.
+struct Caller<'a> {
+    /// Whether its policies could grant `sts:AssumeRole` at all ([`may_grant`]).
+    assumes: bool,
+    /// Its account, from its ARN (unknown: the mark).
+    account: Option<&'a str>,
+}
+
+/// The account of an ARN (`arn:aws:iam::<account>:user/x`); an unknown one is its mark.
+fn account_of(arn: &Value) -> Option<&str> {
+    arn.as_str()?
+        .text
+        .split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty())
+}
+
+/// The account a principal is the root of: `arn:aws:iam::<account>:root`, or the bare
+/// account id (or an unknown standing for one).
+fn root_account(principal: &Value) -> Option<&str> {
+    let text = &principal.as_str()?.text;
+    let account = match text.strip_suffix(":root") {
+        Some(root) => root.split(':').nth(4)?,
+        None if !text.contains(':') && !text.contains('/') => text.as_str(),
+        None => return None,
     };
-    let Some(account) = own.text.split(':').nth(4) else {
-        return false;
-    };
-    let named = match q.text.strip_suffix(":root") {
-        Some(root) => root.split(':').nth(4).unwrap_or_default(),
-        None => q.text.as_str(),
-    };
-    !named.is_empty() && named == account
+    (!account.is_empty() && account != "*").then_some(account)
 }
 
 /// `p` may assume `role`: its trust admits `p`, and unless it names `p` itself, `p`'s policies
 /// allow `sts:AssumeRole` on it. An explicit Deny stops it either way.
-fn may_assume(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal, trust: &Trust) {
+fn may_assume(
+    g: &mut Builder,
+    p: &IamPrincipal,
+    asked: Asked,
+    role: &IamPrincipal,
+    trust: &Trust,
+    caller: &Caller,
+) {
     let (subject, held) = asked;
-    let Some((how, trusted_at)) = trust.admits(p) else {
+    let Some((how, trusted_at)) = trust.admits(p, caller.account) else {
         return;
     };
+    if how != NAMED && !caller.assumes {
+        return;
+    }
     let arn = match role.resource.attribute("arn").map(|v| &v.data) {
         Some(Data::String(arn)) => arn.text.as_str(),
         _ => "*",
@@ -603,7 +640,25 @@ fn services_may_assume(g: &mut Builder, role: &IamPrincipal) {
 
 #[cfg(test)]
 mod tests {
-    use super::module_of;
+    use super::{account_of, module_of, root_account};
+    use crate::value::Value;
+
+    #[test]
+    fn roots_and_accounts() {
+        let v = |s: &str| Value::string(s, None);
+        assert_eq!(
+            root_account(&v("arn:aws:iam::123456789012:root")),
+            Some("123456789012")
+        );
+        assert_eq!(root_account(&v("123456789012")), Some("123456789012"));
+        assert_eq!(root_account(&v("arn:aws:iam::123456789012:user/a")), None);
+        assert_eq!(root_account(&v("*")), None);
+        assert_eq!(
+            account_of(&v("arn:aws:iam::123456789012:user/a")),
+            Some("123456789012")
+        );
+        assert_eq!(account_of(&v("arn:aws:s3:::bucket")), None);
+    }
 
     #[test]
     fn nodes_know_their_module_instance() {
