@@ -8,7 +8,7 @@ use crate::access::{Access, Decision, Request, Source, Subject};
 use crate::catalog::Catalog;
 use crate::links::{Held, HeldPolicy, IamPrincipal, Links, PrincipalType, same};
 use crate::model::Model;
-use crate::policy::{Principal, PrincipalBlock, PrincipalKind, Statement};
+use crate::policy::{PolicyDocument, Principal, PrincipalBlock, PrincipalKind, Statement};
 use crate::source::Location;
 use crate::trust::{Admits, admits_service, services};
 use crate::value::{Data, Value};
@@ -476,27 +476,20 @@ impl Trust {
             return Trust::default();
         };
         let mut trustees = Vec::new();
-        for s in doc.statements.iter().filter(|s| s.is_allow()) {
-            let Some(block) = s.principal.as_ref().filter(|b| !b.negated) else {
-                continue;
-            };
-            for q in block
-                .principals
-                .iter()
-                .filter(|q| q.kind != PrincipalKind::Service)
-            {
-                let value = q.item.to_value();
-                let root_of = (q.kind == PrincipalKind::Aws)
-                    .then(|| root_account(&value))
-                    .flatten()
-                    .map(str::to_string);
-                trustees.push(Trustee {
-                    value,
-                    wildcard: q.is_wildcard(),
-                    root_of,
-                    at: principal_place(q, block, s),
-                });
-            }
+        for (s, block, q) in
+            allowed_principals(doc).filter(|(_, _, q)| q.kind != PrincipalKind::Service)
+        {
+            let value = q.item.to_value();
+            let root_of = (q.kind == PrincipalKind::Aws)
+                .then(|| root_account(&value))
+                .flatten()
+                .map(str::to_string);
+            trustees.push(Trustee {
+                value,
+                wildcard: q.is_wildcard(),
+                root_of,
+                at: principal_place(q, block, s),
+            });
         }
         Trust {
             services: services(doc).into_iter().map(str::to_string).collect(),
@@ -610,32 +603,37 @@ fn services_may_assume(g: &mut Builder, role: &IamPrincipal) {
     let Some(doc) = role.trust.and_then(|t| t.document()) else {
         return;
     };
-    for s in doc.statements.iter().filter(|s| s.is_allow()) {
-        let Some(block) = s.principal.as_ref().filter(|b| !b.negated) else {
+    for (s, block, q) in
+        allowed_principals(doc).filter(|(_, _, q)| q.kind == PrincipalKind::Service)
+    {
+        let Some(service) = q.item.known() else {
             continue;
         };
-        for q in block
-            .principals
-            .iter()
-            .filter(|q| q.kind == PrincipalKind::Service)
-        {
-            let Some(service) = q.item.known() else {
-                continue;
-            };
-            if admits_service(doc, service) != Admits::Yes {
-                continue;
-            }
-            g.node(service, NodeKind::Service);
-            let at = principal_place(q, block, s).into_iter().collect();
-            g.edge(
-                service,
-                &role.resource.address,
-                EdgeKind::MayAssume,
-                String::new(),
-                at,
-            );
+        if admits_service(doc, service) != Admits::Yes {
+            continue;
         }
+        g.node(service, NodeKind::Service);
+        let at = principal_place(q, block, s).into_iter().collect();
+        g.edge(
+            service,
+            &role.resource.address,
+            EdgeKind::MayAssume,
+            String::new(),
+            at,
+        );
     }
+}
+
+/// The principals the Allow statements of a trust policy name (not through `NotPrincipal`),
+/// each with its statement and block.
+fn allowed_principals(
+    doc: &PolicyDocument,
+) -> impl Iterator<Item = (&Statement, &PrincipalBlock, &Principal)> {
+    doc.statements
+        .iter()
+        .filter(|s| s.is_allow())
+        .filter_map(|s| Some((s, s.principal.as_ref().filter(|b| !b.negated)?)))
+        .flat_map(|(s, block)| block.principals.iter().map(move |q| (s, block, q)))
 }
 
 #[cfg(test)]
