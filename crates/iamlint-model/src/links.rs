@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use crate::access::{Source, Subject};
 use crate::managed::{self, ManagedPolicy};
-use crate::model::{ACCOUNT_ID, Mode, Model, PolicyKind, PolicyRecord, Resource};
+use crate::model::{ACCOUNT_ID, Model, PolicyKind, PolicyRecord, Resource};
 use crate::source::Location;
 use crate::value::{Data, Str, Unknown, Value};
 use crate::wearers::{Holds, Wearer};
@@ -321,7 +321,7 @@ impl<'m> Links<'m> {
     /// wearing attribute value, with the role it names (through an instance profile too).
     pub fn wearings(&self, model: &'m Model) -> Vec<Wearing<'m>> {
         let mut out = Vec::new();
-        for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
+        for r in model.managed() {
             for wearer in crate::wearers::of(r.kind()) {
                 for (at, v) in r.at_path(wearer.attribute) {
                     let roles: Vec<(Option<&'m Resource>, usize)> = match wearer.holds {
@@ -454,13 +454,10 @@ impl<'m> Builder<'m> {
                     .push((&u.attribute, r));
             }
         }
-        let managed = |r: &&Resource| r.mode == Mode::Managed;
         let mut builder = Builder {
             model,
             principals: model
-                .resources
-                .iter()
-                .filter(managed)
+                .managed()
                 .filter_map(|r| {
                     Some(IamPrincipal {
                         resource: r,
@@ -473,12 +470,7 @@ impl<'m> Builder<'m> {
                 })
                 .collect(),
             records,
-            policies: model
-                .resources
-                .iter()
-                .filter(managed)
-                .filter(|r| r.kind() == "aws_iam_policy")
-                .collect(),
+            policies: model.managed_of("aws_iam_policy").collect(),
             principal_index: NameIndex::default(),
             policy_index: NameIndex::default(),
         };
@@ -524,14 +516,10 @@ impl<'m> Builder<'m> {
                 self.principals[me].boundary = held;
             }
         }
-        for r in model.resources.iter().filter(|r| r.mode == Mode::Managed) {
+        for r in model.managed() {
             self.link(r);
         }
-        let profiles: Vec<&Resource> = model
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed && r.kind() == "aws_iam_instance_profile")
-            .collect();
+        let profiles: Vec<&Resource> = model.managed_of("aws_iam_instance_profile").collect();
         Links {
             principals: self.principals,
             principal_index: self.principal_index,

@@ -291,3 +291,15 @@ pub struct Model {
     pub errors: Vec<LoadError>,
     pub suppressions: Vec<Suppression>,
 }
+
+impl Model {
+    /// The managed resources (not data sources).
+    pub fn managed(&self) -> impl Iterator<Item = &Resource> {
+        self.resources.iter().filter(|r| r.mode == Mode::Managed)
+    }
+
+    /// The managed resources of one type (`aws_iam_access_key`).
+    pub fn managed_of<'m>(&'m self, kind: &'m str) -> impl Iterator<Item = &'m Resource> {
+        self.managed().filter(move |r| r.kind() == kind)
+    }
+}

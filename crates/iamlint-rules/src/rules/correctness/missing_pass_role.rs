@@ -1,6 +1,6 @@
 use iamlint_model::access::{Access, Request, Source};
 use iamlint_model::links::{Links, PrincipalType};
-use iamlint_model::model::{Mode, Resource, base_address};
+use iamlint_model::model::{Resource, base_address};
 use iamlint_model::states::{self, Launched};
 use iamlint_model::wearers::Holds;
 use iamlint_model::wildcard;
@@ -287,18 +287,8 @@ fn names_task_definition(reference: &Value, task: &Resource) -> bool {
 
 impl Check for MissingPassRole {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        let tasks: Vec<&Resource> = cx
-            .model
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed && r.kind() == "aws_ecs_task_definition")
-            .collect();
-        for r in cx
-            .model
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed)
-        {
+        let tasks: Vec<&Resource> = cx.model.managed_of("aws_ecs_task_definition").collect();
+        for r in cx.model.managed() {
             if r.kind() == "aws_sfn_state_machine" {
                 state_machine(cx, out, r, &tasks);
             }

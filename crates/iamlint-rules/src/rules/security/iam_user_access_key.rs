@@ -1,5 +1,3 @@
-use iamlint_model::model::Mode;
-
 use crate::context::Context;
 use crate::finding::Sink;
 use crate::rule::Check;
@@ -58,10 +56,7 @@ declare_rule! {
 
 impl Check for IamUserAccessKey {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        for r in &cx.model.resources {
-            if r.mode != Mode::Managed || r.kind() != "aws_iam_access_key" {
-                continue;
-            }
+        for r in cx.model.managed_of("aws_iam_access_key") {
             let user = r
                 .attribute("user")
                 .and_then(|u| u.as_known_str())

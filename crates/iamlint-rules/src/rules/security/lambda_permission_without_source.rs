@@ -1,5 +1,3 @@
-use iamlint_model::model::Mode;
-
 use crate::context::Context;
 use crate::finding::Sink;
 use crate::rule::Check;
@@ -50,10 +48,7 @@ declare_rule! {
 
 impl Check for LambdaPermissionWithoutSource {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        for r in &cx.model.resources {
-            if r.mode != Mode::Managed || r.kind() != "aws_lambda_permission" {
-                continue;
-            }
+        for r in cx.model.managed_of("aws_lambda_permission") {
             // Only a known service principal: an account or an unknown value is not this rule's.
             let Some(service) = r
                 .attribute("principal")

@@ -1,4 +1,4 @@
-use iamlint_model::model::{Mode, Resource};
+use iamlint_model::model::Resource;
 use iamlint_model::{Data, Location, Str, Value};
 
 use crate::context::Context;
@@ -239,12 +239,7 @@ fn decode_base64(text: &str) -> Option<String> {
 
 impl Check for StaticAwsCredentials {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        for r in cx
-            .model
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed)
-        {
+        for r in cx.model.managed() {
             for (_, attribute, base64) in PLACES.iter().filter(|(t, _, _)| *t == r.kind()) {
                 let Some(v) = r.attribute(attribute) else {
                     continue;

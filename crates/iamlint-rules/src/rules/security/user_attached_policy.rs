@@ -1,4 +1,3 @@
-use iamlint_model::model::Mode;
 use iamlint_model::{Data, Value};
 
 use crate::context::Context;
@@ -66,12 +65,7 @@ fn names_someone(v: &Value) -> bool {
 
 impl Check for UserAttachedPolicy {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        for r in cx
-            .model
-            .resources
-            .iter()
-            .filter(|r| r.mode == Mode::Managed)
-        {
+        for r in cx.model.managed() {
             let Some((_, attribute)) = GIVING.iter().find(|(kind, _)| *kind == r.kind()) else {
                 continue;
             };
