@@ -203,33 +203,34 @@ fn decode_documents(resource: &mut Resource, ty: &str, unread: &mut Vec<Coverage
             }
             _ => continue,
         };
-        let locate = |a: usize, b: usize| s.locate(a, b).or(loc);
-        match crate::json::decode(&s.text, &locate, &s.unknowns) {
+        let (message, at) = match decode_json_string(s, loc) {
             Ok(document) => {
                 s.encoded = Some(Arc::new(Encoded {
                     value: document,
                     holder: None,
                 }));
+                continue;
             }
-            Err(e) => {
-                // An unknown part may well be what breaks the JSON (`"States": ${var.states}`).
-                let message = match s.unknowns.first() {
-                    Some(u) => format!(
-                        "{} is not JSON until `{}` is known; rules that read it skip it",
-                        key.name, u.origin
-                    ),
-                    None => format!(
-                        "{} is not JSON ({}); rules that read it skip it",
-                        key.name, e.message
-                    ),
-                };
-                unread.push(Coverage {
-                    address: resource.address.clone(),
-                    message,
-                    loc: locate(e.start, e.end.max(e.start + 1)),
-                });
-            }
-        }
+            Err(Unreadable::Unknown(u, at)) => (
+                format!(
+                    "{} is not JSON until `{}` is known; rules that read it skip it",
+                    key.name, u.origin
+                ),
+                at,
+            ),
+            Err(Unreadable::Invalid { message, loc }) => (
+                format!(
+                    "{} is not JSON ({message}); rules that read it skip it",
+                    key.name
+                ),
+                loc,
+            ),
+        };
+        unread.push(Coverage {
+            address: resource.address.clone(),
+            message,
+            loc: at,
+        });
     }
 }
 
@@ -350,16 +351,39 @@ fn policy_body(v: Value) -> PolicyBody {
 }
 
 fn decode_policy_text(s: &Str, loc: Option<Location>) -> PolicyBody {
-    let locate = |a: usize, b: usize| s.locate(a, b).or(loc);
-    match crate::json::decode(&s.text, &locate, &s.unknowns) {
+    match decode_json_string(s, loc) {
         Ok(v) => PolicyBody::Document(PolicyDocument::from_value(&v)),
-        // An unknown part may well be what breaks the JSON (`"Action": ${var.actions}`).
-        Err(_) if !s.unknowns.is_empty() => PolicyBody::Unknown(s.unknowns[0].clone()),
-        Err(e) => PolicyBody::InvalidJson {
-            message: e.message,
-            loc: locate(e.start, e.end.max(e.start + 1)),
-        },
+        Err(Unreadable::Unknown(u, _)) => PolicyBody::Unknown(u),
+        Err(Unreadable::Invalid { message, loc }) => PolicyBody::InvalidJson { message, loc },
     }
+}
+
+/// Why a JSON string could not be read.
+enum Unreadable {
+    /// An unknown part may well be what breaks it (`"Action": ${var.actions}`): the first one,
+    /// and where the syntax broke.
+    Unknown(Unknown, Option<Location>),
+    /// A syntax error, at its place.
+    Invalid {
+        message: String,
+        loc: Option<Location>,
+    },
+}
+
+/// Decodes a JSON string (a policy, a state machine definition), each node located through the
+/// string's byte map, else at `loc`.
+fn decode_json_string(s: &Str, loc: Option<Location>) -> Result<Value, Unreadable> {
+    let locate = |a: usize, b: usize| s.locate(a, b).or(loc);
+    crate::json::decode(&s.text, &locate, &s.unknowns).map_err(|e| {
+        let at = locate(e.start, e.end.max(e.start + 1));
+        match s.unknowns.first() {
+            Some(u) => Unreadable::Unknown(u.clone(), at),
+            None => Unreadable::Invalid {
+                message: e.message,
+                loc: at,
+            },
+        }
+    })
 }
 
 /// What of a policy stayed unknown in a way that can hide a finding.
