@@ -251,10 +251,9 @@ impl<'v> Task<'v> {
         {
             let mut here = Some((None, self.parameters));
             for part in pass.parameter.split('.') {
-                here = here.and_then(|(_, v)| {
-                    let (k, v) = v.as_object()?.iter().rev().find(|(k, _)| k.name == part)?;
-                    Some((k.loc, v))
-                });
+                here = here
+                    .and_then(|(_, v)| v.entry(part))
+                    .map(|(k, v)| (k.loc, v));
             }
             if let Some((key_loc, value)) = here
                 && !is_expression(value)

@@ -177,11 +177,12 @@ impl Value {
 
     /// The value of `key` in an object; the last one wins, as in Terraform.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_object()?
-            .iter()
-            .rev()
-            .find(|(k, _)| k.name == key)
-            .map(|(_, v)| v)
+        self.entry(key).map(|(_, v)| v)
+    }
+
+    /// The key `key` of an object, with its value (the last one, as [`Value::get`]).
+    pub fn entry(&self, key: &str) -> Option<&(Key, Value)> {
+        self.as_object()?.iter().rev().find(|(k, _)| k.name == key)
     }
 
     /// The unknown this value is as a whole: an unknown, or a string of nothing but one unknown
