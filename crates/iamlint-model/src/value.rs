@@ -25,6 +25,28 @@ impl Unknown {
         }
     }
 
+    /// Whether it is an attribute of a resource of this configuration (`aws_s3_bucket.b.arn`,
+    /// `module.x.aws_iam_role.r.arn`) or the account id in an ARN: known only after apply, but
+    /// naming something in the tree, which is no blind spot.
+    pub fn is_resource_attribute(&self) -> bool {
+        let origin = &*self.origin;
+        if origin == crate::model::ACCOUNT_ID {
+            return true;
+        }
+        // The last `aws_…` part is the resource type: a name and an attribute follow it, and
+        // only module steps come before it.
+        let (mut parts, mut resource_type) = (0, None);
+        for (i, part) in origin.split('.').enumerate() {
+            parts = i + 1;
+            if part.starts_with("aws_") {
+                resource_type = Some(i);
+            }
+        }
+        resource_type.is_some_and(|start| {
+            parts >= start + 3 && (start == 0 || origin.starts_with("module."))
+        })
+    }
+
     /// The account id of ARNs the front-ends build ([`crate::model::ACCOUNT_ID`]): one shared
     /// origin, since every IAM resource's ARN has it.
     pub fn account_id() -> Self {
@@ -253,6 +275,18 @@ pub fn format_number(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn resource_attributes_are_told_from_other_unknowns() {
+        let named = |o: &str| Unknown::new(o).is_resource_attribute();
+        assert!(named("aws_s3_bucket.b.arn"));
+        assert!(named("module.x[\"k\"].aws_iam_role.r.arn"));
+        assert!(named(crate::model::ACCOUNT_ID));
+        assert!(!named("var.bucket_arn"));
+        assert!(!named("data.aws_caller_identity.current.account_id"));
+        assert!(!named("aws_s3_bucket.b"));
+        assert!(!named("local.aws_things.x"));
+    }
 
     #[test]
     fn partial_string_displays_its_origins() {

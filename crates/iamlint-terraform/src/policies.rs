@@ -399,13 +399,9 @@ fn coverage(record: &PolicyRecord, notes: Vec<String>) -> Option<Coverage> {
                 // A partly known resource (`arn:aws:s3:::${var.bucket}/*`) is never `*`: only
                 // wholly unknown resources can hide something.
                 if let Some(r) = &s.resource {
-                    origins.extend(
-                        r.unknown
-                            .iter()
-                            .filter(|u| !is_resource_attribute(&u.origin)),
-                    );
+                    origins.extend(r.unknown.iter().filter(|u| !u.is_resource_attribute()));
                     origins.extend(r.items.iter().filter_map(|i| match &i.text {
-                        ItemText::Unknown(u) if !is_resource_attribute(&u.origin) => Some(u),
+                        ItemText::Unknown(u) if !u.is_resource_attribute() => Some(u),
                         _ => None,
                     }));
                 }
@@ -463,18 +459,4 @@ fn item_unknowns(text: &ItemText) -> Vec<&Unknown> {
         ItemText::Partial(s) => s.unknowns.iter().collect(),
         ItemText::Unknown(u) => vec![u],
     }
-}
-
-/// `aws_s3_bucket.b.arn`, `module.x.aws_iam_role.r.arn`, the account id in an ARN: known
-/// only after apply, but they name resources of this configuration, which is no blind spot.
-pub(crate) fn is_resource_attribute(origin: &str) -> bool {
-    if origin == crate::module::ACCOUNT_ID {
-        return true;
-    }
-    let parts: Vec<&str> = origin.split('.').collect();
-    let start = parts
-        .iter()
-        .rposition(|p| p.starts_with("aws_"))
-        .unwrap_or(usize::MAX);
-    start != usize::MAX && parts.len() >= start + 3 && (start == 0 || parts[0] == "module")
 }

@@ -396,7 +396,7 @@ impl<'a> Evaluator<'a> {
         // output or a template variable, it still names that attribute, which is what links it
         // (`var.task` holding `aws_ecs_task_definition.job.arn`).
         if let Data::Unknown(u) = &v.data {
-            if crate::policies::is_resource_attribute(&u.origin) {
+            if u.is_resource_attribute() {
                 return Ok(Value::new(v.data, loc));
             }
             return Ok(Value::unknown(self.origin(span, "reference"), loc));
