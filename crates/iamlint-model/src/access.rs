@@ -122,6 +122,15 @@ enum Fit {
 }
 
 impl Subject<'_> {
+    /// `iam:PassRole` on the role `role_arn`, handed to `service` (`iam:PassedToService`).
+    pub fn allows_passing(&self, role_arn: &str, service: &str) -> Decision<'_> {
+        let context = [("iam:PassedToService", service)];
+        self.allows(Request {
+            context: &context,
+            ..Request::new("iam:PassRole", role_arn)
+        })
+    }
+
     pub fn allows(&self, request: Request) -> Decision<'_> {
         let identity = evaluate(&self.policies, request);
         let Some(boundary) = &self.boundary else {

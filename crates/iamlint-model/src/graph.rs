@@ -417,11 +417,7 @@ fn may_pass(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal
     let mut to = Vec::new();
     let mut at = Vec::new();
     for service in trust.services.iter().map(String::as_str) {
-        let context = [("iam:PassedToService", service)];
-        let d = subject.allows(Request {
-            context: &context,
-            ..Request::new("iam:PassRole", &arn.text)
-        });
+        let d = subject.allows_passing(&arn.text, service);
         if d.access == Access::Allowed {
             to.push(service);
             at.extend(statement_places(&d, held));

@@ -1,4 +1,4 @@
-use iamlint_model::access::{Access, Request, Source};
+use iamlint_model::access::{Access, Source};
 use iamlint_model::links::{Links, PrincipalType};
 use iamlint_model::model::{Resource, base_address};
 use iamlint_model::states::{self, Launched};
@@ -503,12 +503,8 @@ fn judge(cx: &Context, out: &mut Sink, launch: &Launch, by: usize, role: usize) 
     let Some(Data::String(arn)) = launched.resource.attribute("arn").map(|v| &v.data) else {
         return;
     };
-    let context = [("iam:PassedToService", launch.service)];
-    let request = Request {
-        context: &context,
-        ..Request::new("iam:PassRole", &arn.text)
-    };
-    if links.subject(by).allows(request).access != Access::Denied {
+    let launcher = links.subject(by);
+    if launcher.allows_passing(&arn.text, launch.service).access != Access::Denied {
         return;
     }
     let mut f = out.finding(
