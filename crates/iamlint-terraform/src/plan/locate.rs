@@ -45,14 +45,14 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
         let twin = resources
             .get(r.address.as_str())
             .or(resources.get(base(&r.address)));
-        let kind = r.kind().to_string();
         for (key, value) in &mut r.attributes {
             let written = twin.and_then(|t| t.attributes.iter().find(|(k, _)| k.name == key.name));
             key.loc = written.and_then(|(k, _)| k.loc).or(r.loc);
             // A document known only after apply (a state machine's definition naming a new
-            // role's ARN) is read from its `.tf` expression, as a policy is.
+            // role's ARN) is read from its `.tf` expression, as a policy is. The twin is the same
+            // resource, so its type is this one's.
             if let (Data::Unknown(_), Some((_, source))) = (&value.data, written)
-                && is_json_attribute(&kind, &key.name)
+                && twin.is_some_and(|t| is_json_attribute(t.kind(), &key.name))
                 && source.as_str().is_some_and(|s| s.encoded.is_some())
             {
                 *value = source.clone();
