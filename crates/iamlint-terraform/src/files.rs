@@ -16,6 +16,7 @@ use iamlint_model::model::Resource;
 use iamlint_model::{FileId, LoadError, Location, Model, SourceFile};
 use rayon::prelude::*;
 
+use crate::confine::{Boundary, Refused};
 use crate::module::{Ctx, ModuleDef, ModuleEnv, Shared};
 use crate::policies::Collected;
 use crate::syntax::{ParsedFile, Syntax};
@@ -70,13 +71,14 @@ pub fn load_paths_with<T: Send>(
                 let bytes = options.stdin.clone().unwrap_or_default();
                 load_plan(model, "<stdin>".into(), bytes, options, per_root)
             } else if is_plan_path(path) {
-                match std::fs::read(path) {
-                    Ok(bytes) => load_plan(model, display_path(path), bytes, options, per_root),
-                    Err(e) => {
+                let shown = display_path(path);
+                match Boundary::around_file(path).read(path, &shown) {
+                    Ok(bytes) => load_plan(model, shown, bytes, options, per_root),
+                    Err(Refused(message)) => {
                         model.errors.push(LoadError {
-                            path: display_path(path),
+                            path: shown,
                             loc: None,
-                            message: format!("cannot read: {e}"),
+                            message,
                         });
                         (model, Vec::new())
                     }
@@ -112,7 +114,7 @@ fn in_memory(files: Vec<(String, String)>) -> (Shared, Vec<ParsedFile>) {
         .collect();
     scan_suppressions(&mut model, &ids);
     let parsed = parse_files(&mut model, &ids);
-    (Shared::new(model, PathBuf::from(IN_MEMORY)), parsed)
+    (Shared::new(model, Boundary::new(Path::new(IN_MEMORY))), parsed)
 }
 
 /// Loads files given as (path, text) as one root module: for tests and rule examples.
@@ -303,19 +305,18 @@ fn load_tree<T: Send>(
         });
         return (model, Vec::new());
     };
-    // A single file is a module of its own.
+    // A single file is a module of its own, confined to the directory that holds it (as
+    // written: the file may be a link).
     let (confine, dirs) = if canonical.is_file() {
+        let confine = Boundary::around_file(path);
         let dir = canonical
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        (
-            dir.clone(),
-            BTreeMap::from([(dir, vec![canonical.clone()])]),
-        )
+        (confine, BTreeMap::from([(dir, vec![canonical.clone()])]))
     } else {
         (
-            canonical.clone(),
+            Boundary::new(&canonical),
             // Subdirectories are read even without recursion: they may be local modules.
             module_dirs(&canonical, true, &mut model),
         )
@@ -325,7 +326,7 @@ fn load_tree<T: Send>(
     for (dir, files) in &installed.dirs {
         all_dirs.entry(dir.clone()).or_insert_with(|| files.clone());
     }
-    let files = read_files(&all_dirs, &mut model);
+    let files = read_files(&all_dirs, &confine, &mut model);
     let calls = scan_calls(&files, &confine, &model);
     let tree = Tree {
         files,
@@ -397,18 +398,24 @@ fn finish(shared: Shared, results: Vec<Collected>) -> Model {
     model
 }
 
-/// Reads every file, in parallel, into the source map in a deterministic order.
+/// Reads every file, in parallel, into the source map in a deterministic order. A file that
+/// resolves outside the tree (a link out of it) is refused, and its content never read.
 fn read_files(
     dirs: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    confine: &Boundary,
     model: &mut Model,
 ) -> BTreeMap<PathBuf, Vec<FileId>> {
     let list: Vec<(&PathBuf, &PathBuf)> = dirs
         .iter()
         .flat_map(|(d, fs)| fs.iter().map(move |f| (d, f)))
         .collect();
-    let texts: Vec<(&PathBuf, String, std::io::Result<Vec<u8>>)> = list
+    let texts: Vec<(&PathBuf, String, Result<Vec<u8>, Refused>)> = list
         .par_iter()
-        .map(|(d, f)| (*d, display_path(f), std::fs::read(f)))
+        .map(|(d, f)| {
+            let shown = display_path(f);
+            let bytes = confine.read(f, &shown);
+            (*d, shown, bytes)
+        })
         .collect();
     let mut out: BTreeMap<PathBuf, Vec<FileId>> =
         dirs.keys().map(|d| (d.clone(), Vec::new())).collect();
@@ -425,10 +432,10 @@ fn read_files(
                 loc: None,
                 message: "the file is not UTF-8 text".into(),
             }),
-            Err(e) => model.errors.push(LoadError {
+            Err(Refused(message)) => model.errors.push(LoadError {
                 path: shown,
                 loc: None,
-                message: format!("cannot read file: {e}"),
+                message,
             }),
         }
     }
@@ -449,7 +456,7 @@ fn scan_suppressions(model: &mut Model, ids: &[FileId]) {
 /// The local module directories each directory calls, by a light scan of its files.
 fn scan_calls(
     files: &BTreeMap<PathBuf, Vec<FileId>>,
-    confine: &Path,
+    confine: &Boundary,
     model: &Model,
 ) -> HashMap<PathBuf, Vec<PathBuf>> {
     files
@@ -467,7 +474,7 @@ fn scan_calls(
                 };
                 for source in sources.iter().filter(|s| crate::module::is_local_source(s)) {
                     if let Ok(target) = dir.join(source).canonicalize()
-                        && target.starts_with(confine)
+                        && confine.contains(&target)
                         && target != *dir
                         && !called.contains(&target)
                     {
@@ -595,7 +602,15 @@ fn evaluate(
     let given: HashMap<String, Given> = vars.for_root(root, ctx);
     let values = ModuleEnv::root_vars(ctx, def, &given);
     let env = ModuleEnv::root(ctx, def, display, installed, values);
-    crate::policies::collect(&env)
+    let collected = crate::policies::collect(&env);
+    if let Some((loc, message)) = ctx.budget.tripped() {
+        let path = match loc {
+            Some(l) => ctx.model().sources.get(l.file).path.clone(),
+            None => display.to_string(),
+        };
+        ctx.error(&path, loc, message);
+    }
+    collected
 }
 
 /// Directories with `.tf` or `.tf.json` files below `root` (or `root` alone), hidden ones
@@ -648,14 +663,26 @@ struct Installed {
 
 fn installed_modules(
     dirs: &BTreeMap<PathBuf, Vec<PathBuf>>,
-    confine: &Path,
+    confine: &Boundary,
     model: &mut Model,
 ) -> Installed {
     let mut out = Installed::default();
     for dir in dirs.keys() {
         let manifest = dir.join(".terraform/modules/modules.json");
-        let Ok(text) = std::fs::read_to_string(&manifest) else {
+        if !manifest.exists() {
             continue;
+        }
+        let shown = display_path(&manifest);
+        let text = match confine.read_text(&manifest, &shown) {
+            Ok(text) => text,
+            Err(Refused(message)) => {
+                model.errors.push(LoadError {
+                    path: shown,
+                    loc: None,
+                    message,
+                });
+                continue;
+            }
         };
         let Ok(json) = crate::json::decode(&text, &|_, _| None, &[]) else {
             model.errors.push(LoadError {
@@ -690,7 +717,7 @@ fn installed_modules(
             let Ok(path) = dir.join(rel).canonicalize() else {
                 continue;
             };
-            if !path.starts_with(confine) {
+            if !confine.contains(&path) {
                 continue;
             }
             let files = module_dirs(&path, false, model)

@@ -4,6 +4,7 @@
 
 pub mod align;
 mod calls;
+pub mod confine;
 pub mod eval;
 pub mod json;
 mod known;

@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use iamlint_model::model::Mode;
 use iamlint_model::{Coverage, Data, Key, LoadError, Location, Model, SourceFile, Value};
 
+use crate::confine::{Boundary, Refused};
 use crate::eval::ops::{self, EvalError, Result};
 use crate::eval::{Evaluator, FileText, Scope, jsonencode, types};
 use crate::syntax::{BlockRef, BodyRef, ExprRef, ParsedFile};
@@ -177,12 +178,9 @@ impl<'a> ModuleDef<'a> {
             "module" => {
                 if let Some(name) = label(0) {
                     let source = block.body.attr(file, "source").and_then(|a| {
-                        let mut ev = Evaluator::new(
-                            file.file,
-                            file.base,
-                            file.input.clone(),
-                            &crate::eval::NoScope,
-                        );
+                        let scope = crate::eval::NoScope::default();
+                        let mut ev =
+                            Evaluator::new(file.file, file.base, file.input.clone(), &scope);
                         ev.eval(a.expr).as_known_str().map(str::to_string)
                     });
                     self.calls.push(CallDef {
@@ -224,8 +222,8 @@ pub fn is_local_source(source: &str) -> bool {
 /// What the roots of one run share: the model being built, and files read and parsed once.
 pub struct Shared {
     pub model: Mutex<Model>,
-    /// `file()` and module sources must resolve inside this directory (canonical).
-    pub confine: PathBuf,
+    /// What `file()`, templates, module sources and variables files may read.
+    pub confine: Boundary,
     /// Files read by `file()`/`templatefile()`, by canonical path.
     read: Mutex<HashMap<PathBuf, FileText>>,
     /// Resource instance objects by their block's location, for their computed attributes.
@@ -237,7 +235,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(model: Model, confine: PathBuf) -> Self {
+    pub fn new(model: Model, confine: Boundary) -> Self {
         Shared {
             model: Mutex::new(model),
             confine,
@@ -271,6 +269,8 @@ pub struct Ctx<'a> {
     /// chain of references deeper than [`MAX_REFERENCE_DEPTH`] is refused, not followed until
     /// the stack runs out.
     depth: std::cell::Cell<usize>,
+    /// What this root module's evaluation may still build.
+    pub budget: crate::eval::Budget,
 }
 
 /// References nested deeper than this (`local.a` → `local.b` → …) are refused.
@@ -282,6 +282,7 @@ impl<'a> Ctx<'a> {
             shared,
             defs,
             depth: std::cell::Cell::new(0),
+            budget: crate::eval::Budget::default(),
         }
     }
 
@@ -323,21 +324,10 @@ impl<'a> Ctx<'a> {
     /// Canonicalizes `path` and checks it stays inside the linted tree. `written` is the path
     /// as the configuration wrote it, for messages.
     pub fn confined(&self, path: &Path, written: &str, loc: Option<Location>) -> Result<PathBuf> {
-        let canonical = path.canonicalize().map_err(|e| {
-            EvalError::new(
-                format!("\"{written}\" cannot be read: {}", io_reason(&e)),
-                loc,
-            )
-        })?;
-        if !canonical.starts_with(&self.shared.confine) {
-            return Err(EvalError::new(
-                format!(
-                    "\"{written}\" is outside the directory being linted; iamlint reads only files inside it"
-                ),
-                loc,
-            ));
-        }
-        Ok(canonical)
+        self.shared
+            .confine
+            .resolve(path, written)
+            .map_err(|Refused(why)| EvalError::new(why, loc))
     }
 
     fn read_file(&self, path: &Path, written: &str, loc: Option<Location>) -> Result<FileText> {
@@ -345,15 +335,8 @@ impl<'a> Ctx<'a> {
         if let Some(f) = locked(&self.shared.read).get(&canonical) {
             return Ok(f.clone());
         }
-        if !canonical.is_file() {
-            return Err(EvalError::new(format!("\"{written}\" is not a file"), loc));
-        }
-        let bytes = std::fs::read(&canonical).map_err(|e| {
-            EvalError::new(
-                format!("\"{written}\" cannot be read: {}", io_reason(&e)),
-                loc,
-            )
-        })?;
+        let bytes = crate::confine::read_regular(&canonical, written)
+            .map_err(|Refused(why)| EvalError::new(why, loc))?;
         let text = String::from_utf8(bytes)
             .map_err(|_| EvalError::new(format!("\"{written}\" is not UTF-8 text"), loc))?;
         let text: Arc<str> = text.into();
@@ -372,11 +355,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// An I/O error without the OS's error number: "No such file or directory".
-fn io_reason(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    s.split(" (os error").next().unwrap_or(&s).to_string()
-}
 
 /// A resource, data source or module instance key.
 #[derive(Clone, Debug, PartialEq)]
@@ -490,7 +468,7 @@ impl<'a> ModuleEnv<'a> {
         def: &'a ModuleDef<'a>,
         given: &HashMap<String, Given>,
     ) -> HashMap<String, Value> {
-        let scope = crate::eval::NoScope;
+        let scope = crate::eval::NoScope::default();
         let mut out = HashMap::new();
         for v in &def.variables {
             let mut ev = Evaluator::new(v.file.file, v.file.base, v.file.input.clone(), &scope);
@@ -1015,7 +993,8 @@ fn raw_value(text: &str, v: &VariableDef, ev: &mut Evaluator) -> Value {
     }
     match hcl_edit::parser::parse_expr(text) {
         Ok(expr) => {
-            let mut inner = Evaluator::new(v.file.file, 0, Arc::from(text), &crate::eval::NoScope);
+            let scope = crate::eval::NoScope::default();
+            let mut inner = Evaluator::new(v.file.file, 0, Arc::from(text), &scope);
             let mut value = inner.eval(ExprRef::Hcl(&expr));
             value.loc = None;
             value
@@ -1050,6 +1029,10 @@ fn typed(ctx: &Ctx, v: &VariableDef, value: Value, ev: &mut Evaluator) -> Value 
 }
 
 impl Scope for ModuleEnv<'_> {
+    fn budget(&self) -> &crate::eval::Budget {
+        &self.ctx.budget
+    }
+
     fn lookup(&self, names: &[&str], notes: &mut Vec<String>) -> Result<Option<(Value, usize)>> {
         let attr = |i: usize| names.get(i).copied();
         match names[0] {

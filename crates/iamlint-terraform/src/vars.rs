@@ -7,6 +7,7 @@ use std::path::Path;
 
 use iamlint_model::{LoadError, Model, SourceFile, Value};
 
+use crate::confine::{Boundary, Refused};
 use crate::eval::{Evaluator, NoScope};
 use crate::files::LoadOptions;
 use crate::module::Ctx;
@@ -35,7 +36,9 @@ impl VarSources {
             .collect();
         let mut command_line = Vec::new();
         for file in &options.var_files {
-            command_line.extend(read_var_file(file, model));
+            // Named on the command line (or by the Action's inputs, from a pull request): the
+            // file may still be a link, confined to the directory that holds it.
+            command_line.extend(read_var_file(file, &Boundary::around_file(file), model));
         }
         command_line.extend(
             options
@@ -68,8 +71,8 @@ impl VarSources {
             root.join("terraform.tfvars.json"),
         ];
         files.extend(auto);
-        for file in files.iter().filter(|f| f.is_file()) {
-            let values = read_var_file(file, &mut ctx.model());
+        for file in files.iter().filter(|f| f.exists()) {
+            let values = read_var_file(file, &ctx.shared.confine, &mut ctx.model());
             out.extend(values);
         }
         out.extend(self.command_line.iter().cloned());
@@ -78,15 +81,15 @@ impl VarSources {
 }
 
 /// A `.tfvars` (HCL) or `.tfvars.json` file's assignments.
-fn read_var_file(path: &Path, model: &mut Model) -> Vec<(String, Given)> {
+fn read_var_file(path: &Path, confine: &Boundary, model: &mut Model) -> Vec<(String, Given)> {
     let shown = crate::display_path(path);
-    let text = match std::fs::read_to_string(path) {
+    let text = match confine.read_text(path, &shown) {
         Ok(t) => t,
-        Err(e) => {
+        Err(Refused(why)) => {
             model.errors.push(LoadError {
                 path: shown,
                 loc: None,
-                message: format!("cannot read variables file: {e}"),
+                message: format!("variables file: {why}"),
             });
             return Vec::new();
         }
@@ -133,7 +136,8 @@ fn read_var_file(path: &Path, model: &mut Model) -> Vec<(String, Given)> {
         Syntax::Hcl(b) => BodyRef::Hcl(b),
         Syntax::Json(v) => BodyRef::Json(v.as_object().unwrap_or_default()),
     };
-    let mut ev = Evaluator::new(id, 0, input, &NoScope);
+    let scope = NoScope::default();
+    let mut ev = Evaluator::new(id, 0, input, &scope);
     body.attrs(&file)
         .into_iter()
         .map(|(name, a)| (name, Given::Value(ev.eval(a.expr))))

@@ -11,6 +11,7 @@
 //! severity = { service-wildcard-action = "high" }
 //! ```
 
+use iamlint_terraform::confine::{Boundary, Refused};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -75,8 +76,12 @@ pub fn load(explicit: Option<&Path>, start: &Path) -> Result<(Config, Option<Pat
     let Some(path) = path else {
         return Ok((Config::default(), None));
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // A committed `.iamlint.toml` may be a link; one that leads out of its directory is not
+    // read, so a parse error cannot print another file's first line.
+    let shown = path.display().to_string();
+    let text = Boundary::around_file(&path)
+        .read_text(&path, &shown)
+        .map_err(|Refused(why)| why)?;
     let config = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((config, Some(path)))
 }

@@ -42,6 +42,7 @@ impl Evaluator<'_> {
                     self.catching -= 1;
                     match r {
                         Ok(v) => return Ok(v),
+                        Err(e) if e.fatal => return Err(e),
                         Err(_) => self.notes.truncate(notes),
                     }
                 }
@@ -61,6 +62,7 @@ impl Evaluator<'_> {
                 return Ok(match r {
                     Ok(v) if ops::is_wholly_known(&v) => ops::boolean(true, loc),
                     Ok(_) => Value::unknown(self.origin(span, "can"), loc),
+                    Err(e) if e.fatal => return Err(e),
                     Err(_) => {
                         self.notes.truncate(notes);
                         ops::boolean(false, loc)
@@ -88,7 +90,10 @@ impl Evaluator<'_> {
             return Ok(Value::unknown(self.origin(span, "call"), loc));
         }
         match builtin(self, name, values, loc)? {
-            Outcome::Value(v) => Ok(v),
+            Outcome::Value(v) => {
+                self.scope.budget().value(&v, loc)?;
+                Ok(v)
+            }
             Outcome::Unknown => Ok(Value::unknown(self.origin(span, "call"), loc)),
             Outcome::Unsupported => {
                 self.notes
@@ -124,6 +129,10 @@ struct TemplateScope<'a> {
 impl Scope for TemplateScope<'_> {
     fn in_template(&self) -> bool {
         true
+    }
+
+    fn budget(&self) -> &super::Budget {
+        self.parent.budget()
     }
 
     fn lookup(&self, _: &[&str], _: &mut Vec<String>) -> Result<Option<(Value, usize)>> {

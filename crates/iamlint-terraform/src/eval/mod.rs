@@ -4,6 +4,7 @@
 //! Terraform errors (`try`/`can` catch them) are [`EvalError`]s; where nothing catches one, it
 //! becomes an unknown value plus a note, so the caller can report what it could not see.
 
+pub mod budget;
 mod functions;
 pub mod ops;
 mod template;
@@ -19,6 +20,7 @@ use iamlint_model::{Data, FileId, Key, Location, OffsetMap, Str, Unknown, Value}
 
 use crate::align::{Escapes, literal_map};
 use crate::syntax::ExprRef;
+pub use budget::Budget;
 pub use functions::jsonencode;
 pub use ops::{EvalError, Result};
 
@@ -40,6 +42,9 @@ pub trait Scope {
     fn read_file(&self, _path: &str, loc: Option<Location>) -> Result<FileText> {
         Err(EvalError::new("files cannot be read here", loc))
     }
+
+    /// What this evaluation may still build (one per root module).
+    fn budget(&self) -> &Budget;
 
     /// Inside a `templatefile` template, where Terraform forbids another `templatefile`.
     fn in_template(&self) -> bool {
@@ -64,12 +69,20 @@ pub struct FileText {
     pub text: Arc<str>,
 }
 
-/// Resolves nothing: every reference is an error.
-pub struct NoScope;
+/// Resolves nothing: every reference is an error. For literals (module sources, variables
+/// given as text, `.tfvars` files), each with a budget of its own.
+#[derive(Default)]
+pub struct NoScope {
+    budget: Budget,
+}
 
 impl Scope for NoScope {
     fn lookup(&self, _: &[&str], _: &mut Vec<String>) -> Result<Option<(Value, usize)>> {
         Ok(None)
+    }
+
+    fn budget(&self) -> &Budget {
+        &self.budget
     }
 }
 
@@ -220,7 +233,7 @@ impl<'a> Evaluator<'a> {
     /// policy.
     pub(super) fn element(&mut self, e: &Expression) -> Result<Value> {
         match self.expr(e) {
-            Err(err) if self.catching == 0 => {
+            Err(err) if self.catching == 0 && !err.fatal => {
                 let origin = self.origin(e.span(), "expression");
                 self.notes
                     .push(format!("`{origin}` fails to evaluate: {}", err.message));
@@ -332,6 +345,7 @@ impl<'a> Evaluator<'a> {
     ) -> Result<Value> {
         if let Some(bound) = self.binding(root) {
             let bound = bound.clone();
+            self.scope.budget().value(&bound, self.loc(span.clone()))?;
             return self.apply_ops(bound, ops, span);
         }
         let mut names = vec![root];
@@ -345,7 +359,10 @@ impl<'a> Evaluator<'a> {
         let found = self.scope.lookup(&names, &mut notes)?;
         self.notes.extend(notes);
         match found {
-            Some((value, used)) => self.apply_ops(value, &ops[used - 1..], span),
+            Some((value, used)) => {
+                self.scope.budget().value(&value, self.loc(span.clone()))?;
+                self.apply_ops(value, &ops[used - 1..], span)
+            }
             None => Err(EvalError::new(
                 format!(
                     "reference to undeclared `{}`",
@@ -582,6 +599,7 @@ impl<'a> Evaluator<'a> {
         let mut entries: Vec<(Key, Value)> = Vec::new();
         let mut unknown = None;
         for (k, v) in pairs {
+            self.scope.budget().elements(1, loc)?;
             let bound = usize::from(key_var.is_some()) + 1;
             if let Some(kv) = &key_var {
                 self.bind(kv.clone(), k);
@@ -600,19 +618,23 @@ impl<'a> Evaluator<'a> {
             return Ok(Value::new(Data::List(items), loc));
         }
         if f.grouping {
-            let mut grouped: Vec<(Key, Value)> = Vec::new();
+            // Groups in order of first appearance, found by name (not by a scan per entry:
+            // that is quadratic on a big collection).
+            let mut grouped: Vec<(Key, Vec<Value>)> = Vec::new();
+            let mut by_name: std::collections::HashMap<String, usize> = Default::default();
             for (k, v) in entries {
-                match grouped.iter_mut().find(|(g, _)| g.name == k.name) {
-                    Some((
-                        _,
-                        Value {
-                            data: Data::List(list),
-                            ..
-                        },
-                    )) => list.push(v),
-                    _ => grouped.push((k, ops::list(vec![v], loc))),
+                match by_name.get(&k.name) {
+                    Some(&i) => grouped[i].1.push(v),
+                    None => {
+                        by_name.insert(k.name.clone(), grouped.len());
+                        grouped.push((k, vec![v]));
+                    }
                 }
             }
+            let grouped = grouped
+                .into_iter()
+                .map(|(k, items)| (k, ops::list(items, loc)))
+                .collect();
             return Ok(ops::object(grouped, loc));
         }
         let mut seen = std::collections::BTreeSet::new();

@@ -11,6 +11,9 @@ use iamlint_model::{Data, Key, Location, Str, Unknown, Value};
 pub struct EvalError {
     pub message: String,
     pub loc: Option<Location>,
+    /// A spent evaluation budget: nothing catches it (`try`, `can`, per-element recovery), so
+    /// the root module's evaluation ends quickly.
+    pub fatal: bool,
 }
 
 impl EvalError {
@@ -18,6 +21,16 @@ impl EvalError {
         EvalError {
             message: message.into(),
             loc,
+            fatal: false,
+        }
+    }
+
+    /// The error of a spent [`Budget`](super::budget::Budget).
+    pub fn budget(loc: Option<Location>) -> Self {
+        EvalError {
+            message: super::budget::EXCEEDED.into(),
+            loc,
+            fatal: true,
         }
     }
 }

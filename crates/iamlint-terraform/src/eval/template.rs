@@ -85,6 +85,7 @@ impl Evaluator<'_> {
         }
         let mut built = Built::default();
         self.elements(&elements, escapes, (false, false), &mut built)?;
+        self.scope.budget().bytes(built.s.text.len() as u64, loc)?;
         built.s.map = Some(Arc::new(built.map));
         Ok(Value::new(Data::String(built.s), loc))
     }

@@ -1,0 +1,162 @@
+//! Input from a pull request nobody vetted: links out of the tree never leak what they point
+//! at, and inputs built to exhaust time or memory end in seconds with a located diagnostic,
+//! the other files' findings intact.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A secret outside the tree, and in the environment of the run.
+const SECRET: &str = "SUPER_SECRET_TOKEN_d41d8cd98f";
+
+/// A good file with a finding, beside whatever hostile files a test adds.
+const GOOD: &str = r#"
+resource "aws_iam_policy" "good" {
+  name   = "good"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+"#;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("iamlint-hostile-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("repo")).unwrap();
+    dir
+}
+
+/// What a run printed, both streams.
+struct Output {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs iamlint in `dir`, killed if it takes longer than a minute (a hang fails the test
+/// instead of the suite). Its streams go to files, which never fill up as pipes do.
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let out_path = dir.join(".stdout");
+    let err_path = dir.join(".stderr");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("SUPER_SECRET_TOKEN", SECRET)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("iamlint runs");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("iamlint {args:?} ran for more than a minute");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
+    Output {
+        code: status.code(),
+        stdout: read(&out_path),
+        stderr: read(&err_path),
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", out.stdout, out.stderr)
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_tree_leak_nothing_in_any_format() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("links");
+    let secret = dir.join("secret.txt");
+    std::fs::write(&secret, format!("{SECRET}=1\nroot:x:0:0:root:/root:/bin/bash\n")).unwrap();
+    let repo = dir.join("repo");
+    std::fs::write(
+        repo.join("main.tf"),
+        format!(
+            "{GOOD}\nresource \"aws_iam_policy\" \"templated\" {{\n  name   = \"t\"\n  policy = templatefile(\"policy.tftpl\", {{}})\n}}\n"
+        ),
+    )
+    .unwrap();
+    for link in [
+        "env.tf",
+        "secret.tf",
+        "secret.tf.json",
+        "terraform.tfvars",
+        "x.auto.tfvars",
+        "policy.tftpl",
+        "plan.json",
+        "prod.tfvars",
+    ] {
+        symlink(&secret, repo.join(link)).unwrap();
+    }
+    std::fs::remove_file(repo.join("env.tf")).unwrap();
+    symlink("/proc/self/environ", repo.join("env.tf")).unwrap();
+    // A link that stays inside the tree is read as usual.
+    std::fs::create_dir(repo.join("shared")).unwrap();
+    std::fs::write(
+        repo.join("shared/inner.tf"),
+        GOOD.replace("\"good\"", "\"inner\""),
+    )
+    .unwrap();
+    symlink(repo.join("shared/inner.tf"), repo.join("inner.tf")).unwrap();
+    let summary = dir.join("summary.md");
+
+    let mut runs = Vec::new();
+    for format in ["human", "json", "sarif", "github"] {
+        let args = [
+            "check",
+            "repo",
+            "--no-recurse",
+            "--format",
+            format,
+            "--var-file",
+            "repo/prod.tfvars",
+            "-v",
+        ];
+        let out = run(&dir, &args, &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())]);
+        let all = text(&out);
+        assert!(all.contains("aws_iam_policy.good"), "{format}: {all}");
+        assert!(all.contains("aws_iam_policy.inner"), "{format}: {all}");
+        runs.push((format, all));
+    }
+    let out = run(&dir, &["check", "repo/plan.json", "--format", "json"], &[]);
+    runs.push(("plan", text(&out)));
+    runs.push(("summary", std::fs::read_to_string(&summary).unwrap_or_default()));
+    for (what, all) in &runs {
+        assert!(!all.contains(SECRET), "{what} leaks the secret:\n{all}");
+        assert!(!all.contains("root:x:0"), "{what} leaks the file:\n{all}");
+    }
+    // Each refused file is named, in messages that are not wrapped.
+    let json = &runs[1].1;
+    for link in ["env.tf", "secret.tf", "terraform.tfvars", "x.auto.tfvars", "prod.tfvars"] {
+        assert!(
+            json.contains(&format!(r#"\"repo/{link}\" is outside the directory being linted"#)),
+            "{link}: {json}"
+        );
+    }
+    assert!(json.contains("policy.tftpl"), "{json}");
+    assert!(runs[4].1.contains("outside the directory being linted"), "{}", runs[4].1);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_linked_out_of_its_directory_is_not_read() {
+    let dir = scratch("config");
+    std::fs::write(dir.join("secret.txt"), format!("{SECRET} = [\n")).unwrap();
+    std::fs::write(dir.join("repo/main.tf"), GOOD).unwrap();
+    std::os::unix::fs::symlink(dir.join("secret.txt"), dir.join("repo/.iamlint.toml")).unwrap();
+    let out = run(&dir.join("repo"), &["check", "."], &[]);
+    let all = text(&out);
+    assert!(!all.contains(SECRET), "{all}");
+    assert!(all.contains("outside the directory being linted"), "{all}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
