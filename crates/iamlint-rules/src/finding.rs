@@ -51,10 +51,18 @@ impl Finding {
     }
 }
 
+/// At most this many findings of one rule are kept for one root module; the rest are counted
+/// and summed up in one finding. Real modules stay far below it (the 10,000-file benchmark's
+/// largest root has under 100 of any rule); a generated policy with a million actions must not
+/// become a million findings, gigabytes of SARIF and minutes of rendering.
+pub const MAX_PER_RULE: usize = 1_000;
+
 /// Where one rule's findings go.
 pub struct Sink {
     meta: &'static RuleMeta,
     pub(crate) findings: Vec<Finding>,
+    /// Findings past [`MAX_PER_RULE`]: how many, the first of them, and the worst severity.
+    dropped: Option<(usize, Finding)>,
 }
 
 impl Sink {
@@ -62,7 +70,29 @@ impl Sink {
         Sink {
             meta,
             findings: Vec::new(),
+            dropped: None,
         }
+    }
+
+    /// The findings, with one that sums up those past the limit.
+    pub(crate) fn into_findings(mut self) -> Vec<Finding> {
+        if let Some((n, first)) = self.dropped {
+            let message = format!(
+                "{n} more `{}` findings in this root module are not listed, the first of them \
+                 here: {}",
+                self.meta.name, first.message
+            );
+            self.findings.push(Finding {
+                message,
+                help: format!(
+                    "iamlint lists at most {MAX_PER_RULE} findings of one rule in one root module; \
+                     fix these (often one generated policy) to see the rest"
+                ),
+                related: Vec::new(),
+                ..first
+            });
+        }
+        self.findings
     }
 
     /// A finding of this rule at its default severity.
@@ -100,7 +130,26 @@ impl Sink {
         self.finding(&record.address, loc.or(statement.loc), message, help)
     }
 
+    /// Whether further findings are only counted: a rule may skip costly work (suggestions)
+    /// for them.
+    pub fn is_full(&self) -> bool {
+        self.findings.len() >= MAX_PER_RULE
+    }
+
     pub fn push(&mut self, finding: Finding) {
-        self.findings.push(finding);
+        if self.findings.len() < MAX_PER_RULE {
+            self.findings.push(finding);
+            return;
+        }
+        match &mut self.dropped {
+            None => self.dropped = Some((1, finding)),
+            Some((n, first)) => {
+                *n += 1;
+                // The summary is as severe as the worst finding it stands for.
+                if finding.severity.at_least(first.severity) {
+                    first.severity = finding.severity;
+                }
+            }
+        }
     }
 }

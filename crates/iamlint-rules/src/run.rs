@@ -79,7 +79,7 @@ pub fn check(model: &Model, selection: &Selection) -> Vec<Finding> {
     for rule in rules.iter().filter(|r| r.meta().phase == Phase::Model) {
         let mut sink = Sink::new(rule.meta());
         rule.check(&cx, &mut sink);
-        findings.extend(sink.findings);
+        findings.extend(sink.into_findings());
     }
     findings
 }
@@ -99,7 +99,7 @@ pub fn finish(model: &Model, selection: &Selection, mut findings: Vec<Finding>) 
         {
             let mut sink = Sink::new(rule.meta());
             rule.check(&cx, &mut sink);
-            later.extend(sink.findings);
+            later.extend(sink.into_findings());
         }
     }
     findings.extend(later);

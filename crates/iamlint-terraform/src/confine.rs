@@ -124,7 +124,10 @@ mod tests {
             assert!(why.contains("outside the directory being linted"), "{why}");
             assert!(!why.contains("hunter2"));
         }
-        assert_eq!(boundary.read(&tree.join("in.tf"), "in.tf").unwrap(), b"locals {}");
+        assert_eq!(
+            boundary.read(&tree.join("in.tf"), "in.tf").unwrap(),
+            b"locals {}"
+        );
         // A FIFO or device inside the tree is not waited on.
         assert!(boundary.read(&tree.join("sub"), "sub").is_err());
         std::fs::remove_dir_all(base).unwrap();

@@ -114,7 +114,10 @@ fn in_memory(files: Vec<(String, String)>) -> (Shared, Vec<ParsedFile>) {
         .collect();
     scan_suppressions(&mut model, &ids);
     let parsed = parse_files(&mut model, &ids);
-    (Shared::new(model, Boundary::new(Path::new(IN_MEMORY))), parsed)
+    (
+        Shared::new(model, Boundary::new(Path::new(IN_MEMORY))),
+        parsed,
+    )
 }
 
 /// Loads files given as (path, text) as one root module: for tests and rule examples.
@@ -398,6 +401,8 @@ fn finish(shared: Shared, results: Vec<Collected>) -> Model {
     model
 }
 
+type ReadResult = Result<Vec<u8>, Refused>;
+
 /// Reads every file, in parallel, into the source map in a deterministic order. A file that
 /// resolves outside the tree (a link out of it) is refused, and its content never read.
 fn read_files(
@@ -409,7 +414,7 @@ fn read_files(
         .iter()
         .flat_map(|(d, fs)| fs.iter().map(move |f| (d, f)))
         .collect();
-    let texts: Vec<(&PathBuf, String, Result<Vec<u8>, Refused>)> = list
+    let texts: Vec<(&PathBuf, String, ReadResult)> = list
         .par_iter()
         .map(|(d, f)| {
             let shown = display_path(f);
@@ -603,7 +608,7 @@ fn evaluate(
     let values = ModuleEnv::root_vars(ctx, def, &given);
     let env = ModuleEnv::root(ctx, def, display, installed, values);
     let collected = crate::policies::collect(&env);
-    if let Some((loc, message)) = ctx.budget.tripped() {
+    for (loc, message) in ctx.budget.trips() {
         let path = match loc {
             Some(l) => ctx.model().sources.get(l.file).path.clone(),
             None => display.to_string(),

@@ -355,7 +355,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-
 /// A resource, data source or module instance key.
 #[derive(Clone, Debug, PartialEq)]
 pub enum InstanceKey {

@@ -76,7 +76,11 @@ fn links_out_of_the_tree_leak_nothing_in_any_format() {
     use std::os::unix::fs::symlink;
     let dir = scratch("links");
     let secret = dir.join("secret.txt");
-    std::fs::write(&secret, format!("{SECRET}=1\nroot:x:0:0:root:/root:/bin/bash\n")).unwrap();
+    std::fs::write(
+        &secret,
+        format!("{SECRET}=1\nroot:x:0:0:root:/root:/bin/bash\n"),
+    )
+    .unwrap();
     let repo = dir.join("repo");
     std::fs::write(
         repo.join("main.tf"),
@@ -121,7 +125,11 @@ fn links_out_of_the_tree_leak_nothing_in_any_format() {
             "repo/prod.tfvars",
             "-v",
         ];
-        let out = run(&dir, &args, &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())]);
+        let out = run(
+            &dir,
+            &args,
+            &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+        );
         let all = text(&out);
         assert!(all.contains("aws_iam_policy.good"), "{format}: {all}");
         assert!(all.contains("aws_iam_policy.inner"), "{format}: {all}");
@@ -129,21 +137,36 @@ fn links_out_of_the_tree_leak_nothing_in_any_format() {
     }
     let out = run(&dir, &["check", "repo/plan.json", "--format", "json"], &[]);
     runs.push(("plan", text(&out)));
-    runs.push(("summary", std::fs::read_to_string(&summary).unwrap_or_default()));
+    runs.push((
+        "summary",
+        std::fs::read_to_string(&summary).unwrap_or_default(),
+    ));
     for (what, all) in &runs {
         assert!(!all.contains(SECRET), "{what} leaks the secret:\n{all}");
         assert!(!all.contains("root:x:0"), "{what} leaks the file:\n{all}");
     }
     // Each refused file is named, in messages that are not wrapped.
     let json = &runs[1].1;
-    for link in ["env.tf", "secret.tf", "terraform.tfvars", "x.auto.tfvars", "prod.tfvars"] {
+    for link in [
+        "env.tf",
+        "secret.tf",
+        "terraform.tfvars",
+        "x.auto.tfvars",
+        "prod.tfvars",
+    ] {
         assert!(
-            json.contains(&format!(r#"\"repo/{link}\" is outside the directory being linted"#)),
+            json.contains(&format!(
+                r#"\"repo/{link}\" is outside the directory being linted"#
+            )),
             "{link}: {json}"
         );
     }
     assert!(json.contains("policy.tftpl"), "{json}");
-    assert!(runs[4].1.contains("outside the directory being linted"), "{}", runs[4].1);
+    assert!(
+        runs[4].1.contains("outside the directory being linted"),
+        "{}",
+        runs[4].1
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -158,5 +181,220 @@ fn a_config_file_linked_out_of_its_directory_is_not_read() {
     let all = text(&out);
     assert!(!all.contains(SECRET), "{all}");
     assert!(all.contains("outside the directory being linted"), "{all}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Root modules under `dir`, each a directory with one file.
+fn roots(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr))
+}
+
+/// 273 bytes that build 1024³ strings: the budget stops the expression where it is, the
+/// other policies of the same root and of other roots are still linted.
+#[test]
+fn nested_ranges_stop_at_the_budget_with_the_rest_linted() {
+    let dir = scratch("bomb");
+    let bomb = r#"locals {
+  big = flatten([for a in range(1024) : [for b in range(1024) : [for c in range(1024) : "s3:Get${a}x${b}x${c}"]]])
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Resource = "*", Action = local.big }] })
+}
+"#;
+    let square = r#"locals {
+  big = flatten([for a in range(1024) : [for b in range(1024) : "s3:Get${a}x${b}"]])
+}
+resource "aws_iam_policy" "q" {
+  name   = "q"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Resource = "*", Action = local.big }] })
+}
+"#;
+    roots(
+        &dir.join("repo"),
+        &[
+            ("cube/bomb.tf", bomb),
+            ("cube/good.tf", GOOD),
+            ("square/main.tf", square),
+            ("other/main.tf", &GOOD.replace("\"good\"", "\"other\"")),
+        ],
+    );
+    let out = run(&dir, &["check", "repo", "--format", "json"], &[]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    let v = json(&out);
+    let addresses: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["address"].as_str().unwrap())
+        .collect();
+    assert!(addresses.contains(&"aws_iam_policy.good"), "{addresses:?}");
+    assert!(addresses.contains(&"aws_iam_policy.other"), "{addresses:?}");
+    let errors = v["errors"].as_array().unwrap();
+    for (path, line) in [("repo/cube/bomb.tf", 2), ("repo/square/main.tf", 2)] {
+        let e = errors
+            .iter()
+            .find(|e| e["path"] == path)
+            .unwrap_or_else(|| panic!("no error for {path}: {errors:?}"));
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains("evaluation budget exceeded"),
+            "{e}"
+        );
+        assert_eq!(e["line"], line, "{e}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// 1,024 unknown actions with 17,000-character names: the did-you-mean search costs nothing
+/// for names no real action is near, and one rule's findings in one root are capped.
+#[test]
+fn huge_unknown_action_names_get_no_costly_suggestions() {
+    let dir = scratch("long");
+    let long = r#"locals {
+  long = join("", [for i in range(1024) : "DescribeInstances"])
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Resource = "*", Action = [for j in range(1024) : "ec2:${local.long}${j}"] }] })
+}
+"#;
+    roots(&dir.join("repo"), &[("main.tf", long)]);
+    let out = run(
+        &dir,
+        &[
+            "check",
+            "repo",
+            "--format",
+            "json",
+            "--select",
+            "unknown-action",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let findings = json(&out)["findings"].as_array().unwrap().clone();
+    // 1,000 listed, and one that stands for the other 24.
+    assert_eq!(findings.len(), 1_001);
+    let summary = findings
+        .iter()
+        .find(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("24 more `unknown-action` findings")
+        })
+        .expect("a summary of the findings past the limit");
+    assert_eq!(summary["severity"], "high");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// Thousands of findings: SARIF within what code scanning ingests, the job summary under
+/// GitHub's 1 MiB, annotations bounded; each says what it left out.
+#[test]
+fn many_findings_fit_their_consumers() {
+    let dir = scratch("many");
+    let files: Vec<(String, String)> = (0..7)
+        .map(|r| {
+            (
+                format!("r{r}/main.tf"),
+                format!(
+                    r#"resource "aws_iam_policy" "p" {{
+  name   = "p{r}"
+  policy = jsonencode({{ Statement = [{{ Effect = "Allow", Resource = "*", Action = [for j in range(1024) : "nosuchservicex:SomeRatherLongActionNameThatDoesNotExist${{j}}"] }}] }})
+}}
+"#
+                ),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    roots(&dir.join("repo"), &refs);
+    let all = json(&run(
+        &dir,
+        &[
+            "check",
+            "repo",
+            "--format",
+            "json",
+            "--select",
+            "unknown-action",
+        ],
+        &[],
+    ));
+    assert_eq!(all["findings"].as_array().unwrap().len(), 7 * 1_001);
+
+    let sarif = run(
+        &dir,
+        &[
+            "check",
+            "repo",
+            "--format",
+            "sarif",
+            "--select",
+            "unknown-action",
+        ],
+        &[],
+    );
+    let v = json(&sarif);
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5_000);
+    let notes = v["runs"][0]["invocations"][0]["toolExecutionNotifications"].to_string();
+    assert!(
+        notes.contains("2007 less severe results are left out"),
+        "{notes}"
+    );
+    assert!(
+        sarif.stdout.len() < 10 << 20,
+        "{} bytes",
+        sarif.stdout.len()
+    );
+
+    let summary = dir.join("summary.md");
+    let github = run(
+        &dir,
+        &[
+            "check",
+            "repo",
+            "--format",
+            "github",
+            "--select",
+            "unknown-action",
+        ],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    let summary = std::fs::read_to_string(summary).unwrap();
+    assert!(summary.len() < 1 << 20, "{} bytes", summary.len());
+    assert!(
+        summary.contains("more findings are not listed"),
+        "{}",
+        &summary[summary.len() - 300..]
+    );
+    assert_eq!(
+        github
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("::error"))
+            .count(),
+        1_000
+    );
+    assert!(
+        github
+            .stdout
+            .contains("6007 less severe findings are not annotated")
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

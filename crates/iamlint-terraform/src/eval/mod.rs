@@ -160,10 +160,14 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn try_eval(&mut self, e: ExprRef) -> Result<Value> {
-        match e {
+        let budget = self.scope.budget();
+        budget.enter();
+        let out = match e {
             ExprRef::Hcl(e) => self.expr(e),
             ExprRef::Json(v) => self.json(v),
-        }
+        };
+        budget.leave();
+        out
     }
 
     fn expr_loc(&self, e: ExprRef) -> Option<Location> {

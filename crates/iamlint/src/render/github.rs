@@ -5,9 +5,13 @@ use iamlint_rules::Severity;
 
 use crate::report::Report;
 
+/// Annotations written at most. GitHub shows only the first few of a step (10 errors and 10
+/// warnings) and of a job (50); the rest would only swell the log.
+const MAX_ANNOTATIONS: usize = 1_000;
+
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    for e in &report.model.errors {
+    for e in report.model.errors.iter().take(MAX_ANNOTATIONS) {
         let mut props = format!("file={}", property(&report.repo_path(&e.path)));
         if let Some(loc) = e.loc {
             let p = report.position(loc);
@@ -18,7 +22,8 @@ pub fn render(report: &Report) -> String {
             data(&e.message)
         ));
     }
-    for f in &report.findings {
+    let (kept, left_out) = super::most_severe(report.findings.iter(), MAX_ANNOTATIONS);
+    for f in kept {
         let level = match f.severity {
             Severity::Critical | Severity::High => "error",
             Severity::Medium => "warning",
@@ -44,8 +49,21 @@ pub fn render(report: &Report) -> String {
             data(&message)
         ));
     }
+    if left_out > 0 {
+        out.push_str(&format!(
+            "::notice title=iamlint::{left_out} less severe findings are not annotated (at most \
+             {MAX_ANNOTATIONS}, the most severe); the job summary, `--format sarif` and \
+             `--format json` list them\n"
+        ));
+    }
     out
 }
+
+/// GitHub accepts a job summary of at most 1 MiB per step; the table stops short of it, with
+/// room for the closing lines.
+pub const MAX_SUMMARY: usize = 1_000_000;
+/// A table cell's message is cut at this many characters.
+const MAX_CELL: usize = 500;
 
 /// A Markdown table for the job summary page.
 pub fn summary(report: &Report) -> String {
@@ -54,7 +72,15 @@ pub fn summary(report: &Report) -> String {
         out.push_str("No findings.\n");
     } else {
         out.push_str("| severity | rule | location | message |\n|---|---|---|---|\n");
-        for f in &report.findings {
+        for (i, f) in report.findings.iter().enumerate() {
+            if out.len() > MAX_SUMMARY - 2_000 {
+                out.push_str(&format!(
+                    "\n{} more findings are not listed: a job summary holds at most 1 MiB. \
+                     The annotations, `--format sarif` and `--format json` have them all.\n",
+                    report.findings.len() - i
+                ));
+                break;
+            }
             let at = f.loc.map_or(String::new(), |l| {
                 let p = report.position(l);
                 format!("`{}:{}`", report.repo_path(&p.path), p.line)
@@ -95,5 +121,7 @@ fn property(s: &str) -> String {
 }
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    super::cut(s, MAX_CELL)
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }

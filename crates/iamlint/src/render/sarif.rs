@@ -206,6 +206,14 @@ fn rule(meta: &'static RuleMeta) -> Rule {
     }
 }
 
+fn note(text: String) -> Notification {
+    Notification {
+        level: "warning",
+        message: Text { text },
+        locations: Vec::new(),
+    }
+}
+
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next()
@@ -255,11 +263,28 @@ fn location(
     }
 }
 
+/// GitHub code scanning keeps at most this many results of a run (the most severe) and rejects
+/// a run with more than 25,000; past it, the least severe are left out, with a notification.
+pub const MAX_RESULTS: usize = 5_000;
+/// Related locations GitHub shows per result (it rejects more than 1,000).
+const MAX_RELATED: usize = 100;
+/// Load errors listed as notifications.
+const MAX_NOTIFICATIONS: usize = 1_000;
+/// A message longer than this (an action name 17,000 characters long) is cut: the file must
+/// stay within GitHub's 10 MB upload limit.
+const MAX_MESSAGE: usize = 2_000;
+
+/// Cuts a message to [`MAX_MESSAGE`] characters.
+fn cut(text: String) -> String {
+    super::cut(&text, MAX_MESSAGE).into_owned()
+}
+
 pub fn render(report: &Report) -> String {
     let rules = registry::all();
-    let results = report
-        .findings
-        .iter()
+    let located = report.findings.iter().filter(|f| f.loc.is_some());
+    let (kept, left_out) = super::most_severe(located, MAX_RESULTS);
+    let results = kept
+        .into_iter()
         .filter_map(|f| {
             let loc = f.loc?;
             Some(SarifResult {
@@ -270,16 +295,22 @@ pub fn render(report: &Report) -> String {
                     .unwrap_or(0),
                 level: level(f.severity),
                 message: Text {
-                    text: format!("{}\nhelp: {}", f.message, f.help),
+                    text: cut(format!("{}\nhelp: {}", f.message, f.help)),
                 },
                 locations: vec![location(report, report.position(loc), None, None)],
                 related_locations: f
                     .related
                     .iter()
                     .filter_map(|r| Some((r.loc?, &r.message)))
+                    .take(MAX_RELATED)
                     .enumerate()
                     .map(|(i, (l, m))| {
-                        location(report, report.position(l), Some(i + 1), Some(m.clone()))
+                        location(
+                            report,
+                            report.position(l),
+                            Some(i + 1),
+                            Some(cut(m.clone())),
+                        )
                     })
                     .collect(),
                 partial_fingerprints: Fingerprints { v1: &f.fingerprint },
@@ -290,14 +321,15 @@ pub fn render(report: &Report) -> String {
             })
         })
         .collect();
-    let notifications = report
+    let mut notifications: Vec<Notification> = report
         .model
         .errors
         .iter()
+        .take(MAX_NOTIFICATIONS)
         .map(|e| Notification {
             level: "error",
             message: Text {
-                text: format!("{}: {}", e.path, e.message),
+                text: cut(format!("{}: {}", e.path, e.message)),
             },
             locations: e
                 .loc
@@ -306,6 +338,19 @@ pub fn render(report: &Report) -> String {
                 .collect(),
         })
         .collect();
+    if report.model.errors.len() > MAX_NOTIFICATIONS {
+        notifications.push(note(format!(
+            "{} more files could not be loaded; `--format json` lists them all",
+            report.model.errors.len() - MAX_NOTIFICATIONS
+        )));
+    }
+    if left_out > 0 {
+        notifications.push(note(format!(
+            "{left_out} less severe results are left out: GitHub code scanning keeps at most \
+             {MAX_RESULTS} results per run, so the {MAX_RESULTS} most severe are here; \
+             `--format json` lists them all"
+        )));
+    }
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",

@@ -92,8 +92,17 @@ impl Check for UnknownAction {
         for (record, s) in cx.all_statements() {
             let Some(actions) = &s.action else { continue };
             for (text, item) in actions.known_items() {
-                let verdict = verdicts.entry(text).or_insert_with(|| judge(catalog, text));
-                if let Some((message, help)) = verdict.clone() {
+                // Past the findings listed per root module, no suggestion is searched for: the
+                // finding is only counted.
+                let verdict = match verdicts.get(text) {
+                    Some(v) => v.clone(),
+                    None if out.is_full() => judge(catalog, text, false),
+                    None => verdicts
+                        .entry(text)
+                        .or_insert_with(|| judge(catalog, text, true))
+                        .clone(),
+                };
+                if let Some((message, help)) = verdict {
                     let f = out.statement_finding(record, s, item.loc, message, help);
                     out.push(with_uses(f, record));
                 }
@@ -102,8 +111,9 @@ impl Check for UnknownAction {
     }
 }
 
-/// What is wrong with an action, if anything: (message, help).
-fn judge(catalog: &Catalog, action: &str) -> Option<(String, String)> {
+/// What is wrong with an action, if anything: (message, help); `suggest`: search for the
+/// closest real name.
+fn judge(catalog: &Catalog, action: &str, suggest: bool) -> Option<(String, String)> {
     if action == "*" {
         return None;
     }
@@ -122,7 +132,8 @@ fn judge(catalog: &Catalog, action: &str) -> Option<(String, String)> {
         });
     }
     let Some(svc) = catalog.service(service) else {
-        let hint = closest(service, catalog.services().iter().map(|s| s.prefix));
+        let hint =
+            closest(service, catalog.services().iter().map(|s| s.prefix)).filter(|_| suggest);
         return Some((
             format!("`{action}`: there is no AWS service prefix `{service}`"),
             match hint {
@@ -153,11 +164,16 @@ fn judge(catalog: &Catalog, action: &str) -> Option<(String, String)> {
             format!("write `sts:{}`", sts.name),
         ));
     }
-    let same_service =
-        closest(name, svc.actions.iter().map(|a| a.name)).map(|n| format!("{}:{n}", svc.prefix));
+    let same_service = suggest
+        .then(|| closest(name, svc.actions.iter().map(|a| a.name)))
+        .flatten()
+        .map(|n| format!("{}:{n}", svc.prefix));
     // The same action in another service — the one whose prefix is nearest what was written:
     // `ec2:GetObject` → `s3:GetObject`.
     let other_service = || {
+        if !suggest {
+            return None;
+        }
         catalog
             .services()
             .iter()
@@ -185,7 +201,7 @@ mod tests {
     use super::*;
 
     fn hint(action: &str) -> Option<String> {
-        judge(Catalog::get(), action).map(|(_, help)| help)
+        judge(Catalog::get(), action, true).map(|(_, help)| help)
     }
 
     #[test]
@@ -199,7 +215,7 @@ mod tests {
             "iam:Pass?ole",
             "sts:AssumeRoleWithWebIdentity",
         ] {
-            assert_eq!(judge(Catalog::get(), ok), None, "{ok}");
+            assert_eq!(judge(Catalog::get(), ok, true), None, "{ok}");
         }
     }
 
@@ -225,7 +241,7 @@ mod tests {
             hint("ec2:GetObject").as_deref(),
             Some("did you mean `s3:GetObject`?")
         );
-        assert!(judge(Catalog::get(), "s3:Frobnicate*").is_some());
-        assert!(judge(Catalog::get(), "s3GetObject").is_some());
+        assert!(judge(Catalog::get(), "s3:Frobnicate*", true).is_some());
+        assert!(judge(Catalog::get(), "s3GetObject", true).is_some());
     }
 }
