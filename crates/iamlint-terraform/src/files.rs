@@ -736,7 +736,9 @@ fn installed_modules(
     out
 }
 
-fn parse(id: FileId, path: &str, text: Arc<str>) -> Result<ParsedFile, LoadError> {
+/// Parses any file kind — `.tf`, `.tf.json`, `.tfvars`, `.tfvars.json` — the one way: a byte
+/// order mark is skipped (offsets still count it), JSON by the name's ending.
+pub(crate) fn parse(id: FileId, path: &str, text: Arc<str>) -> Result<ParsedFile, LoadError> {
     let base = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     let input: Arc<str> = if base == 0 {
         text.clone()

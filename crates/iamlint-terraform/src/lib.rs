@@ -15,7 +15,7 @@ pub mod policies;
 pub mod policy_document;
 pub mod suppressions;
 pub mod syntax;
-mod vars;
+pub mod vars;
 
 mod files;
 

@@ -11,7 +11,7 @@ use crate::confine::{Boundary, Refused};
 use crate::eval::{Evaluator, NoScope};
 use crate::files::LoadOptions;
 use crate::module::Ctx;
-use crate::syntax::{BodyRef, ParsedFile, Syntax};
+use crate::syntax::{BodyRef, Syntax};
 
 /// A variable's value as given: from a file (already a value), or from the command line or
 /// environment (text, read as the variable's type asks).
@@ -94,50 +94,27 @@ fn read_var_file(path: &Path, confine: &Boundary, model: &mut Model) -> Vec<(Str
             return Vec::new();
         }
     };
-    let id = model
-        .sources
-        .add(SourceFile::new(shown.clone(), text.clone()));
+    var_file_values(shown, text, model)
+}
+
+/// The assignments of a variables file's text, parsed as every other file is (a byte order
+/// mark, CRLF, `.json` by name): what a broken file gives is a located load error.
+pub fn var_file_values(shown: String, text: String, model: &mut Model) -> Vec<(String, Given)> {
+    let id = model.sources.add(SourceFile::new(shown.clone(), text));
     let input: std::sync::Arc<str> = model.sources.get(id).text.clone();
-    let syntax = if shown.ends_with(".json") {
-        match crate::json::decode_file(&input, id, 0) {
-            Ok(v) => Syntax::Json(v),
-            Err(e) => {
-                let loc = Some(iamlint_model::Location::new(id, e.start, e.end));
-                model.errors.push(LoadError {
-                    path: shown,
-                    loc,
-                    message: format!("invalid JSON: {}", e.message),
-                });
-                return Vec::new();
-            }
+    let file = match crate::files::parse(id, &shown, input) {
+        Ok(file) => file,
+        Err(e) => {
+            model.errors.push(e);
+            return Vec::new();
         }
-    } else {
-        match crate::pitfalls::parse_body(&input) {
-            Ok(b) => Syntax::Hcl(b),
-            Err(e) => {
-                let at = e.location().offset().min(input.len());
-                let loc = Some(iamlint_model::Location::new(id, at, at));
-                model.errors.push(LoadError {
-                    path: shown,
-                    loc,
-                    message: format!("syntax error: {}", e.message()),
-                });
-                return Vec::new();
-            }
-        }
-    };
-    let file = ParsedFile {
-        file: id,
-        base: 0,
-        input: input.clone(),
-        syntax,
     };
     let body = match &file.syntax {
         Syntax::Hcl(b) => BodyRef::Hcl(b),
         Syntax::Json(v) => BodyRef::Json(v.as_object().unwrap_or_default()),
     };
     let scope = NoScope::default();
-    let mut ev = Evaluator::new(id, 0, input, &scope);
+    let mut ev = Evaluator::new(id, file.base, file.input.clone(), &scope);
     body.attrs(&file)
         .into_iter()
         .map(|(name, a)| (name, Given::Value(ev.eval(a.expr))))

@@ -305,6 +305,32 @@ resource "aws_iam_policy" "p" {
     std::fs::remove_dir_all(root).unwrap();
 }
 
+/// Variables files are parsed as every other file: a byte order mark (Windows editors write
+/// one) and CRLF line endings are fine, and a broken one is located.
+#[test]
+fn variables_files_with_a_byte_order_mark_are_read() {
+    let main = "variable \"a\" {}\nvariable \"b\" {}\nresource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = [var.a, var.b], Resource = \"*\"}]})\n}\n";
+    let root = tree(
+        "vars-bom",
+        &[
+            ("main.tf", main),
+            ("terraform.tfvars", "\u{FEFF}a = \"bom:a\"\r\n"),
+            ("b.auto.tfvars.json", "\u{FEFF}{\"b\": \"bom:b\"}"),
+        ],
+    );
+    let m = load(&root, LoadOptions::default());
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    let body = policy_text(&m, "aws_iam_policy.p");
+    assert!(body.contains("bom:a") && body.contains("bom:b"), "{body}");
+    std::fs::write(root.join("terraform.tfvars"), "\u{FEFF}a = = 1\n").unwrap();
+    let m = load(&root, LoadOptions::default());
+    let e = &m.errors[0];
+    assert!(e.message.starts_with("syntax error"), "{e:?}");
+    let file = m.sources.get(e.loc.unwrap().file);
+    assert_eq!(file.line_col(e.loc.unwrap().start).line, 1);
+    std::fs::remove_dir_all(root).unwrap();
+}
+
 #[test]
 fn unknown_for_each_is_one_symbolic_instance_with_a_note() {
     let main = "variable \"names\" {}\nresource \"aws_iam_policy\" \"p\" {\n  for_each = var.names\n  name = each.key\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"iam:*\", Resource = \"*\"}]})\n}\n";

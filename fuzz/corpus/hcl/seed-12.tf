@@ -1,0 +1,4 @@
+resource "aws_iam_policy" "half_written" {
+  name   = "half"
+  policy = 
+}
