@@ -275,6 +275,51 @@ resource "aws_iam_role" "{name}" {{
 '''
 
 
+# What real CI/CD accounts hold: a deployer role and user that may pass and assume any role
+# (the shape that makes "who may pass or assume what" quadratic if done pairwise), and operator
+# roles that trust the account's root.
+DEPLOY = '''resource "aws_iam_role" "deployer" {
+  name = "deployer-${var.env}"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::${var.account_id}:root" } }]
+  })
+}
+
+resource "aws_iam_role_policy" "deployer" {
+  role = aws_iam_role.deployer.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Hand", Effect = "Allow", Action = ["iam:PassRole", "sts:AssumeRole"], Resource = "*" },
+      { Sid = "Deploy", Effect = "Allow", Action = ["ecs:UpdateService", "lambda:UpdateFunctionCode"], Resource = "*" },
+    ]
+  })
+}
+
+resource "aws_iam_user" "ci" {
+  name = "ci-${var.env}"
+}
+
+resource "aws_iam_user_policy" "ci" {
+  user = aws_iam_user.ci.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["sts:AssumeRole", "iam:PassRole"], Resource = "arn:aws:iam::${var.account_id}:role/*" }]
+  })
+}
+
+resource "aws_iam_role" "ops" {
+  for_each = toset(["read", "deploy", "audit", "oncall", "billing"])
+  name     = "ops-${each.key}-${var.env}"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::${var.account_id}:root" } }]
+  })
+}
+'''
+
+
 def main():
     files, out = int(sys.argv[1]), sys.argv[2]
     rng = random.Random(files)
@@ -296,9 +341,10 @@ def main():
             write(f"modules/m{m}/{name}", text)
     r = 0
     while written < files:
+        # Each root is its own environment: its IAM names differ from the other roots'.
         write(f"envs/e{r}/variables.tf", '''variable "env" {
   type    = string
-  default = "dev"
+  default = "ENV"
 }
 
 variable "region" {
@@ -320,7 +366,7 @@ variable "tags" {
   type    = map(string)
   default = {}
 }
-''')
+'''.replace("ENV", f"e{r}"))
         write(f"envs/e{r}/terraform.tfvars", '''teams = {
   data     = { actions = ["s3:GetObject", "s3:PutObject"] }
   platform = { actions = ["s3:ListBucket", "s3:GetBucketLocation"] }
@@ -328,6 +374,7 @@ variable "tags" {
 }
 tags = { owner = "platform", cost = "shared" }
 ''')
+        write(f"envs/e{r}/deploy.tf", DEPLOY)
         for f in range(ROOT_FILES):
             if written >= files:
                 break

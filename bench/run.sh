@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The iamlint benchmark: end to end (load + evaluate + rules + JSON output) on synthetic trees
 # of 100, 1,000 and 10,000 files. Prints the best of five runs as files/s and MB/s, and peak
-# memory against input size; `iamlint graph` on the 1,000-file tree; then the AWS data timings (catalog, AWS-managed policies,
+# memory against input size; `iamlint graph` against `check` on the same trees; then the AWS data timings (catalog, AWS-managed policies,
 # wildcard expansion and matching, the evaluator) of crates/iamlint-model/examples.
 # Usage: bench/run.sh [SIZES...]   (default: 100 1000 10000)
 set -euo pipefail
@@ -13,7 +13,13 @@ bin=target/release/iamlint
 printf '%8s %10s %9s %10s %9s %11s %8s\n' files input_MB best_s files/s MB/s peak_RSS_MB mem/in
 for n in "${sizes[@]}"; do
   dir=target/bench/$n
-  [ -d "$dir" ] || python3 bench/generate.py "$n" "$dir" >/dev/null
+  # A tree made by an older generator is made again.
+  stamp=$(sha1sum bench/generate.py | cut -c1-12)
+  if [ "$(cat "$dir/.generator" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$dir"
+    python3 bench/generate.py "$n" "$dir" >/dev/null
+    echo "$stamp" > "$dir/.generator"
+  fi
   bytes=$(find "$dir" -type f \( -name '*.tf' -o -name '*.tftpl' -o -name '*.tfvars' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
   files=$(find "$dir" -name '*.tf' | wc -l)
   best=""; peak=0
@@ -29,19 +35,35 @@ for n in "${sizes[@]}"; do
   }'
 done
 echo
-# `iamlint graph` asks every principal about every role (may-assume, may-pass): its time grows
-# with principals x roles. Best of three on the largest tree of at most 1,000 files.
-graph_n=""
-for n in "${sizes[@]}"; do [ "$n" -le 1000 ] && graph_n=$n; done
-if [ -n "$graph_n" ]; then
-  best=""
+# `iamlint graph` against `check` on the same trees: each principal is asked only about the
+# roles whose trust may admit it, roles that fit its statements alike are asked once, and many
+# roles reached alike are one set node, so time, memory and output stay linear in the input
+# (targets: graph time <= 1.5x check's, peak memory <= 10x the input). Median of three runs.
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+run_timed() { # prints "seconds peak_kb"
+  local start kb
+  start=$EPOCHREALTIME
+  kb=$( { /usr/bin/time -f '%M' "$@" >/dev/null; } 2>&1 | tail -1)
+  awk -v a="$start" -v b="$EPOCHREALTIME" -v kb="$kb" 'BEGIN {printf "%.4f %d\n", b - a, kb}'
+}
+printf '%8s %9s %9s %11s %8s %11s %9s\n' files check_s graph_s graph/check peak_MB mem/in out/in
+for n in "${sizes[@]}"; do
+  dir=target/bench/$n
+  bytes=$(find "$dir" -type f \( -name '*.tf' -o -name '*.tftpl' -o -name '*.tfvars' \) -printf '%s\n' | awk '{s+=$1} END {print s}')
+  checks=(); graphs=(); peaks=()
   for _ in 1 2 3; do
-    start=$EPOCHREALTIME
-    "$bin" graph "target/bench/$graph_n" --format json > target/bench/graph.json
-    t=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.4f", b - a}')
-    if [ -z "$best" ] || awk "BEGIN {exit !($t < $best)}"; then best=$t; fi
+    read -r t _ < <(run_timed "$bin" check "$dir" --format json --fail-on never)
+    checks+=("$t")
+    read -r t kb < <(run_timed "$bin" graph "$dir" --format json)
+    graphs+=("$t"); peaks+=("$kb")
   done
-  python3 -c "import json,sys; d=json.load(open('target/bench/graph.json')); print(f'graph of {sys.argv[1]} files: {len(d[\"nodes\"])} nodes, {len(d[\"edges\"])} edges in {float(sys.argv[2]):.3f} s')" "$graph_n" "$best"
-  echo
-fi
+  out=$("$bin" graph "$dir" --format json | wc -c)
+  c=$(printf '%s\n' "${checks[@]}" | median)
+  g=$(printf '%s\n' "${graphs[@]}" | median)
+  kb=$(printf '%s\n' "${peaks[@]}" | median)
+  awk -v n="$n" -v c="$c" -v g="$g" -v kb="$kb" -v b="$bytes" -v o="$out" 'BEGIN {
+    printf "%8d %9.3f %9.3f %10.2fx %8.1f %8.1fx %8.2fx\n", n, c, g, g/c, kb/1024, kb*1024/b, o/b
+  }'
+done
+echo
 cargo run --release --quiet -p iamlint-model --example aws_data_bench

@@ -294,26 +294,194 @@ fn action_fit(item: &ItemText, action: &str) -> Fit {
 }
 
 fn resource_fit(item: &ItemText, resource: &str) -> Fit {
-    let unknown_in_request = resource.contains(Str::UNKNOWN_MARK);
-    match item {
-        ItemText::Known(pattern) if !unknown_in_request => {
-            yes_if(wildcard::matches(pattern, resource, false))
+    match resource_class(item, &Resource::new(resource)) {
+        FitClass::No => Fit::No,
+        FitClass::Yes => Fit::Yes,
+        FitClass::Maybe => Fit::Maybe(match item {
+            ItemText::Known(_) => Reason::Unknown("the resource's ARN".into()),
+            ItemText::Partial(s) => Reason::Unknown(
+                s.unknowns
+                    .first()
+                    .map(|u| u.origin.to_string())
+                    .unwrap_or_default(),
+            ),
+            ItemText::Unknown(u) => Reason::Unknown(u.origin.to_string()),
+        }),
+    }
+}
+
+/// How a resource fits one `Resource` item, without the reason (which depends on the item
+/// alone): what [`ResourceItems::signature`] compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FitClass {
+    No,
+    Maybe,
+    Yes,
+}
+
+/// A request's resource, read once for many items: its unknown parts (an account id) as
+/// segments.
+pub struct Resource<'a> {
+    text: &'a str,
+    unknown_parts: Option<Vec<Token>>,
+}
+
+impl<'a> Resource<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Resource {
+            text,
+            unknown_parts: text
+                .contains(Str::UNKNOWN_MARK)
+                .then(|| unknowns_as(text, Token::Segment)),
         }
-        ItemText::Known(pattern) => {
+    }
+}
+
+fn resource_class(item: &ItemText, resource: &Resource) -> FitClass {
+    let class = |b: bool| if b { FitClass::Yes } else { FitClass::No };
+    match (item, &resource.unknown_parts) {
+        (ItemText::Known(pattern), None) => class(wildcard::matches(pattern, resource.text, false)),
+        (ItemText::Known(pattern), Some(request)) => {
             // A `*` that swallows the unknown parts matches whatever they are.
-            let request = unknowns_as(resource, Token::Segment);
-            if wildcard::matches(pattern, resource, false) {
-                Fit::Yes
-            } else if wildcard::overlap(&wildcard::tokens(pattern), &request, false) {
-                Fit::Maybe(Reason::Unknown("the resource's ARN".into()))
+            if wildcard::matches(pattern, resource.text, false) {
+                FitClass::Yes
+            } else if wildcard::overlap(&wildcard::tokens(pattern), request, false) {
+                FitClass::Maybe
             } else {
-                Fit::No
+                FitClass::No
             }
         }
         // The same ARN built the same way (a role's ARN, its account unknown).
-        ItemText::Partial(s) if s.text == resource => Fit::Yes,
-        ItemText::Partial(s) => possibly(s, resource, false),
-        ItemText::Unknown(u) => Fit::Maybe(Reason::Unknown(u.origin.to_string())),
+        (ItemText::Partial(s), _) if s.text == resource.text => FitClass::Yes,
+        (ItemText::Partial(s), request) => {
+            let pattern = unknowns_as(&s.text, Token::Any);
+            let text = match request {
+                Some(tokens) => std::borrow::Cow::Borrowed(tokens),
+                None => std::borrow::Cow::Owned(wildcard::tokens(resource.text)),
+            };
+            if wildcard::overlap(&pattern, &text, false) {
+                FitClass::Maybe
+            } else {
+                FitClass::No
+            }
+        }
+        (ItemText::Unknown(_), _) => FitClass::Maybe,
+    }
+}
+
+/// What a decision on one action depends on about the resource: the `Resource` items of every
+/// statement (identity policies and boundary) whose action could be it. Two resources that fit
+/// each item alike get the same decision — statements, reasons and all — so a question asked
+/// of thousands of roles is answered once per distinct fit (the graph's "who may pass which
+/// role").
+pub struct ResourceItems<'p> {
+    /// Each distinct item once (the same policy held twice, or `*` in many statements, fits
+    /// alike), with its text as [`ResourceItems::key`] gives it.
+    items: Vec<&'p ItemText>,
+    keys: Vec<String>,
+}
+
+impl<'p> Subject<'p> {
+    pub fn resource_items(&self, action: &str) -> ResourceItems<'p> {
+        let mut items = Vec::new();
+        for source in self.policies.iter().chain(&self.boundary) {
+            let Source::Document(doc) = source else {
+                continue;
+            };
+            for s in &doc.statements {
+                let Some(actions) = &s.action else { continue };
+                if list_fit(actions, |item| action_fit(item, action)) == Fit::No {
+                    continue;
+                }
+                if let Some(r) = &s.resource {
+                    items.extend(r.items.iter().map(|i| &i.text));
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut out = ResourceItems {
+            items: Vec::new(),
+            keys: Vec::new(),
+        };
+        for item in items {
+            let key = match item {
+                ItemText::Known(p) => format!("k{p}"),
+                ItemText::Partial(s) => format!("p{}{:?}", s.text, s.unknowns),
+                ItemText::Unknown(u) => format!("u{}", u.origin),
+            };
+            if seen.insert(key.clone()) {
+                out.items.push(item);
+                out.keys.push(key);
+            }
+        }
+        out
+    }
+}
+
+impl ResourceItems<'_> {
+    /// How `resource` fits each item, in order.
+    pub fn signature(&self, resource: &Resource) -> Vec<FitClass> {
+        self.items
+            .iter()
+            .map(|item| resource_class(item, resource))
+            .collect()
+    }
+
+    /// How every resource of a shape (`arn:*:iam::*:role/*`) fits each item, where that is
+    /// the same for all of them: `*` fits all, a pattern that shares no string with the shape
+    /// (an S3 ARN) fits none. `None` where it depends on the resource.
+    pub fn constant_for(&self, shape: &str) -> Vec<Option<FitClass>> {
+        let shape = wildcard::tokens(shape);
+        self.items
+            .iter()
+            .map(|item| match item {
+                ItemText::Known(p) if p == "*" => Some(FitClass::Yes),
+                ItemText::Known(p) if !wildcard::overlap(&wildcard::tokens(p), &shape, false) => {
+                    Some(FitClass::No)
+                }
+                ItemText::Partial(s)
+                    if !wildcard::overlap(&unknowns_as(&s.text, Token::Any), &shape, false) =>
+                {
+                    Some(FitClass::No)
+                }
+                ItemText::Unknown(_) => Some(FitClass::Maybe),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// [`Self::signature`] of a resource of the shape given to [`Self::constant_for`].
+    pub fn signature_with(
+        &self,
+        resource: &Resource,
+        constant: &[Option<FitClass>],
+    ) -> Vec<FitClass> {
+        self.items
+            .iter()
+            .zip(constant)
+            .map(|(item, c)| c.unwrap_or_else(|| resource_class(item, resource)))
+            .collect()
+    }
+
+    /// The items as text (unknown parts by their origin), for recognising the same items held
+    /// by other principals.
+    pub fn key(&self) -> Vec<String> {
+        self.keys.clone()
+    }
+
+    /// The known patterns among the items that `signature` says fit (for naming a set of
+    /// resources).
+    pub fn fitting(&self, signature: &[FitClass]) -> Vec<String> {
+        self.items
+            .iter()
+            .zip(signature)
+            .filter(|(_, c)| **c == FitClass::Yes)
+            .map(|(item, _)| match item {
+                ItemText::Known(p) => p.clone(),
+                ItemText::Partial(s) => s.display(),
+                ItemText::Unknown(u) => format!("${{{}}}", u.origin),
+            })
+            .collect()
     }
 }
 

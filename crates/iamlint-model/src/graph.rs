@@ -2,13 +2,14 @@
 //! each principal holds, and which principals are administrators. Built from [`Links`] and the
 //! wearer table; rendered by the binary as DOT, Mermaid or JSON.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::access::{Access, Decision, Request, Source, Subject};
 use crate::catalog::Catalog;
 use crate::links::{Held, HeldPolicy, IamPrincipal, Links, PrincipalType, same};
 use crate::model::Model;
 use crate::policy::{PolicyDocument, Principal, PrincipalBlock, PrincipalKind, Statement};
+use crate::role_sets::{AGGREGATE, Groupings, RoleRef, SetNames, TrustIndex, name_key};
 use crate::source::Location;
 use crate::trust::{Admits, admits_service, services};
 use crate::value::{Data, Value};
@@ -24,6 +25,9 @@ pub enum NodeKind {
     Wearer,
     /// A service principal a trust policy admits (`ecs-tasks.amazonaws.com`).
     Service,
+    /// Roles that many principals reach alike ("every role", "roles matching …"), drawn once
+    /// with their members (see [`crate::role_sets`]).
+    RoleSet,
 }
 
 impl NodeKind {
@@ -37,6 +41,7 @@ impl NodeKind {
             NodeKind::InstanceProfile => "instance-profile",
             NodeKind::Wearer => "wearer",
             NodeKind::Service => "service",
+            NodeKind::RoleSet => "role-set",
         }
     }
 }
@@ -73,6 +78,8 @@ pub enum EdgeKind {
     /// A principal's policies allow `iam:PassRole` on a role (label: the services it may be
     /// passed to, when `iam:PassedToService` limits them).
     MayPass,
+    /// A set of roles holds a role.
+    Includes,
 }
 
 impl EdgeKind {
@@ -85,6 +92,7 @@ impl EdgeKind {
             EdgeKind::Wears => "wears",
             EdgeKind::MayAssume => "may-assume",
             EdgeKind::MayPass => "may-pass",
+            EdgeKind::Includes => "includes",
         }
     }
 }
@@ -174,7 +182,7 @@ impl Builder {
             id: id.to_string(),
             kind,
             module: match kind {
-                NodeKind::ManagedPolicy | NodeKind::Service => String::new(),
+                NodeKind::ManagedPolicy | NodeKind::Service | NodeKind::RoleSet => String::new(),
                 _ => module_of(id),
             },
             admin: false,
@@ -210,11 +218,45 @@ fn policy_node(h: &HeldPolicy) -> (String, NodeKind) {
     }
 }
 
+/// How the graph is drawn.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// One edge per role, never a set node for many (see [`crate::role_sets`]).
+    pub expand: bool,
+}
+
 pub fn build(model: &Model) -> Graph {
+    build_with(model, Options::default())
+}
+
+pub fn build_with(model: &Model, options: Options) -> Graph {
     let links = Links::build(model);
     let mut g = Builder::default();
-    // Each role's trust, read once: every principal is asked about every role.
-    let trusts: Vec<Trust> = links.principals.iter().map(Trust::of).collect();
+    let roles: Vec<RoleRef> = links
+        .principals
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.ty == PrincipalType::Role)
+        .map(|(i, p)| RoleRef {
+            principal: i,
+            role: p,
+            arn: match p.resource.attribute("arn").map(|v| &v.data) {
+                Some(Data::String(s)) => Some(s),
+                _ => None,
+            },
+        })
+        .collect();
+    // Each role's trust, read once, and indexed by how it admits principals.
+    let trusts: Vec<Trust> = roles.iter().map(|r| Trust::of(r.role)).collect();
+    let mut reach = Reach {
+        roles: &roles,
+        index: trust_index(&trusts),
+        trusts,
+        groupings: Groupings::new(&roles),
+        sets: SetNames::default(),
+        with_arn: roles.iter().filter(|r| r.arn.is_some()).count(),
+        options,
+    };
     for (i, p) in links.principals.iter().enumerate() {
         let me = &p.resource.address;
         g.node(me, kind_of(p.ty));
@@ -268,27 +310,18 @@ pub fn build(model: &Model) -> Graph {
             access_level(&subject)
         };
         // A group makes no calls: its members do, with its policies among theirs.
-        let callers = if p.ty == PrincipalType::Group {
-            &[][..]
-        } else {
-            &links.principals[..]
-        };
-        // Most principals grant neither action: they need not be asked about every role.
-        let passes = may_grant(&subject, "iam:PassRole");
+        if p.ty == PrincipalType::Group {
+            continue;
+        }
+        // Most principals grant neither action: they need not be asked about any role.
+        if may_grant(&subject, "iam:PassRole") {
+            reach.may_pass(&mut g, p, (&subject, &held));
+        }
         let caller = Caller {
             assumes: may_grant(&subject, "sts:AssumeRole"),
             account: p.resource.attribute("arn").and_then(account_of),
         };
-        for (role, trust) in callers
-            .iter()
-            .zip(&trusts)
-            .filter(|(r, _)| r.ty == PrincipalType::Role && !std::ptr::eq(*r, p))
-        {
-            if passes {
-                may_pass(&mut g, p, (&subject, &held), role, trust);
-            }
-            may_assume(&mut g, p, (&subject, &held), role, trust, &caller);
-        }
+        reach.may_assume(&mut g, p, (&subject, &held), &caller);
     }
     for role in links
         .principals
@@ -391,50 +424,218 @@ fn statement_places(d: &Decision, held: &[&HeldPolicy]) -> Vec<Location> {
 /// their statements are given).
 type Asked<'a, 'm> = (&'a Subject<'a>, &'a [&'a HeldPolicy<'m>]);
 
-/// `p` may pass `role`: to any service, or to those of the role's trusted services that
-/// `iam:PassedToService` allows.
-fn may_pass(g: &mut Builder, p: &IamPrincipal, asked: Asked, role: &IamPrincipal, trust: &Trust) {
-    let (subject, held) = asked;
-    let Some(Data::String(arn)) = role.resource.attribute("arn").map(|v| &v.data) else {
-        return;
-    };
-    let anywhere = subject.allows(Request::new("iam:PassRole", &arn.text));
-    if anywhere.access == Access::Allowed {
-        let at = statement_places(&anywhere, held);
-        g.edge(
-            &p.resource.address,
-            &role.resource.address,
-            EdgeKind::MayPass,
-            String::new(),
-            at,
-        );
-        return;
-    }
-    // Only a condition can turn "maybe" into "yes" for a service; "no" stays "no".
-    if anywhere.access != Access::Maybe {
-        return;
-    }
-    let mut to = Vec::new();
-    let mut at = Vec::new();
-    for service in trust.services.iter().map(String::as_str) {
-        let d = subject.allows_passing(&arn.text, service);
-        if d.access == Access::Allowed {
-            to.push(service);
-            at.extend(statement_places(&d, held));
+/// Roles reached (indices into the role list), each with the place that proves it belongs
+/// (its trust's principal), if any.
+type Members = Vec<(usize, Option<Location>)>;
+
+/// What asking principals about roles shares: the roles, their trusts and the index on them,
+/// the groupings of roles by fit, and the set nodes drawn.
+struct Reach<'r, 'm> {
+    roles: &'r [RoleRef<'m>],
+    trusts: Vec<Trust>,
+    index: TrustIndex,
+    groupings: Groupings<'r, 'm>,
+    sets: SetNames,
+    /// How many roles have an ARN to ask about: a group of all of them is "every role".
+    with_arn: usize,
+    options: Options,
+}
+
+impl Reach<'_, '_> {
+    /// `p` may pass roles: to any service, or to those of each role's trusted services that
+    /// `iam:PassedToService` allows. Roles that fit `p`'s statements alike are asked once.
+    fn may_pass(&mut self, g: &mut Builder, p: &IamPrincipal, asked: Asked) {
+        let (subject, held) = asked;
+        let (items, grouping) = self.groupings.of("iam:PassRole", subject);
+        for group in &grouping.groups {
+            let Some(arn) = self.roles[group.roles[0]].arn else {
+                continue;
+            };
+            let anywhere = subject.allows(Request::new("iam:PassRole", &arn.text));
+            if anywhere.access == Access::Allowed {
+                let at = statement_places(&anywhere, held);
+                let name = if group.roles.len() == self.with_arn {
+                    "every role".to_string()
+                } else {
+                    format!(
+                        "roles matching {}",
+                        items.fitting(&group.signature).join(" or ")
+                    )
+                };
+                // The statements prove it; a set's members are where the roles are defined.
+                let members: Members = group.roles.iter().map(|&r| (r, None)).collect();
+                self.reach(g, p, &members, &name, EdgeKind::MayPass, String::new(), at);
+                continue;
+            }
+            // Only a condition can turn "maybe" into "yes" for a service; "no" stays "no".
+            if anywhere.access != Access::Maybe {
+                continue;
+            }
+            // The decision for a service is the group's: asked once per service.
+            let mut by_service: HashMap<&str, Option<Vec<Location>>> = HashMap::new();
+            for &r in &group.roles {
+                let role = self.roles[r].role;
+                if std::ptr::eq(role, p) {
+                    continue;
+                }
+                let mut to = Vec::new();
+                let mut at = Vec::new();
+                for service in self.trusts[r].services.iter().map(String::as_str) {
+                    let allowed = by_service.entry(service).or_insert_with(|| {
+                        let d = subject.allows_passing(&arn.text, service);
+                        (d.access == Access::Allowed).then(|| statement_places(&d, held))
+                    });
+                    if let Some(places) = allowed {
+                        to.push(service);
+                        at.extend(places.iter().copied());
+                    }
+                }
+                if !to.is_empty() {
+                    at.sort();
+                    at.dedup();
+                    let label = format!("to {}", to.join(", "));
+                    g.edge(
+                        &p.resource.address,
+                        &role.resource.address,
+                        EdgeKind::MayPass,
+                        label,
+                        at,
+                    );
+                }
+            }
         }
     }
-    if !to.is_empty() {
-        at.sort();
-        at.dedup();
-        let label = format!("to {}", to.join(", "));
-        g.edge(
-            &p.resource.address,
-            &role.resource.address,
-            EdgeKind::MayPass,
-            label,
-            at,
-        );
+
+    /// `p` may assume roles: their trust admits `p`, and unless it names `p` itself, `p`'s
+    /// policies allow `sts:AssumeRole` on them. An explicit Deny stops it either way. Only the
+    /// roles whose trust could admit `p` are looked at.
+    fn may_assume(&mut self, g: &mut Builder, p: &IamPrincipal, asked: Asked, caller: &Caller) {
+        let (subject, held) = asked;
+        let Some(own) = p.resource.attribute("arn") else {
+            return;
+        };
+        let candidates = self
+            .index
+            .candidates(Some(own), caller.account, caller.assumes);
+        if candidates.is_empty() {
+            return;
+        }
+        let (_, grouping) = self.groupings.of("sts:AssumeRole", subject);
+        // By how the trust admits `p` and by fit: each such group gets one decision.
+        let mut reached: BTreeMap<(&'static str, Option<usize>), Members> = BTreeMap::new();
+        for r in candidates {
+            let Some((how, trusted_at)) = self.trusts[r].admits(p, caller.account) else {
+                continue;
+            };
+            if how != NAMED && !caller.assumes {
+                continue;
+            }
+            reached
+                .entry((how, grouping.of_role[r]))
+                .or_default()
+                .push((r, Some(trusted_at)));
+        }
+        for ((how, _), members) in reached {
+            let arn = self.roles[members[0].0]
+                .arn
+                .map_or("*", |a| a.text.as_str());
+            let d = subject.allows(Request::new("sts:AssumeRole", arn));
+            let denied_explicitly = d.access == Access::Denied && !d.statements.is_empty();
+            let needs_permission = how != NAMED;
+            if denied_explicitly || (needs_permission && d.access == Access::Denied) {
+                continue;
+            }
+            let at = statement_places(&d, held);
+            let name = match how {
+                NAMED => format!("roles that name {}", p.resource.address),
+                how => format!("roles trusting {how}"),
+            };
+            self.reach(
+                g,
+                p,
+                &members,
+                &name,
+                EdgeKind::MayAssume,
+                how.to_string(),
+                at,
+            );
+        }
     }
+
+    /// Edges from `p` to `members` (roles, each with the place that proves it belongs): one
+    /// to a set node standing for them when there are many, else one per role but `p`
+    /// itself. `at` proves the edge itself.
+    #[allow(clippy::too_many_arguments)]
+    fn reach(
+        &mut self,
+        g: &mut Builder,
+        p: &IamPrincipal,
+        members: &[(usize, Option<Location>)],
+        name: &str,
+        kind: EdgeKind,
+        label: String,
+        at: Vec<Location>,
+    ) {
+        let from = &p.resource.address;
+        if members.len() <= AGGREGATE || self.options.expand {
+            for &(r, proof) in members {
+                let role = self.roles[r].role;
+                if std::ptr::eq(role, p) {
+                    continue;
+                }
+                let mut places: Vec<Location> = proof.into_iter().collect();
+                places.extend(at.iter().copied());
+                g.edge(from, &role.resource.address, kind, label.clone(), places);
+            }
+            return;
+        }
+        let ids: Vec<usize> = members.iter().map(|&(r, _)| r).collect();
+        let (set, new) = self.sets.id(name, &ids);
+        if new {
+            g.node(&set, NodeKind::RoleSet);
+            for &(r, proof) in members {
+                let role = self.roles[r].role;
+                g.edge(
+                    &set,
+                    &role.resource.address,
+                    EdgeKind::Includes,
+                    String::new(),
+                    proof.or(role.resource.loc).into_iter().collect(),
+                );
+            }
+        }
+        // A set reached by name alone is proven by its members' trust.
+        let at = if at.is_empty() {
+            members
+                .iter()
+                .filter_map(|&(_, proof)| proof)
+                .take(1)
+                .collect()
+        } else {
+            at
+        };
+        g.edge(from, &set, kind, label, at);
+    }
+}
+
+/// The roles' trusts indexed by how they admit principals.
+fn trust_index(trusts: &[Trust]) -> TrustIndex {
+    let mut index = TrustIndex::default();
+    for (r, t) in trusts.iter().enumerate() {
+        for trustee in &t.trustees {
+            if trustee.wildcard {
+                index.anyone.push(r);
+            } else if let Some(root) = &trustee.root_of {
+                index.by_root.entry(root.clone()).or_default().push(r);
+            } else {
+                match name_key(&trustee.value) {
+                    Some(key) => index.by_name.entry(key).or_default().push(r),
+                    None => index.unkeyed.push(r),
+                }
+            }
+        }
+    }
+    index
 }
 
 /// Where a trust statement names a principal: the item, when it is written in the statement
@@ -553,45 +754,6 @@ fn root_account(principal: &Value) -> Option<&str> {
         None => return None,
     };
     (!account.is_empty() && account != "*").then_some(account)
-}
-
-/// `p` may assume `role`: its trust admits `p`, and unless it names `p` itself, `p`'s policies
-/// allow `sts:AssumeRole` on it. An explicit Deny stops it either way.
-fn may_assume(
-    g: &mut Builder,
-    p: &IamPrincipal,
-    asked: Asked,
-    role: &IamPrincipal,
-    trust: &Trust,
-    caller: &Caller,
-) {
-    let (subject, held) = asked;
-    let Some((how, trusted_at)) = trust.admits(p, caller.account) else {
-        return;
-    };
-    if how != NAMED && !caller.assumes {
-        return;
-    }
-    let arn = match role.resource.attribute("arn").map(|v| &v.data) {
-        Some(Data::String(arn)) => arn.text.as_str(),
-        _ => "*",
-    };
-    let d = subject.allows(Request::new("sts:AssumeRole", arn));
-    let denied_explicitly = d.access == Access::Denied && !d.statements.is_empty();
-    let needs_permission = how != NAMED;
-    if denied_explicitly || (needs_permission && d.access == Access::Denied) {
-        return;
-    }
-    let mut at = vec![trusted_at];
-    at.extend(statement_places(&d, held));
-    let label = how.to_string();
-    g.edge(
-        &p.resource.address,
-        &role.resource.address,
-        EdgeKind::MayAssume,
-        label,
-        at,
-    );
 }
 
 /// Each service a role's trust admits may assume it, on the trust alone.

@@ -13,6 +13,7 @@ pub mod managed;
 pub mod model;
 pub mod policy;
 pub mod relocate;
+pub mod role_sets;
 pub mod similar;
 pub mod size;
 pub mod source;

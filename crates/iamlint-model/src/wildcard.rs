@@ -60,6 +60,19 @@ pub fn overlap(a: &[Token], b: &[Token], case_insensitive: bool) -> bool {
         }
         _ => true,
     };
+    // Both ends up to the first wildcard on either side are fixed: a common string must agree
+    // with both there. Most pairs (an S3 pattern against a role's ARN) differ within a few
+    // characters, and need no search.
+    let fixed_ends_differ = |pairs: &mut dyn Iterator<Item = (&Token, &Token)>| {
+        pairs
+            .take_while(|(x, y)| !star(**x) && !star(**y))
+            .any(|(x, y)| !same(*x, *y))
+    };
+    if fixed_ends_differ(&mut a.iter().zip(b))
+        || fixed_ends_differ(&mut a.iter().rev().zip(b.iter().rev()))
+    {
+        return false;
+    }
     let width = b.len() + 1;
     let mut seen = vec![0u64; ((a.len() + 1) * width).div_ceil(64)];
     let mut stack = vec![(0usize, 0usize)];

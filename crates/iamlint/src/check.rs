@@ -72,18 +72,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
 
 /// Phase timings on stderr when `IAMLINT_TIMINGS` is set: what the benchmark and a curious
 /// user read to see where time goes.
-struct Timer {
+pub struct Timer {
     last: Option<std::time::Instant>,
 }
 
 impl Timer {
-    fn from_env() -> Timer {
+    pub fn from_env() -> Timer {
         Timer {
             last: std::env::var_os("IAMLINT_TIMINGS").map(|_| std::time::Instant::now()),
         }
     }
 
-    fn lap(&mut self, phase: &str) {
+    pub fn lap(&mut self, phase: &str) {
         if let Some(last) = self.last {
             eprintln!("iamlint: {phase} {:.3}s", last.elapsed().as_secs_f64());
             self.last = Some(std::time::Instant::now());

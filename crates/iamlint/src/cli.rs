@@ -61,6 +61,10 @@ pub struct GraphArgs {
     pub input: InputArgs,
     #[arg(long, value_enum, default_value = "dot")]
     pub format: GraphFormat,
+    /// Draw one edge per role, never a node standing for many roles ("every role", "roles
+    /// trusting account root") that many principals reach alike
+    #[arg(long)]
+    pub expand: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -72,11 +76,17 @@ pub enum GraphFormat {
 
 /// `iamlint graph`.
 pub fn graph(args: &GraphArgs) -> Result<ExitCode, String> {
+    let mut timer = crate::check::Timer::from_env();
     let model = iamlint_terraform::load_paths(&args.input.paths(), &args.input.load_options()?);
+    timer.lap("load");
     for e in &model.errors {
         eprintln!("iamlint: {}: {}", e.path, e.message);
     }
-    let graph = iamlint_model::graph::build(&model);
+    let options = iamlint_model::graph::Options {
+        expand: args.expand,
+    };
+    let graph = iamlint_model::graph::build_with(&model, options);
+    timer.lap("graph");
     let text = match args.format {
         GraphFormat::Dot => crate::render::graph::dot(&graph, &model.sources),
         GraphFormat::Mermaid => crate::render::graph::mermaid(&graph),

@@ -70,6 +70,7 @@ pub fn dot(graph: &Graph, sources: &SourceMap) -> String {
                 NodeKind::InstanceProfile => "cds",
                 NodeKind::Wearer => "component",
                 NodeKind::Service => "hexagon",
+                NodeKind::RoleSet => "ellipse, peripheries=2",
             };
             let color = if n.admin {
                 ", color=red, fontcolor=red"
@@ -96,6 +97,7 @@ pub fn dot(graph: &Graph, sources: &SourceMap) -> String {
             EdgeKind::Wears => "color=darkorange",
             EdgeKind::MayAssume => "color=blue",
             EdgeKind::MayPass => "color=purple, style=dashed",
+            EdgeKind::Includes => "style=dotted, color=gray40",
         };
         let text = if e.label.is_empty() {
             e.kind.as_str().to_string()
@@ -147,6 +149,7 @@ pub fn mermaid(graph: &Graph) -> String {
                 NodeKind::InstanceProfile => writeln!(out, "{indent}{id}>\"{text}\"]"),
                 NodeKind::Wearer => writeln!(out, "{indent}{id}[[\"{text}\"]]"),
                 NodeKind::Service => writeln!(out, "{indent}{id}{{{{\"{text}\"}}}}"),
+                NodeKind::RoleSet => writeln!(out, "{indent}{id}(((\"{text}\")))"),
             };
         }
         if !module.is_empty() {
