@@ -66,4 +66,14 @@ for n in "${sizes[@]}"; do
   }'
 done
 echo
+# The parse floor: hcl-edit alone reading and parsing the largest tree on all cores, against
+# the whole check (target: check at >= 50% of the floor's throughput).
+floor_n=${sizes[-1]}
+floor=$(cargo run --release --quiet -p iamlint-terraform --example hcl_parse_floor -- "target/bench/$floor_n")
+echo "parse floor: $floor"
+checks=()
+for _ in 1 2 3; do read -r t _ < <(run_timed "$bin" check "target/bench/$floor_n" --format json --fail-on never); checks+=("$t"); done
+c=$(printf '%s\n' "${checks[@]}" | median)
+echo "$floor" | awk -v c="$c" '{ for (i = 1; i <= NF; i++) if ($i == "MB") mb = $(i-1); if ($(NF-1) ~ /^[0-9.]+$/) f = $(NF-1) }
+  END { printf "check: %.1f MB/s, %.0f%% of the parse floor (median of 3)\n\n", mb/c, 100*mb/c/f }'
 cargo run --release --quiet -p iamlint-model --example aws_data_bench
