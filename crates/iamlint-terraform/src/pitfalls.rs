@@ -10,13 +10,20 @@
 
 use hcl_edit::structure::Body;
 
+/// Bytes parsed again, in all, while working around duplicate object keys in one file.
+const MAX_REPARSED_BYTES: usize = 16 << 20;
+
 pub fn parse_body(input: &str) -> Result<Body, hcl_edit::parser::Error> {
     let first = match hcl_edit::parser::parse_body(input) {
         Ok(body) => return Ok(body),
         Err(e) => e,
     };
     let mut text = relax_newlines(input);
-    for _ in 0..1000 {
+    // Each duplicate key costs a parse of the whole file: a hostile file with thousands of
+    // them must not cost thousands of parses. Real files have a few (at most a handful seen
+    // in public modules); past this much reparsing the file's first error stands.
+    let reparses = (MAX_REPARSED_BYTES / input.len().max(1)).clamp(1, 1000);
+    for _ in 0..reparses {
         match hcl_edit::parser::parse_body(&text) {
             Ok(body) => return Ok(body),
             Err(e) if e.message().contains("redefined object key") => {
