@@ -280,11 +280,17 @@ impl PolicyDocument {
                     if items.is_empty() {
                         doc.issue(v.loc, "Statement is an empty list".into());
                     }
+                    // Exactly as many as there are: a statement is large, and a growing vector
+                    // would hold room for four per one-statement policy.
+                    doc.statements.reserve_exact(items.len());
                     for item in items {
                         doc.push_statement(item);
                     }
                 }
-                _ => doc.push_statement(v),
+                _ => {
+                    doc.statements.reserve_exact(1);
+                    doc.push_statement(v);
+                }
             },
         }
         doc
