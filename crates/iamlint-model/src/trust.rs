@@ -58,7 +58,7 @@ fn statement_fits(s: &Statement, service: &str) -> Admits {
             for p in &block.principals {
                 match (&p.kind, p.item.known()) {
                     (_, None) => fit = Admits::Unknown,
-                    (PrincipalKind::Service, Some(name)) if name.eq_ignore_ascii_case(service) => {
+                    (PrincipalKind::Service, Some(name)) if same_service(name, service) => {
                         return both(action, Admits::Yes);
                     }
                     (PrincipalKind::Any | PrincipalKind::Aws, Some("*")) => {
@@ -71,6 +71,41 @@ fn statement_fits(s: &Statement, service: &str) -> Admits {
         }
     };
     both(action, principal)
+}
+
+/// Whether a trust policy's service principal names `service`: the same name (case aside), or
+/// its regional form, which AWS's own guides write for some services
+/// (`states.us-east-1.amazonaws.com`, `logs.eu-west-1.amazonaws.com` for `states.amazonaws.com`,
+/// `logs.amazonaws.com`; China's `….amazonaws.com.cn` too).
+pub fn same_service(written: &str, service: &str) -> bool {
+    if written.eq_ignore_ascii_case(service) {
+        return true;
+    }
+    let (written, service) = (written.to_ascii_lowercase(), service.to_ascii_lowercase());
+    let Some((name, domain)) = service.split_once('.') else {
+        return false;
+    };
+    let Some((region, rest)) = written
+        .strip_prefix(name)
+        .and_then(|r| r.strip_prefix('.'))
+        .and_then(|r| r.split_once('.'))
+    else {
+        return false;
+    };
+    let china = format!("{domain}.cn");
+    is_region(region) && (rest == domain || rest == china)
+}
+
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`: letters, dash-separated words,
+/// a number last.
+fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
 }
 
 fn both(a: Admits, b: Admits) -> Admits {
@@ -123,6 +158,39 @@ mod tests {
         assert_eq!(admits_service(&both, ECS), Admits::Yes);
         let anyone = trust(r#"{"Effect":"Allow","Action":"sts:AssumeRole","Principal":"*"}"#);
         assert_eq!(admits_service(&anyone, ECS), Admits::Yes);
+    }
+
+    #[test]
+    fn regional_service_principals_are_the_service() {
+        let states = trust(
+            r#"{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"states.us-east-1.amazonaws.com"}}"#,
+        );
+        assert_eq!(admits_service(&states, "states.amazonaws.com"), Admits::Yes);
+        assert!(same_service(
+            "logs.eu-west-1.amazonaws.com",
+            "logs.amazonaws.com"
+        ));
+        assert!(same_service(
+            "LOGS.us-gov-west-1.amazonaws.com.cn",
+            "logs.amazonaws.com"
+        ));
+        // Not a region, or another service.
+        assert!(!same_service(
+            "logs.example.amazonaws.com",
+            "logs.amazonaws.com"
+        ));
+        assert!(!same_service(
+            "states.us-east-1.amazonaws.com",
+            "ecs-tasks.amazonaws.com"
+        ));
+        assert!(!same_service(
+            "statesx.us-east-1.amazonaws.com",
+            "states.amazonaws.com"
+        ));
+        assert!(!same_service(
+            "states.us-east-1.evil.com",
+            "states.amazonaws.com"
+        ));
     }
 
     #[test]

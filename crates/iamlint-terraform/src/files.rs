@@ -618,8 +618,13 @@ fn evaluate(
     collected
 }
 
-/// Directories with `.tf` or `.tf.json` files below `root` (or `root` alone), hidden ones
-/// (`.git`, `.terraform`) left out.
+/// Directories never walked into: version control, and what `terraform init` or Terragrunt
+/// downloaded or copied (installed modules are read through their manifest instead). Other
+/// hidden directories (`.karpenter/`, `.infra/`) hold real configuration and are linted.
+const SKIPPED_DIRS: [&str; 5] = [".git", ".terraform", ".terragrunt-cache", ".hg", ".svn"];
+
+/// Directories with `.tf` or `.tf.json` files below `root` (or `root` alone), those of
+/// [`SKIPPED_DIRS`] left out.
 fn module_dirs(root: &Path, recurse: bool, model: &mut Model) -> BTreeMap<PathBuf, Vec<PathBuf>> {
     let mut out = BTreeMap::new();
     let mut pending = vec![root.to_path_buf()];
@@ -643,7 +648,7 @@ fn module_dirs(root: &Path, recurse: bool, model: &mut Model) -> BTreeMap<PathBu
                 continue;
             };
             if kind.is_dir() {
-                if recurse && !name.starts_with('.') {
+                if recurse && !SKIPPED_DIRS.contains(&name.as_str()) {
                     pending.push(path);
                 }
             } else if (name.ends_with(".tf") || name.ends_with(".tf.json")) && path.is_file() {

@@ -162,6 +162,12 @@ fn roots_are_found_and_called_modules_are_not_roots() {
                 ".terraform/providers/x.tf",
                 "resource \"aws_iam_user\" \"hidden\" {}\n",
             ),
+            (".git/x.tf", "resource \"aws_iam_user\" \"git\" {}\n"),
+            // A hidden directory of real configuration (seen: `extra/.karpenter`) is linted.
+            (
+                "extra/.karpenter/main.tf",
+                "resource \"aws_iam_user\" \"karpenter\" {}\n",
+            ),
         ],
     );
     let m = load(&root, LoadOptions::default());
@@ -169,6 +175,7 @@ fn roots_are_found_and_called_modules_are_not_roots() {
     assert_eq!(
         addresses,
         [
+            "aws_iam_user.karpenter",
             "aws_iam_user.u",
             "module.role.aws_iam_role.r",
             "module.role.aws_iam_role.r"

@@ -32,6 +32,14 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             iamlint_rules::check(&part, &selection)
         });
     timer.lap("load and rules");
+    if model.sources.is_empty() && model.errors.is_empty() {
+        // A wrong path in a CI step must not look like a clean result.
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "iamlint: warning: no Terraform files (.tf, .tf.json) or plans found in {}: nothing was linted",
+            shown.join(", ")
+        );
+    }
     let findings = iamlint_rules::finish(&model, &selection, parts.into_iter().flatten().collect());
     timer.lap("finish");
     let report = Report::new(&model, findings);

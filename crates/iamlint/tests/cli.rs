@@ -648,3 +648,19 @@ fn cross_account_trust_knows_your_accounts_from_the_config() {
     assert!(stderr.contains("expected 12 digits"), "{stderr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A path with no Terraform in it (a typo in a CI step) says so instead of looking clean.
+#[test]
+fn a_directory_without_terraform_warns_that_nothing_was_linted() {
+    let run = iamlint(&["check", "rules"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "no Terraform files (.tf, .tf.json) or plans found in rules: nothing was linted"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = iamlint(&["check", EXAMPLE]);
+    assert!(!run.stderr.contains("nothing was linted"), "{}", run.stderr);
+}

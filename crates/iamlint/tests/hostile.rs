@@ -407,14 +407,23 @@ fn thousands_of_duplicate_keys_stop_reparsing() {
     let dir = scratch("dups");
     let mut dups = String::from("locals {\n");
     for i in 0..2000 {
-        dups.push_str(&format!("  m{i} = {{ a = 1, a = 2, pad = \"{}\" }}\n", "x".repeat(300)));
+        dups.push_str(&format!(
+            "  m{i} = {{ a = 1, a = 2, pad = \"{}\" }}\n",
+            "x".repeat(300)
+        ));
     }
     dups.push_str("}\n");
     roots(&dir.join("repo"), &[("dups.tf", &dups), ("good.tf", GOOD)]);
     let out = run(&dir, &["check", "repo", "--format", "json"], &[]);
     let v = json(&out);
     assert_eq!(v["errors"][0]["path"], "repo/dups.tf", "{v}");
-    assert!(v["errors"][0]["message"].as_str().unwrap().contains("redefined"), "{v}");
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("redefined"),
+        "{v}"
+    );
     assert_eq!(v["findings"][0]["address"], "aws_iam_policy.good");
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -326,3 +326,24 @@ fn a_state_is_read_from_its_values() {
     .collect();
     assert_eq!(pairs(&run), expected);
 }
+
+/// What `terraform show -json` prints before the first apply: a valid state with nothing in
+/// it, not a load error. A document with `format_version` alone is still not a state.
+#[test]
+fn an_empty_state_is_a_clean_state() {
+    let args = [
+        "check",
+        "-",
+        "--format",
+        "json",
+        "--config-dir",
+        "/nonexistent",
+    ];
+    let empty = br#"{"format_version":"1.0","terraform_version":"1.9.0"}"#;
+    let run = iamlint(&args, Some(empty));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.json["errors"], serde_json::json!([]));
+    let bare = br#"{"format_version":"1.0"}"#;
+    let run = iamlint(&args, Some(bare));
+    assert_eq!(run.code, 2, "{}", run.stdout);
+}

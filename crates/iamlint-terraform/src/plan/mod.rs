@@ -32,6 +32,9 @@ use crate::policies::{Collected, Collector, Instance};
 struct Document<'a> {
     #[serde(borrow)]
     format_version: Option<Cow<'a, str>>,
+    /// With `format_version` alone, a state with nothing in it (what `terraform show -json`
+    /// prints before the first apply).
+    terraform_version: Option<serde::de::IgnoredAny>,
     #[serde(borrow)]
     planned_values: Option<StateValues<'a>>,
     /// A state (`terraform show -json` without a plan).
@@ -184,7 +187,8 @@ fn parse(text: &str) -> Result<Document<'_>, ReadError> {
         || doc.values.is_some()
         || !doc.resource_changes.is_empty()
         || doc.prior_state.is_some()
-        || doc.configuration.is_some();
+        || doc.configuration.is_some()
+        || doc.terraform_version.is_some();
     if doc.format_version.is_none() || !has_content {
         return Err(String::from("not a Terraform plan or state: no `format_version` and resources (expected the output of `terraform show -json`)").into());
     }

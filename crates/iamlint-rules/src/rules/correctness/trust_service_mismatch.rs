@@ -18,8 +18,9 @@ declare_rule! {
     /// Batch, EKS, EMR, Firehose, Config, CloudTrail, flow logs, API Gateway, App Runner,
     /// DataSync, DMS, S3 replication). The role is found through ARNs, names and instance
     /// profiles, across modules. Conditions in the trust policy do not count against the
-    /// service (it supplies `aws:SourceArn` and the like); an unknown principal keeps the rule
-    /// silent.
+    /// service (it supplies `aws:SourceArn` and the like), a regional principal
+    /// (`states.us-east-1.amazonaws.com`) is the service, and an unknown principal keeps the
+    /// rule silent.
     ///
     /// ## Why is this bad?
     /// `terraform apply` succeeds, then the service cannot assume the role: tasks fail to
@@ -57,6 +58,23 @@ declare_rule! {
     ///   family                = "app"
     ///   task_role_arn         = aws_iam_role.task.arn
     ///   container_definitions = jsonencode([{ name = "app", image = "app:1" }])
+    /// }
+    /// ```
+    ///
+    /// A regional service principal, as some of AWS's guides write it, is the service:
+    /// ```hcl pass
+    /// resource "aws_iam_role" "machine" {
+    ///   name = "orders"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "states.us-east-1.amazonaws.com" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_sfn_state_machine" "orders" {
+    ///   name       = "orders"
+    ///   role_arn   = aws_iam_role.machine.arn
+    ///   definition = jsonencode({ StartAt = "Done", States = { Done = { Type = "Succeed" } } })
     /// }
     /// ```
     ///
