@@ -116,6 +116,24 @@ fn both(a: Admits, b: Admits) -> Admits {
     }
 }
 
+/// The Allow statements that name `service` as a principal (whatever their action), for
+/// saying why a trust that names a service still does not let it assume the role.
+pub fn naming_service<'d>(doc: &'d PolicyDocument, service: &str) -> Vec<&'d Statement> {
+    doc.statements
+        .iter()
+        .filter(|s| s.is_allow())
+        .filter(|s| {
+            s.principal.as_ref().is_some_and(|b| {
+                !b.negated
+                    && b.principals.iter().any(|p| {
+                        p.kind == PrincipalKind::Service
+                            && p.item.known().is_some_and(|n| same_service(n, service))
+                    })
+            })
+        })
+        .collect()
+}
+
 /// The service principals a trust policy's Allow statements name, for messages.
 pub fn services(doc: &PolicyDocument) -> Vec<&str> {
     let mut out: Vec<&str> = doc

@@ -740,3 +740,41 @@ fn container_definitions_in_a_heredoc_name_their_secrets() {
         "\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\""
     );
 }
+
+/// A trust that names the service with another action is wrong in its action: the message says
+/// so, points at the action, and never claims the service is missing.
+#[test]
+fn a_trust_naming_the_service_with_another_action_blames_the_action() {
+    let src = r#"
+resource "aws_iam_role" "fn" {
+  name = "fn"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity", Principal = { Service = "lambda.amazonaws.com" } }] })
+}
+
+resource "aws_lambda_function" "f" {
+  function_name = "f"
+  role          = aws_iam_role.fn.arn
+  handler       = "index.handler"
+  runtime       = "python3.12"
+  filename      = "f.zip"
+}
+"#;
+    let (model, found) = one_file(src, RULE);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let f = &found[0];
+    assert!(
+        f.message.contains(
+            "which needs `lambda.amazonaws.com` to call `sts:AssumeRole`, but its trust policy allows `lambda.amazonaws.com` only `sts:AssumeRoleWithWebIdentity`"
+        ),
+        "{}",
+        f.message
+    );
+    assert!(!f.message.contains("admits only"), "{}", f.message);
+    assert_eq!(text(&model, f.loc), "\"sts:AssumeRoleWithWebIdentity\"");
+    assert!(
+        f.help
+            .starts_with("allow `sts:AssumeRole` for `lambda.amazonaws.com`"),
+        "{}",
+        f.help
+    );
+}

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use iamlint_model::Location;
 use iamlint_model::model::Resource;
-use iamlint_model::trust::{Admits, admits_service, services};
+use iamlint_model::trust::{Admits, admits_service, naming_service, services};
 
 use crate::context::Context;
 use crate::finding::Sink;
@@ -90,6 +90,16 @@ declare_rule! {
     }
 }
 
+/// Whether a statement's actions include `sts:AssumeRole`.
+fn allows_assume_role(s: &iamlint_model::policy::Statement) -> bool {
+    s.action.as_ref().is_some_and(|a| {
+        let hit = a
+            .known_items()
+            .any(|(p, _)| iamlint_model::wildcard::matches(p, "sts:AssumeRole", true));
+        hit != a.negated
+    })
+}
+
 /// Who wears a role: the resource, its attribute, and where it names the role.
 type Worn<'a> = Vec<(&'a Resource, &'static str, Option<Location>)>;
 
@@ -129,22 +139,63 @@ impl Check for TrustServiceMismatch {
                 .iter()
                 .map(|(a, attributes)| format!("`{a}` ({})", attributes.join(", ")))
                 .collect();
-            let statement = doc.statements.iter().find(|s| s.is_allow());
-            let loc = statement
-                .and_then(|s| s.principal.as_ref().and_then(|b| b.loc).or(s.loc))
-                .or(trust.loc);
             let address = &role.resource.address;
-            let mut f = out.finding(
-                &trust.address,
-                loc,
-                format!(
-                    "`{address}` is worn by {}, which needs `{service}`, but its trust policy admits {admits}: the service cannot assume it",
-                    wearers.join(", ")
-                ),
-                format!(
-                    "add `{service}` to the `Service` principal of the trust policy of `{address}`, or give the wearer a role that trusts it"
-                ),
-            );
+            let wearers = wearers.join(", ");
+            // A trust that names the service but lets it do something else (or that a Deny
+            // overrides) is wrong in its action, not its principal.
+            let named = naming_service(doc, service);
+            let (loc, message, help) = match named.first() {
+                Some(s) => {
+                    let actions = s
+                        .action
+                        .as_ref()
+                        .map(|a| {
+                            let items: Vec<String> = a
+                                .items
+                                .iter()
+                                .map(|i| format!("`{}`", i.display()))
+                                .collect();
+                            let key = if a.negated { "NotAction " } else { "" };
+                            format!("{key}{}", items.join(", "))
+                        })
+                        .filter(|a| !a.is_empty());
+                    match actions {
+                        Some(actions) if !allows_assume_role(s) => (
+                            s.action.as_ref().and_then(|a| a.loc).or(s.loc),
+                            format!(
+                                "`{address}` is worn by {wearers}, which needs `{service}` to call `sts:AssumeRole`, but its trust policy allows `{service}` only {actions}: the service cannot assume it"
+                            ),
+                            format!(
+                                "allow `sts:AssumeRole` for `{service}` in the trust policy of `{address}` (the action, not the principal, is what is wrong)"
+                            ),
+                        ),
+                        _ => (
+                            s.loc,
+                            format!(
+                                "`{address}` is worn by {wearers}, which needs `{service}`; its trust policy names `{service}`, but a Deny statement stops it: the service cannot assume it"
+                            ),
+                            format!(
+                                "remove `{service}` from the Deny statement of the trust policy of `{address}`"
+                            ),
+                        ),
+                    }
+                }
+                None => {
+                    let statement = doc.statements.iter().find(|s| s.is_allow());
+                    (
+                        statement
+                            .and_then(|s| s.principal.as_ref().and_then(|b| b.loc).or(s.loc))
+                            .or(trust.loc),
+                        format!(
+                            "`{address}` is worn by {wearers}, which needs `{service}`, but its trust policy admits {admits}: the service cannot assume it"
+                        ),
+                        format!(
+                            "add `{service}` to the `Service` principal of the trust policy of `{address}`, or give the wearer a role that trusts it"
+                        ),
+                    )
+                }
+            };
+            let mut f = out.finding(&trust.address, loc.or(trust.loc), message, help);
             for (r, attribute, loc) in &by {
                 f = f.with_related(
                     format!("worn by {} ({attribute})", r.address),
