@@ -77,7 +77,13 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("aws_lambda_function", &["environment"]),
     (
         "aws_lambda_permission",
-        &["principal", "source_arn", "source_account", "function_name"],
+        &[
+            "principal",
+            "source_arn",
+            "source_account",
+            "principal_org_id",
+            "function_name",
+        ],
     ),
     (
         "aws_launch_configuration",

@@ -5,7 +5,9 @@ use crate::rule::Check;
 declare_rule! {
     /// ## What it does
     /// Flags `aws_lambda_permission` for an AWS service principal (S3, SNS, EventBridge, API
-    /// Gateway, …) without `source_arn` — and, for S3, without `source_account`.
+    /// Gateway, …) with nothing that bounds the source: no `source_arn`, `source_account` or
+    /// `principal_org_id` — and, for S3, no `source_account` (bucket ARNs carry no account).
+    /// A `null` (as `try(each.value.source_arn, null)` gives) is not set.
     ///
     /// ## Why is this bad?
     /// Without a source, the permission lets that service invoke the function on behalf of any
@@ -35,6 +37,29 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// An organization bounds the source too (as terraform-aws-lambda's `allowed_triggers` do):
+    /// ```hcl pass
+    /// resource "aws_lambda_permission" "config" {
+    ///   statement_id     = "config"
+    ///   action           = "lambda:InvokeFunction"
+    ///   function_name    = "rules"
+    ///   principal        = "config.amazonaws.com"
+    ///   principal_org_id = "o-abcdefghij"
+    ///   source_arn       = null
+    /// }
+    /// ```
+    ///
+    /// A source written as `null` is no source:
+    /// ```hcl fail
+    /// resource "aws_lambda_permission" "topic" {
+    ///   statement_id  = "sns"
+    ///   action        = "lambda:InvokeFunction"
+    ///   function_name = "notify"
+    ///   principal     = "sns.amazonaws.com"
+    ///   source_arn    = null
+    /// }
+    /// ```
+    ///
     /// ## References
     /// - [Granting function access to AWS services (Lambda developer guide)](https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html)
     /// - [The confused deputy problem](https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html)
@@ -57,11 +82,22 @@ impl Check for LambdaPermissionWithoutSource {
             else {
                 continue;
             };
+            // `null` (what `try(each.value.source_arn, null)` gives) is not set; an unknown
+            // value might be, and is not guessed at.
+            let set = |name: &str| {
+                r.attribute(name)
+                    .is_some_and(|v| !matches!(v.data, iamlint_model::Data::Null))
+            };
+            // An organization, or one account, already bounds who can be the source; S3
+            // bucket ARNs carry no account, so a bucket source still needs the account.
+            if set("principal_org_id") || (set("source_account") && service != "s3.amazonaws.com") {
+                continue;
+            }
             let mut missing: Vec<&str> = Vec::new();
-            if r.attribute("source_arn").is_none() {
+            if !set("source_arn") && !(service == "s3.amazonaws.com" && set("source_account")) {
                 missing.push("source_arn");
             }
-            if service == "s3.amazonaws.com" && r.attribute("source_account").is_none() {
+            if service == "s3.amazonaws.com" && !set("source_account") {
                 missing.push("source_account");
             }
             if missing.is_empty() {
