@@ -90,15 +90,22 @@ impl Check for LambdaPermissionWithoutSource {
             };
             // An organization, or one account, already bounds who can be the source; S3
             // bucket ARNs carry no account, so a bucket source still needs the account.
-            if set("principal_org_id") || (set("source_account") && service != "s3.amazonaws.com") {
+            let s3 = service == "s3.amazonaws.com";
+            if set("principal_org_id") || (!s3 && set("source_account")) {
                 continue;
             }
             let mut missing: Vec<&str> = Vec::new();
-            if !set("source_arn") && !(service == "s3.amazonaws.com" && set("source_account")) {
-                missing.push("source_arn");
-            }
-            if service == "s3.amazonaws.com" && !set("source_account") {
-                missing.push("source_account");
+            match (s3, set("source_arn"), set("source_account")) {
+                // A bucket of the account's own: any name, but not another account's.
+                (true, _, true) => {}
+                (true, arn, false) => {
+                    if !arn {
+                        missing.push("source_arn");
+                    }
+                    missing.push("source_account");
+                }
+                (false, false, _) => missing.push("source_arn"),
+                (false, true, _) => {}
             }
             if missing.is_empty() {
                 continue;
