@@ -810,10 +810,21 @@ impl<'a> ModuleEnv<'a> {
                 }
             }
         };
-        if dir == self.def.dir
-            || self.ancestors.contains(&dir)
-            || self.ancestors.len() >= MAX_MODULE_DEPTH
+        if self.ancestors.len() >= MAX_MODULE_DEPTH
+            && dir != self.def.dir
+            && !self.ancestors.contains(&dir)
         {
+            // Deep, not circular: a limit of ours, not an error in the configuration.
+            self.ctx.coverage(
+                address,
+                c.loc,
+                format!(
+                    "modules nest more than {MAX_MODULE_DEPTH} calls deep here; iamlint does not follow them further"
+                ),
+            );
+            return None;
+        }
+        if dir == self.def.dir || self.ancestors.contains(&dir) {
             let path = self.ctx.model().sources.get(c.file.file).path.clone();
             let message = format!(
                 "module \"{}\" calls a module that is already calling it (source \"{source}\"): Terraform rejects module cycles",

@@ -511,6 +511,43 @@ fn module_cycles_and_huge_counts_neither_hang_nor_hide_findings() {
     std::fs::remove_dir_all(root).unwrap();
 }
 
+/// A deep chain of module calls is no cycle: past iamlint's depth it is a coverage note, never
+/// a "module cycle" error, and what the chain holds above the limit is still linted.
+#[test]
+fn a_deep_module_chain_is_a_note_not_a_cycle() {
+    let policy = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"*\", Resource = \"*\"}]})\n}\n";
+    let mut files: Vec<(String, String)> = (0..80)
+        .map(|i| {
+            (
+                format!("m{i}/main.tf"),
+                format!(
+                    "module \"next\" {{\n  source = \"../m{}\"\n}}\n{policy}",
+                    i + 1
+                ),
+            )
+        })
+        .collect();
+    files.push(("m80/main.tf".into(), policy.into()));
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let root = tree("deep-modules", &refs);
+    let m = load(&root, LoadOptions::default());
+    assert!(
+        !m.errors.iter().any(|e| e.message.contains("cycle")),
+        "{:?}",
+        m.errors
+    );
+    assert!(
+        notes(&m).contains("modules nest more than 64 calls deep"),
+        "{}",
+        notes(&m)
+    );
+    assert!(m.policies.len() >= 64, "{}", m.policies.len());
+    std::fs::remove_dir_all(root).unwrap();
+}
+
 #[test]
 fn a_very_long_chain_of_locals_is_refused_not_a_stack_overflow() {
     let mut main = String::from("locals {\n");
