@@ -32,14 +32,29 @@ impl Boundary {
         }
     }
 
-    /// For a file named on the command line: the directory that holds it, so a link there
-    /// cannot lead anywhere else.
+    /// For a directory being linted: the version-control work tree it is in (the nearest
+    /// directory at or above it with a `.git`), else the directory itself. Linting
+    /// `examples/complete` alone may then read the module it calls at `../../`, and still
+    /// nothing outside the repository.
+    pub fn for_tree(dir: &Path) -> Self {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let repository = dir
+            .ancestors()
+            .find(|d| d.join(".git").symlink_metadata().is_ok())
+            .map(Path::to_path_buf);
+        Boundary {
+            root: repository.unwrap_or(dir),
+        }
+    }
+
+    /// For a file named on the command line: the work tree of the directory that holds it
+    /// (see [`Boundary::for_tree`]), so a link there cannot lead anywhere else.
     pub fn around_file(path: &Path) -> Self {
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        Boundary::new(&dir)
+        Boundary::for_tree(&dir)
     }
 
     pub fn root(&self) -> &Path {

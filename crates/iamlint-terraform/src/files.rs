@@ -319,7 +319,7 @@ fn load_tree<T: Send>(
         (confine, BTreeMap::from([(dir, vec![canonical.clone()])]))
     } else {
         (
-            Boundary::new(&canonical),
+            Boundary::for_tree(&canonical),
             // Subdirectories are read even without recursion: they may be local modules.
             module_dirs(&canonical, true, &mut model),
         )
@@ -329,8 +329,31 @@ fn load_tree<T: Send>(
     for (dir, files) in &installed.dirs {
         all_dirs.entry(dir.clone()).or_insert_with(|| files.clone());
     }
-    let files = read_files(&all_dirs, &confine, &mut model);
-    let calls = scan_calls(&files, &confine, &model);
+    let mut files = read_files(&all_dirs, &confine, &mut model);
+    let mut calls = scan_calls(&files, &confine, &model);
+    // Local modules called from outside the directory given (an example calling `../../`),
+    // inside the repository: read them too, and what they call in turn. Each directory is
+    // looked at once.
+    let mut looked: HashSet<PathBuf> = files.keys().cloned().collect();
+    loop {
+        let new: Vec<PathBuf> = calls
+            .values()
+            .flatten()
+            .filter(|d| looked.insert((*d).clone()))
+            .cloned()
+            .collect();
+        if new.is_empty() {
+            break;
+        }
+        let outside: BTreeMap<PathBuf, Vec<PathBuf>> = new
+            .iter()
+            .flat_map(|d| module_dirs(d, false, &mut model))
+            .collect();
+        let more = read_files(&outside, &confine, &mut model);
+        let more_calls = scan_calls(&more, &confine, &model);
+        files.extend(more);
+        calls.extend(more_calls);
+    }
     let tree = Tree {
         files,
         calls,

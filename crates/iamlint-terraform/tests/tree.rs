@@ -511,6 +511,54 @@ fn module_cycles_and_huge_counts_neither_hang_nor_hide_findings() {
     std::fs::remove_dir_all(root).unwrap();
 }
 
+/// Linting one example of a repository alone follows its `source = "../../"` into the
+/// repository (the enclosing work tree), not beyond it; without a work tree the directory
+/// given is the boundary, as before.
+#[test]
+fn an_example_linted_alone_reads_the_module_it_calls_in_its_repository() {
+    let policy = "resource \"aws_iam_policy\" \"p\" {\n  policy = jsonencode({Statement = [{Effect = \"Allow\", Action = \"*\", Resource = \"*\"}]})\n}\n";
+    let call = "module \"role\" {\n  source = \"../../modules/role\"\n}\n";
+    let files = [
+        ("modules/role/main.tf", policy),
+        (
+            "modules/role/inner.tf",
+            "module \"deeper\" {\n  source = \"../deeper\"\n}\n",
+        ),
+        (
+            "modules/deeper/main.tf",
+            "resource \"aws_iam_user\" \"u\" {\n  name = \"u\"\n}\n",
+        ),
+        ("examples/complete/main.tf", call),
+    ];
+    let repo = tree("repository", &files);
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    let m = load(&repo.join("examples/complete"), LoadOptions::default());
+    assert!(m.errors.is_empty(), "{:?}", m.errors);
+    assert_eq!(
+        sorted(m.policies.iter().map(|p| &p.address)),
+        ["module.role.aws_iam_policy.p"]
+    );
+    assert!(
+        m.resources
+            .iter()
+            .any(|r| r.address == "module.role.module.deeper.aws_iam_user.u"),
+        "{:?}",
+        m.resources.iter().map(|r| &r.address).collect::<Vec<_>>()
+    );
+    std::fs::remove_dir_all(repo).unwrap();
+
+    let loose = tree("no-repository", &files);
+    let m = load(&loose.join("examples/complete"), LoadOptions::default());
+    assert!(
+        m.errors
+            .iter()
+            .any(|e| e.message.contains("outside the directory being linted")),
+        "{:?}",
+        m.errors
+    );
+    std::fs::remove_dir_all(loose).unwrap();
+}
+
 /// A deep chain of module calls is no cycle: past iamlint's depth it is a coverage note, never
 /// a "module cycle" error, and what the chain holds above the limit is still linted.
 #[test]
