@@ -517,3 +517,40 @@ fn oidc_trust_needs_a_subject_that_names_owners() {
         .is_empty()
     );
 }
+
+/// A data source argument set to `null` (terraform-aws-eks's karpenter sets `region =
+/// var.region`, null by default) is computed by the provider: an unknown region in a
+/// condition, not a null that `invalid-policy-element` would call malformed.
+#[test]
+fn a_null_data_source_argument_is_computed_not_null() {
+    let src = r#"variable "region" {
+  type    = string
+  default = null
+}
+data "aws_region" "current" {
+  region = var.region
+}
+data "aws_caller_identity" "current" {}
+data "aws_iam_policy_document" "controller" {
+  statement {
+    actions   = ["ec2:RunInstances"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestedRegion"
+      values   = [data.aws_region.current.region]
+    }
+  }
+}
+resource "aws_iam_policy" "controller" {
+  name   = "controller"
+  policy = data.aws_iam_policy_document.controller.json
+}
+"#;
+    assert_eq!(
+        fired("invalid-policy-element", src),
+        Vec::<(String, u32)>::new()
+    );
+    // The policy is still read: its other findings stand.
+    assert_eq!(fired("write-on-any-resource", src).len(), 1);
+}

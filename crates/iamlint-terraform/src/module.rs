@@ -688,6 +688,9 @@ impl<'a> ModuleEnv<'a> {
                 ev.bind(name, value);
             }
             let mut value = eval_body(&mut ev, b.file, b.body, b.loc);
+            if b.mode == Mode::Data {
+                unset_nulls(&mut value);
+            }
             add_known_attributes(b, &address, &mut value, &mut ev);
             notes.append(&mut ev.notes);
             if let Some(loc) = b.loc {
@@ -1272,6 +1275,15 @@ pub use iamlint_model::model::ACCOUNT_ID;
 
 /// Attributes Terraform computes but we can know from configuration: the name and ARN of IAM
 /// resources ([`crate::known`]), and the JSON of a policy document.
+/// A data source argument set to `null` is not set: the provider computes what it returns
+/// (`data "aws_region" "current" { region = var.region }` with no region given still has a
+/// region), so reading it gives an unknown, not the `null` that was written.
+fn unset_nulls(value: &mut Value) {
+    if let Data::Object(entries) = &mut value.data {
+        entries.retain(|(_, v)| !matches!(v.data, Data::Null));
+    }
+}
+
 fn add_known_attributes(b: &BlockDef, address: &str, value: &mut Value, ev: &mut Evaluator) {
     let Data::Object(entries) = &mut value.data else {
         return;
