@@ -554,3 +554,23 @@ resource "aws_iam_policy" "controller" {
     // The policy is still read: its other findings stand.
     assert_eq!(fired("write-on-any-resource", src).len(), 1);
 }
+
+/// One element, one concern: a wildcard over a prefix no service has grants nothing, so only
+/// `unknown-action` reports it.
+#[test]
+fn a_wildcard_over_a_missing_prefix_is_unknown_action_alone() {
+    let src = r#"
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["cognitoidp:*", "s3:*"], Resource = "arn:aws:s3:::b" }] })
+}
+"#;
+    assert_eq!(
+        fired("service-wildcard-action", src),
+        [("\"s3:*\"".to_string(), 4)]
+    );
+    assert_eq!(
+        fired("unknown-action", src),
+        [("\"cognitoidp:*\"".to_string(), 4)]
+    );
+}
