@@ -574,3 +574,25 @@ resource "aws_iam_policy" "p" {
         [("\"cognitoidp:*\"".to_string(), 4)]
     );
 }
+
+/// Severity that matches harm: a wildcard of a real service that matches nothing grants nothing
+/// (low); a literal action that does not exist is a typo that breaks a real need (high).
+#[test]
+fn a_pattern_that_matches_nothing_is_low_a_missing_action_high() {
+    let src = r#"
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["sts:List*", "s3:GetObjects"], Resource = "*" }] })
+}
+"#;
+    let model = load_sources(vec![("main.tf".into(), src.to_string())]);
+    let found = run(&model, &Selection::default());
+    let severity = |text: &str| {
+        found
+            .iter()
+            .find(|f| f.rule == "unknown-action" && f.message.contains(text))
+            .map(|f| f.severity.as_str())
+    };
+    assert_eq!(severity("`sts:List*`"), Some("low"));
+    assert_eq!(severity("`s3:GetObjects`"), Some("high"));
+}

@@ -4,14 +4,16 @@ use iamlint_model::wildcard::is_pattern;
 
 use crate::context::{Context, with_uses};
 use crate::finding::Sink;
-use crate::rule::Check;
+use crate::rule::{Check, Severity};
 
 declare_rule! {
     /// ## What it does
     /// Flags actions that do not exist: an unknown service prefix, an unknown action, or a
     /// pattern that matches no action — with the closest existing name. `iam:AssumeRole` (and
     /// the other `AssumeRole…` actions written with `iam:`) is called out: those actions belong
-    /// to STS.
+    /// to STS. A pattern of a real service that matches none of its actions (`sts:List*`, as
+    /// generic read-only templates write for every service) grants nothing and is reported as
+    /// low; a literal action or a prefix that does not exist keeps the rule's severity.
     ///
     /// ## Why is this bad?
     /// IAM accepts policies with unknown actions and silently grants nothing for them: a typo
@@ -104,11 +106,26 @@ impl Check for UnknownAction {
                 };
                 if let Some((message, help)) = verdict {
                     let f = out.statement_finding(record, s, item.loc, message, help);
+                    let f = if grants_nothing_harmlessly(catalog, text) {
+                        f.with_severity(Severity::Low)
+                    } else {
+                        f
+                    };
                     out.push(with_uses(f, record));
                 }
             }
         }
     }
+}
+
+/// A pattern of a real service that matches none of its actions (`sts:List*`, as generic
+/// read-only templates write for every service): it grants nothing and breaks nothing, so it
+/// is low. A literal action or a prefix that does not exist is a typo that leaves a real need
+/// unmet, and keeps the rule's severity.
+fn grants_nothing_harmlessly(catalog: &Catalog, action: &str) -> bool {
+    action.split_once(':').is_some_and(|(service, name)| {
+        is_pattern(name) && (is_pattern(service) || catalog.service(service).is_some())
+    })
 }
 
 /// What is wrong with an action, if anything: (message, help); `suggest`: search for the
