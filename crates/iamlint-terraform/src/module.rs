@@ -290,6 +290,14 @@ impl<'a> Ctx<'a> {
         self.shared.model()
     }
 
+    /// An attribute a resource instance object lacks is one its provider computes
+    /// (`aws_iam_role.app.unique_id`): unknown, named after it. Any other object has none.
+    pub fn computed_attribute(&self, object: &Value, name: &str) -> Option<Value> {
+        let loc = object.loc?;
+        let address = locked(&self.shared.instances).get(&loc).cloned()?;
+        Some(Value::unknown(format!("{address}.{name}"), Some(loc)))
+    }
+
     /// Runs `f` one reference deeper, or fails when references nest too deeply.
     fn deeper<T>(&self, loc: Option<Location>, f: impl FnOnce() -> T) -> Result<T> {
         let depth = self.depth.get();
@@ -1031,10 +1039,14 @@ fn typed(ctx: &Ctx, v: &VariableDef, value: Value, ev: &mut Evaluator) -> Value 
     let Some(ty) = types::parse(ty, ev) else {
         return value;
     };
-    match types::convert(value, &ty) {
+    let computed = |object: &Value, name: &str| ctx.computed_attribute(object, name);
+    match types::convert_with(value, &ty, &computed) {
         Ok(converted) => converted,
         Err(e) => {
-            let path = ctx.model().sources.get(v.file.file).path.clone();
+            // Where the value that does not fit is written (a caller's module block, a tfvars
+            // file), else the variable's declaration: a path and a line of the same file.
+            let file = e.loc.map_or(v.file.file, |l| l.file);
+            let path = ctx.model().sources.get(file).path.clone();
             ctx.error(&path, e.loc, format!("var.{}: {}", v.name, e.message));
             Value::unknown(format!("var.{}", v.name), e.loc)
         }
@@ -1106,9 +1118,7 @@ impl Scope for ModuleEnv<'_> {
     }
 
     fn open_attr(&self, object: &Value, name: &str) -> Option<Value> {
-        let loc = object.loc?;
-        let address = locked(&self.ctx.shared.instances).get(&loc).cloned()?;
-        Some(Value::unknown(format!("{address}.{name}"), Some(loc)))
+        self.ctx.computed_attribute(object, name)
     }
 
     fn read_file(&self, path: &str, loc: Option<Location>) -> Result<FileText> {

@@ -559,6 +559,44 @@ fn an_example_linted_alone_reads_the_module_it_calls_in_its_repository() {
     std::fs::remove_dir_all(loose).unwrap();
 }
 
+/// A resource passed whole into an `object({...})` variable has its computed attributes
+/// (unknown until apply), not missing ones; a value that truly does not fit is reported in the
+/// file it is written in.
+#[test]
+fn resources_fit_object_variables_and_type_errors_point_at_their_value() {
+    let module = r#"variable "cluster" {
+  type = object({ arn = string, name = string })
+}
+variable "names" {
+  type    = list(string)
+  default = []
+}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({Statement = [{Effect = "Allow", Action = "ecs:UpdateService", Resource = var.cluster.arn}]})
+}
+"#;
+    let main = "resource \"aws_ecs_cluster\" \"main\" {\n  name = \"main\"\n}\nmodule \"svc\" {\n  source  = \"./svc\"\n  cluster = aws_ecs_cluster.main\n  names   = \"not-a-list\"\n}\n";
+    let root = tree("object-var", &[("main.tf", main), ("svc/main.tf", module)]);
+    let m = load(&root, LoadOptions::default());
+    let not_required = m.errors.iter().all(|e| !e.message.contains("is required"));
+    assert!(not_required, "{:?}", m.errors);
+    let body = policy_text(&m, "module.svc.aws_iam_policy.p");
+    assert!(body.contains("aws_ecs_cluster.main.arn"), "{body}");
+    // The string given for a list: reported at the module block's argument, in main.tf.
+    let e = m
+        .errors
+        .iter()
+        .find(|e| e.message.starts_with("var.names"))
+        .unwrap_or_else(|| panic!("{:?}", m.errors));
+    assert!(
+        e.path.ends_with("main.tf") && !e.path.contains("svc/"),
+        "{e:?}"
+    );
+    let file = m.sources.get(e.loc.unwrap().file);
+    assert_eq!(file.line_col(e.loc.unwrap().start).line, 7, "{e:?}");
+    std::fs::remove_dir_all(root).unwrap();
+}
+
 /// A deep chain of module calls is no cycle: past iamlint's depth it is a coverage note, never
 /// a "module cycle" error, and what the chain holds above the limit is still linted.
 #[test]

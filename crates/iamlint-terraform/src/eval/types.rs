@@ -99,8 +99,18 @@ fn attribute(name: String, e: &Expression, ev: &mut Evaluator) -> Option<Attribu
     })
 }
 
+/// What a resource instance object computes but does not hold (its `arn`, `id`): an unknown
+/// named after the attribute, or `None` for any other object.
+pub type Computed<'c> = &'c dyn Fn(&Value, &str) -> Option<Value>;
+
 /// Converts a value to a type as Terraform does for variables.
 pub fn convert(v: Value, ty: &Type) -> Result<Value> {
+    convert_with(v, ty, &|_, _| None)
+}
+
+/// [`convert`], where an object attribute the type requires and the object lacks may be one
+/// its resource computes (`cluster = aws_ecs_cluster.main` into `object({arn = string})`).
+pub fn convert_with(v: Value, ty: &Type, computed: Computed) -> Result<Value> {
     if matches!(v.data, Data::Unknown(_) | Data::Null) || matches!(ty, Type::Any) {
         return Ok(v);
     }
@@ -131,7 +141,7 @@ pub fn convert(v: Value, ty: &Type) -> Result<Value> {
             };
             let items = items
                 .into_iter()
-                .map(|i| convert(i, t))
+                .map(|i| convert_with(i, t, computed))
                 .collect::<Result<Vec<_>>>()?;
             if matches!(ty, Type::Set(_)) {
                 let mut unique: Vec<Value> = Vec::new();
@@ -161,7 +171,7 @@ pub fn convert(v: Value, ty: &Type) -> Result<Value> {
                 items
                     .into_iter()
                     .zip(ts)
-                    .map(|(i, t)| convert(i, t))
+                    .map(|(i, t)| convert_with(i, t, computed))
                     .collect::<Result<_>>()?,
                 loc,
             ))
@@ -173,7 +183,7 @@ pub fn convert(v: Value, ty: &Type) -> Result<Value> {
             Ok(ops::object(
                 entries
                     .into_iter()
-                    .map(|(k, v)| Ok((k, convert(v, t)?)))
+                    .map(|(k, v)| Ok((k, convert_with(v, t, computed)?)))
                     .collect::<Result<_>>()?,
                 loc,
             ))
@@ -187,19 +197,22 @@ pub fn convert(v: Value, ty: &Type) -> Result<Value> {
                 let found = entries.iter().rev().find(|(k, _)| k.name == a.name);
                 let value = match (found, &a.optional) {
                     (Some((_, x)), Some(default)) if matches!(x.data, Data::Null) => {
-                        convert(default.clone(), &a.ty)?
+                        convert_with(default.clone(), &a.ty, computed)?
                     }
                     (Some((k, x)), _) => {
-                        out.push((k.clone(), convert(x.clone(), &a.ty)?));
+                        out.push((k.clone(), convert_with(x.clone(), &a.ty, computed)?));
                         continue;
                     }
-                    (None, Some(default)) => convert(default.clone(), &a.ty)?,
-                    (None, None) => {
-                        return Err(EvalError::new(
-                            format!("attribute \"{}\" is required", a.name),
-                            loc,
-                        ));
-                    }
+                    (None, Some(default)) => convert_with(default.clone(), &a.ty, computed)?,
+                    (None, None) => match computed(&v, &a.name) {
+                        Some(unknown) => unknown,
+                        None => {
+                            return Err(EvalError::new(
+                                format!("attribute \"{}\" is required", a.name),
+                                loc,
+                            ));
+                        }
+                    },
                 };
                 out.push((
                     Key {
