@@ -46,6 +46,19 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Whether the rule named `name` runs: a rule that owns a concern (`allow-not-action`
+    /// owns `NotAction` with Allow, `pass-role-unrestricted` owns `iam:PassRole` on `*`) keeps
+    /// the others silent on the same element, one finding per concern.
+    pub fn runs(&self, name: &str) -> bool {
+        self.selected.contains(&name)
+    }
+
+    /// Whether an Allow statement's grant comes through `NotAction` and `allow-not-action`,
+    /// which owns that concern, reports it.
+    pub fn not_action_reported(&self, s: &Statement) -> bool {
+        s.action.as_ref().is_some_and(|a| a.negated) && self.runs("allow-not-action")
+    }
+
     /// The catalog's actions an action pattern grants (see [`Catalog::expand`]), once per run.
     pub fn expand(&self, pattern: &str) -> Rc<[&'static Action]> {
         let key = pattern.to_ascii_lowercase();
@@ -141,7 +154,7 @@ pub fn granted_everywhere<'a>(
 ) -> Vec<(&'a PolicyRecord, &'a Statement, Option<Location>, String)> {
     let mut out = Vec::new();
     for (record, s) in cx.statements(PolicyKind::Identity) {
-        if !s.on_every_resource() || !unconditioned(s) {
+        if !s.on_every_resource() || !unconditioned(s) || cx.not_action_reported(s) {
             continue;
         }
         let Some((loc, through)) = granting_item(s, action) else {

@@ -596,3 +596,54 @@ resource "aws_iam_policy" "p" {
     assert_eq!(severity("`sts:List*`"), Some("low"));
     assert_eq!(severity("`s3:GetObjects`"), Some("high"));
 }
+
+/// One element, one concern: `iam:PassRole` and `sts:AssumeRole` on `*` belong to their own
+/// rules, and an Allow with `NotAction` to `allow-not-action`; `write-on-any-resource` and the
+/// others stay silent there (and speak when the owner is turned off).
+#[test]
+fn each_element_gets_one_finding_from_the_rule_that_owns_it() {
+    let src = r#"resource "aws_iam_policy" "pass" {
+  name   = "pass"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })
+}
+resource "aws_iam_policy" "assume" {
+  name   = "assume"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Resource = "*" }] })
+}
+resource "aws_iam_policy" "notaction" {
+  name   = "notaction"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", NotAction = "iam:*", Resource = "*" }] })
+}
+"#;
+    let model = load_sources(vec![("main.tf".into(), src.to_string())]);
+    let every_rule = |ignore: &[&str]| {
+        let selection = Selection {
+            select: vec!["all".into()],
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+            ..Selection::default()
+        };
+        let mut found: Vec<(String, &str)> = run(&model, &selection)
+            .into_iter()
+            .map(|f| (f.address, f.rule))
+            .collect();
+        found.sort();
+        found
+    };
+    let p = |a: &str, r: &'static str| (format!("aws_iam_policy.{a}"), r);
+    assert_eq!(
+        every_rule(&[]),
+        [
+            p("assume", "assume-role-unrestricted"),
+            p("notaction", "allow-not-action"),
+            p("pass", "pass-role-unrestricted"),
+        ]
+    );
+    assert_eq!(
+        every_rule(&["pass-role-unrestricted", "allow-not-action"]),
+        [
+            p("assume", "assume-role-unrestricted"),
+            p("notaction", "assume-role-unrestricted"),
+            p("pass", "write-on-any-resource"),
+        ]
+    );
+}

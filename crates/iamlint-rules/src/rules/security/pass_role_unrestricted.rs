@@ -87,6 +87,7 @@ impl Check for PassRoleUnrestricted {
             };
             if s.on_every_resource()
                 || !unconditioned(s)
+                || cx.not_action_reported(s)
                 || granting_item(s, "iam:PassRole").is_none()
             {
                 continue;

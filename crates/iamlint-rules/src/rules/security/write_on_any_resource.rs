@@ -83,6 +83,19 @@ fn scopable_writes(actions: &[&'static Action]) -> Vec<&'static Action> {
         .collect()
 }
 
+/// Actions that a more specific rule reports on every resource, when it runs.
+const OWNED: [(&str, &str); 2] = [
+    ("iam:PassRole", "pass-role-unrestricted"),
+    ("sts:AssumeRole", "assume-role-unrestricted"),
+];
+
+fn owned_elsewhere(cx: &Context, action: &iamlint_model::catalog::Action) -> bool {
+    let name = action.full_name();
+    OWNED
+        .iter()
+        .any(|(owned, rule)| name.eq_ignore_ascii_case(owned) && cx.runs(rule))
+}
+
 impl Check for WriteOnAnyResource {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let catalog = Catalog::get();
@@ -99,7 +112,9 @@ impl Check for WriteOnAnyResource {
                     continue; // full-admin-access and service-wildcard-action report these
                 }
                 let granted = cx.expand(text);
-                let writes = scopable_writes(&granted);
+                let mut writes = scopable_writes(&granted);
+                // Rules of their own own these: one finding per concern on an element.
+                writes.retain(|a| !owned_elsewhere(cx, a));
                 let Some(first) = writes.first() else {
                     continue;
                 };
