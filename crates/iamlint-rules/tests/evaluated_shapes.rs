@@ -53,9 +53,9 @@ fn findings_carry_instance_addresses_through_every_shape() {
             "trust-any-principal data.aws_iam_policy_document.trust features/main.tf:78",
             "service-wildcard-action aws_iam_policy.from_template features/policies/bucket.json.tftpl:7",
             "service-wildcard-action aws_iam_policy.from_template features/policies/bucket.json.tftpl:7",
+            // NotAction leaves `sts:AssumeRole` in, on every resource: allow-not-action owns
+            // that statement, so assume-role-unrestricted stays silent there.
             "allow-not-action aws_iam_policy.from_file features/policies/deploy.json:6",
-            // NotAction leaves `sts:AssumeRole` in, on every resource.
-            "assume-role-unrestricted aws_iam_policy.from_file features/policies/deploy.json:6",
             // `ec2:*` on S3 ARNs: no EC2 action applies to them.
             "action-resource-mismatch aws_iam_policy.team[\"platform\"] features/terraform.tfvars:6",
             "service-wildcard-action aws_iam_policy.team[\"platform\"] features/terraform.tfvars:6",
