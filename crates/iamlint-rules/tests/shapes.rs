@@ -426,10 +426,6 @@ fn pass_role_and_assume_role_on_everything_through_every_way_of_granting_them() 
             "\"iam:Pass*\"",
         ),
         (
-            r#"{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#,
-            "\"NotAction\"",
-        ),
-        (
             r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}"#,
             "\"iam:PassRole\"",
         ),
@@ -438,6 +434,27 @@ fn pass_role_and_assume_role_on_everything_through_every_way_of_granting_them() 
         assert_eq!(got.len(), 1, "{statement}: {got:?}");
         assert_eq!(got[0].0, flagged, "{statement}");
     }
+    // Through NotAction: allow-not-action owns the statement, and pass-role-unrestricted
+    // speaks only when that rule is off.
+    let not_action = jsonencode(
+        "aws_iam_policy",
+        "policy",
+        &identity(r#"{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}"#),
+    );
+    assert!(fired(pass, &not_action).is_empty());
+    let model = load_sources(vec![("main.tf".into(), not_action)]);
+    let without_owner = Selection {
+        select: vec!["all".into()],
+        ignore: vec!["allow-not-action".into()],
+        ..Selection::default()
+    };
+    let through: Vec<String> = run(&model, &without_owner)
+        .into_iter()
+        .filter(|f| f.rule == pass)
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(through.len(), 1, "{through:?}");
+    assert!(through[0].contains("(through NotAction)"), "{through:?}");
     for silent in [
         r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}}"#,
         r#"{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/app"}"#,
