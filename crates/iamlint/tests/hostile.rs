@@ -193,6 +193,19 @@ fn roots(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// `iamlint check repo --format FORMAT --select unknown-action` in `dir`.
+fn unknown_actions(dir: &Path, format: &str, env: &[(&str, &str)]) -> Output {
+    let args = [
+        "check",
+        "repo",
+        "--format",
+        format,
+        "--select",
+        "unknown-action",
+    ];
+    run(dir, &args, env)
+}
+
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr))
 }
@@ -270,18 +283,7 @@ resource "aws_iam_policy" "p" {
 }
 "#;
     roots(&dir.join("repo"), &[("main.tf", long)]);
-    let out = run(
-        &dir,
-        &[
-            "check",
-            "repo",
-            "--format",
-            "json",
-            "--select",
-            "unknown-action",
-        ],
-        &[],
-    );
+    let out = unknown_actions(&dir, "json", &[]);
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     let findings = json(&out)["findings"].as_array().unwrap().clone();
     // 1,000 listed, and one that stands for the other 24.
@@ -323,32 +325,10 @@ fn many_findings_fit_their_consumers() {
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
     roots(&dir.join("repo"), &refs);
-    let all = json(&run(
-        &dir,
-        &[
-            "check",
-            "repo",
-            "--format",
-            "json",
-            "--select",
-            "unknown-action",
-        ],
-        &[],
-    ));
+    let all = json(&unknown_actions(&dir, "json", &[]));
     assert_eq!(all["findings"].as_array().unwrap().len(), 7 * 1_001);
 
-    let sarif = run(
-        &dir,
-        &[
-            "check",
-            "repo",
-            "--format",
-            "sarif",
-            "--select",
-            "unknown-action",
-        ],
-        &[],
-    );
+    let sarif = unknown_actions(&dir, "sarif", &[]);
     let v = json(&sarif);
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 5_000);
@@ -364,16 +344,9 @@ fn many_findings_fit_their_consumers() {
     );
 
     let summary = dir.join("summary.md");
-    let github = run(
+    let github = unknown_actions(
         &dir,
-        &[
-            "check",
-            "repo",
-            "--format",
-            "github",
-            "--select",
-            "unknown-action",
-        ],
+        "github",
         &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
     );
     let summary = std::fs::read_to_string(summary).unwrap();
