@@ -10,6 +10,18 @@ use crate::wildcard;
 
 const ACTIONS: &str = include_str!("../data/aws-actions.tsv");
 const RESOURCE_TYPES: &str = include_str!("../data/aws-resource-types.tsv");
+const LOW_RISK_WRITES: &str = include_str!("../data/low-risk-writes.tsv");
+
+/// Whether a write action is telemetry every workload emits (`logs:PutLogEvents`,
+/// `cloudwatch:PutMetricData`, …), listed with the reason in `data/low-risk-writes.tsv`: on
+/// every resource it is no finding of `write-on-any-resource`.
+pub fn is_low_risk_write(action: &str) -> bool {
+    LOW_RISK_WRITES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split('\t').next())
+        .any(|a| a.eq_ignore_ascii_case(action))
+}
 
 /// The access level AWS documents for an action.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -394,13 +394,15 @@ fn write_on_any_resource_judges_conditions_that_do_not_scope_resources() {
     };
     for irrelevant in [
         r#"{"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}"#,
-        r#"{"StringEquals": {"aws:RequestTag/team": "data"}}"#,
         r#"{"Bool": {"aws:MultiFactorAuthPresent": "true"}}"#,
     ] {
         assert_eq!(with(irrelevant), 1, "{irrelevant}");
     }
+    // Tags are AWS's recommended scoping (ABAC): on the resource, and on what is created.
     for scoping in [
         r#"{"StringEquals": {"aws:ResourceTag/team": "data"}}"#,
+        r#"{"StringEquals": {"aws:RequestTag/team": "data"}}"#,
+        r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}"#,
         r#"{"StringEquals": {"s3:prefix": "home/"}}"#,
     ] {
         assert_eq!(with(scoping), 0, "{scoping}");
@@ -663,4 +665,17 @@ resource "aws_iam_policy" "notaction" {
             p("pass", "write-on-any-resource"),
         ]
     );
+}
+
+/// The telemetry every workload writes (logs, metrics, traces) on `*` is no finding: the risk
+/// tier of those actions is data (`data/low-risk-writes.tsv`); other writes still are.
+#[test]
+fn telemetry_writes_on_every_resource_are_not_reported() {
+    let st = r#"{"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "cloudwatch:PutMetricData", "s3:PutObject"], "Resource": "*"}"#;
+    let got = fired(
+        "write-on-any-resource",
+        &jsonencode("aws_iam_policy", "policy", &identity(st)),
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "\"s3:PutObject\"");
 }

@@ -13,10 +13,12 @@ declare_rule! {
     /// Flags Write and Permissions-management actions allowed on every resource
     /// (`"Resource": "*"`) **when the action can be limited to specific resources**. Actions
     /// that AWS only authorizes on `*` (`ec2:DescribeInstances`, `xray:PutTraceSegments`,
-    /// `ec2:CreateVpc`) are never flagged: there is nothing narrower to write. Statements with a
-    /// condition that may scope them (a resource tag, `ec2:CreateAction`, a source ARN, …) are
-    /// left alone; a condition on region, time, TLS, MFA or the tags of the request does not
-    /// scope them. `svc:*` and `*` themselves are [`service-wildcard-action`](service-wildcard-action.md)
+    /// `ec2:CreateVpc`) are never flagged: there is nothing narrower to write, and neither is
+    /// the telemetry every workload writes (`logs:PutLogEvents`, `cloudwatch:PutMetricData`, …:
+    /// the table `crates/iamlint-model/data/low-risk-writes.tsv`, with a reason for each).
+    /// Statements with a condition that may scope them (a resource tag, the tags of the request
+    /// or their keys — AWS's recommended ABAC scoping —, `ec2:CreateAction`, a source ARN, …)
+    /// are left alone; a condition on region, time, TLS or MFA does not scope them. `svc:*` and `*` themselves are [`service-wildcard-action`](service-wildcard-action.md)
     /// and [`full-admin-access`](full-admin-access.md).
     ///
     /// ## Why is this bad?
@@ -69,9 +71,15 @@ const MFA: [&str; 2] = ["aws:MultiFactorAuthPresent", "aws:MultiFactorAuthAge"];
 /// ARN, an unknown key) is not judged here: iamlint does not guess.
 fn may_be_scoped(s: &Statement) -> bool {
     s.conditions_unknown.is_some()
-        || s.conditions
-            .iter()
-            .any(|c| !is_irrelevant_condition(&c.key) && !MFA.iter().any(|k| c.key_is(k)))
+        || s.conditions.iter().any(|c| {
+            // Tags on the request are AWS's recommended scoping for writes (ABAC): only
+            // resources created with those tags.
+            let tags = c.key_is("aws:TagKeys")
+                || c.key
+                    .get(..15)
+                    .is_some_and(|k| k.eq_ignore_ascii_case("aws:RequestTag/"));
+            tags || (!is_irrelevant_condition(&c.key) && !MFA.iter().any(|k| c.key_is(k)))
+        })
 }
 
 /// Writes that could name their resources.
@@ -113,8 +121,12 @@ impl Check for WriteOnAnyResource {
                 }
                 let granted = cx.expand(text);
                 let mut writes = scopable_writes(&granted);
-                // Rules of their own own these: one finding per concern on an element.
-                writes.retain(|a| !owned_elsewhere(cx, a));
+                // Rules of their own own these: one finding per concern on an element. Telemetry
+                // every workload writes is no risk worth a finding (data/low-risk-writes.tsv).
+                writes.retain(|a| {
+                    !owned_elsewhere(cx, a)
+                        && !iamlint_model::catalog::is_low_risk_write(&a.full_name())
+                });
                 let Some(first) = writes.first() else {
                     continue;
                 };
