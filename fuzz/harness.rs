@@ -15,6 +15,17 @@ use iamlint_terraform::{LoadOptions, load_paths, load_sources};
 /// What a target does with one input.
 pub type Target = fn(&[u8]);
 
+/// Which files of `testdata/` seed each target, by how their names end: the fuzzers are run
+/// with `../testdata` as a second corpus folder, and the replay test reads them in place,
+/// rather than keeping copies.
+pub const SEEDS: [(&str, &[&str]); 5] = [
+    ("hcl", &[".tf"]),
+    ("tf_json", &[".tf.json"]),
+    ("tfvars", &[".tfvars", ".tfvars.json"]),
+    ("plan", &["plan.json"]),
+    ("policy_json", &["policies/deploy.json"]),
+];
+
 /// The targets, by name: the fuzz target names and the corpus folders.
 pub const TARGETS: [(&str, Target); 6] = [
     ("hcl", hcl),

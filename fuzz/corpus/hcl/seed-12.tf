@@ -1,4 +1,0 @@
-resource "aws_iam_policy" "half_written" {
-  name   = "half"
-  policy = 
-}

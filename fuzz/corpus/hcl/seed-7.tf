@@ -1,4 +1,0 @@
-variable "extra_policy" {
-  type        = string
-  description = "An extra policy document, passed in by the caller."
-}
