@@ -235,10 +235,8 @@ pub fn build_with(model: &Model, options: Options) -> Graph {
     let roles: Vec<RoleRef> = links
         .principals
         .iter()
-        .enumerate()
-        .filter(|(_, p)| p.ty == PrincipalType::Role)
-        .map(|(i, p)| RoleRef {
-            principal: i,
+        .filter(|p| p.ty == PrincipalType::Role)
+        .map(|p| RoleRef {
             role: p,
             arn: match p.resource.attribute("arn").map(|v| &v.data) {
                 Some(Data::String(s)) => Some(s),

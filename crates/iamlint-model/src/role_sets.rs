@@ -31,8 +31,6 @@ pub const AGGREGATE: usize = 8;
 
 /// A role of the model, with what every question about it needs, read once.
 pub struct RoleRef<'m> {
-    /// Its index in [`crate::links::Links::principals`].
-    pub principal: usize,
     pub role: &'m IamPrincipal<'m>,
     pub arn: Option<&'m Str>,
 }

@@ -5,7 +5,7 @@
 //! for (`aws:SourceArn`, `aws:SourceAccount`), so only the principal, the action and an
 //! unconditional Deny decide. Anything unknown makes the answer unknown, never "no".
 
-use crate::policy::{Effect, PolicyDocument, PrincipalKind, Statement};
+use crate::policy::{Effect, ElementList, PolicyDocument, PrincipalKind, Statement};
 use crate::wildcard;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,11 +39,8 @@ fn statement_fits(s: &Statement, service: &str) -> Admits {
         None => return Admits::No,
         Some(list) if list.unknown.is_some() => Admits::Unknown,
         Some(list) => {
-            let hit = list
-                .known_items()
-                .any(|(a, _)| wildcard::matches(a, "sts:AssumeRole", true));
             let unknown = list.items.iter().any(|i| i.known().is_none());
-            match (hit != list.negated, unknown) {
+            match (allows_assume_role(list), unknown) {
                 (true, _) => Admits::Yes,
                 (false, true) => Admits::Unknown,
                 (false, false) => Admits::No,
@@ -114,6 +111,15 @@ fn both(a: Admits, b: Admits) -> Admits {
         (Admits::Yes, Admits::Yes) => Admits::Yes,
         _ => Admits::Unknown,
     }
+}
+
+/// Whether a statement's `Action` (or `NotAction`) list, as far as it is known, takes in
+/// `sts:AssumeRole`.
+pub fn allows_assume_role(list: &ElementList) -> bool {
+    let hit = list
+        .known_items()
+        .any(|(a, _)| wildcard::matches(a, "sts:AssumeRole", true));
+    hit != list.negated
 }
 
 /// The Allow statements that name `service` as a principal (whatever their action), for

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use iamlint_model::Location;
 use iamlint_model::model::Resource;
-use iamlint_model::trust::{Admits, admits_service, naming_service, services};
+use iamlint_model::trust::{Admits, admits_service, allows_assume_role, naming_service, services};
 
 use crate::context::Context;
 use crate::finding::Sink;
@@ -90,16 +90,6 @@ declare_rule! {
     }
 }
 
-/// Whether a statement's actions include `sts:AssumeRole`.
-fn allows_assume_role(s: &iamlint_model::policy::Statement) -> bool {
-    s.action.as_ref().is_some_and(|a| {
-        let hit = a
-            .known_items()
-            .any(|(p, _)| iamlint_model::wildcard::matches(p, "sts:AssumeRole", true));
-        hit != a.negated
-    })
-}
-
 /// Who wears a role: the resource, its attribute, and where it names the role.
 type Worn<'a> = Vec<(&'a Resource, &'static str, Option<Location>)>;
 
@@ -160,7 +150,7 @@ impl Check for TrustServiceMismatch {
                         })
                         .filter(|a| !a.is_empty());
                     match actions {
-                        Some(actions) if !allows_assume_role(s) => (
+                        Some(actions) if !s.action.as_ref().is_some_and(allows_assume_role) => (
                             s.action.as_ref().and_then(|a| a.loc).or(s.loc),
                             format!(
                                 "`{address}` is worn by {wearers}, which needs `{service}` to call `sts:AssumeRole`, but its trust policy allows `{service}` only {actions}: the service cannot assume it"
