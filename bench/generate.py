@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Generates a realistic synthetic Terraform tree for the iamlint benchmark.
 
-Usage: generate.py FILES OUT_DIR
+Usage: generate.py FILES OUT_DIR [FILES_PER_ROOT]
+
+FILES_PER_ROOT (default 40) set to FILES makes one big root module instead of many.
 
 Deterministic for a given FILES. Root module files hold four resource shapes each, about 2.5 KB,
 the size of real-world Terraform files rather than one-resource snippets. The tree has root modules (`envs/<n>`), each calling shared
@@ -321,7 +323,10 @@ resource "aws_iam_role" "ops" {
 
 
 def main():
+    global ROOT_FILES
     files, out = int(sys.argv[1]), sys.argv[2]
+    if len(sys.argv) > 3:
+        ROOT_FILES = int(sys.argv[3])
     rng = random.Random(files)
     roots = max(1, files // (ROOT_FILES + 2))
     modules = max(1, min(20, files // 50))

@@ -803,12 +803,12 @@ pub(crate) fn parse(id: FileId, path: &str, text: Arc<str>) -> Result<ParsedFile
         Err(e) => {
             // The parser's offset may fall inside a multi-byte character (found by fuzzing):
             // point at the character it is in.
-            let mut at = e.location().offset().min(input.len());
+            let mut at = e.offset.min(input.len());
             while !input.is_char_boundary(at) {
                 at -= 1;
             }
             let end = input[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            Err(error(at, end, format!("syntax error: {}", e.message())))
+            Err(error(at, end, format!("syntax error: {}", e.message)))
         }
     }
 }

@@ -1133,9 +1133,7 @@ impl Scope for ModuleEnv<'_> {
         if let Some(t) = locked(&self.ctx.shared.templates).get(&file.file) {
             return Ok(t.clone());
         }
-        let t = Arc::new(
-            hcl_edit::parser::parse_template(&file.text).map_err(|e| e.message().to_string())?,
-        );
+        let t = Arc::new(crate::pitfalls::parse_template(&file.text).map_err(|e| e.message)?);
         locked(&self.ctx.shared.templates).insert(file.file, t.clone());
         Ok(t)
     }

@@ -7,13 +7,64 @@
 //!   them after `?` or `:` in a `for` expression's value: they become spaces.
 //! - Duplicate keys in an object constructor (`{ min = 1, min = 3 }`): Terraform keeps the
 //!   last; the earlier entries are blanked out.
+//!
+//! And one guard: a file whose grouping parentheses nest deeper than [`MAX_GROUPING_DEPTH`] is
+//! not given to hcl-edit at all (see [`too_deep`]).
 
 use hcl_edit::structure::Body;
+use hcl_edit::template::Template;
 
 /// Bytes parsed again, in all, while working around duplicate object keys in one file.
 const MAX_REPARSED_BYTES: usize = 16 << 20;
 
-pub fn parse_body(input: &str) -> Result<Body, hcl_edit::parser::Error> {
+/// Grouping parentheses — `(` that is not a function call's — open at once, at most. hcl-edit
+/// parses a failing expression inside `a - ( … )` twice at each such level, so its time doubles
+/// per level (found by fuzzing: 395 bytes took 13 s; at 16 levels the same shape takes 0.1 s).
+/// Real Terraform groups a few levels deep at most; function calls nest freely.
+pub const MAX_GROUPING_DEPTH: usize = 16;
+
+/// Why a file was not parsed, and where.
+#[derive(Debug)]
+pub struct SyntaxError {
+    pub offset: usize,
+    pub message: String,
+}
+
+impl From<hcl_edit::parser::Error> for SyntaxError {
+    fn from(e: hcl_edit::parser::Error) -> SyntaxError {
+        SyntaxError {
+            offset: e.location().offset(),
+            message: e.message().to_string(),
+        }
+    }
+}
+
+pub fn parse_body(input: &str) -> Result<Body, SyntaxError> {
+    if let Some(at) = too_deep(input, Mode::Body) {
+        return Err(too_deep_error(at));
+    }
+    Ok(parse_checked(input)?)
+}
+
+/// A template (a `templatefile()` file, a `.tf.json` string), parsed under the same guard.
+pub fn parse_template(input: &str) -> Result<Template, SyntaxError> {
+    if let Some(at) = too_deep(input, Mode::Template) {
+        return Err(too_deep_error(at));
+    }
+    Ok(hcl_edit::parser::parse_template(input)?)
+}
+
+fn too_deep_error(at: usize) -> SyntaxError {
+    SyntaxError {
+        offset: at,
+        message: format!(
+            "parentheses nest more than {MAX_GROUPING_DEPTH} levels deep here: iamlint does not \
+             parse this (hcl-edit's time doubles with each level)"
+        ),
+    }
+}
+
+fn parse_checked(input: &str) -> Result<Body, hcl_edit::parser::Error> {
     let first = match hcl_edit::parser::parse_body(input) {
         Ok(body) => return Ok(body),
         Err(e) => e,
@@ -43,6 +94,38 @@ pub fn parse_body(input: &str) -> Result<Body, hcl_edit::parser::Error> {
     Err(first)
 }
 
+/// Where a grouping parenthesis opens beyond [`MAX_GROUPING_DEPTH`] levels, if one does.
+fn too_deep(text: &str, mode: Mode) -> Option<usize> {
+    // Most files do not hold that many parentheses at all: no scan.
+    if text.bytes().filter(|&c| c == b'(').count() <= MAX_GROUPING_DEPTH {
+        return None;
+    }
+    // Per open parenthesis: whether it groups (rather than calls).
+    let mut open: Vec<bool> = Vec::new();
+    let mut grouping = 0;
+    let mut previous = b' ';
+    let mut found = None;
+    scan(text, mode, |i, c, _| {
+        match c {
+            b'(' if found.is_none() => {
+                // A call's `(` follows its function's name.
+                let groups = !(previous.is_ascii_alphanumeric() || previous == b'_');
+                open.push(groups);
+                grouping += usize::from(groups);
+                if grouping > MAX_GROUPING_DEPTH {
+                    found = Some(i);
+                }
+            }
+            b')' => grouping -= usize::from(open.pop().unwrap_or(false)),
+            _ => {}
+        }
+        if !c.is_ascii_whitespace() {
+            previous = c;
+        }
+    });
+    found
+}
+
 /// What a byte is part of.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Bracket {
@@ -53,9 +136,17 @@ enum Bracket {
     ForBrace,
 }
 
-/// Walks the code of an HCL file — not strings, heredocs or comments — calling `visit` for each
-/// code byte with the brackets open around it.
-fn scan(text: &str, mut visit: impl FnMut(usize, u8, &[Bracket])) {
+/// What a text is: a file of HCL (a body) or a template, which is literal text around its
+/// `${ … }` and `%{ … }`.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Body,
+    Template,
+}
+
+/// Walks the code of an HCL file or template — not strings, heredocs or comments — calling
+/// `visit` for each code byte with the brackets open around it.
+fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
     #[derive(PartialEq)]
     enum State {
         Code,
@@ -68,6 +159,12 @@ fn scan(text: &str, mut visit: impl FnMut(usize, u8, &[Bracket])) {
     // Each open string, with the bracket depth of the interpolation it opened at.
     let mut strings: Vec<usize> = Vec::new();
     let mut state = State::Code;
+    // A template is one string that no quote ends and no backslash escapes in.
+    if mode == Mode::Template {
+        strings.push(0);
+        state = State::Str;
+    }
+    let outermost = |strings: &[usize]| mode == Mode::Template && strings.len() == 1;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -121,6 +218,7 @@ fn scan(text: &str, mut visit: impl FnMut(usize, u8, &[Bracket])) {
                 }
             }
             State::Str => match c {
+                b'\\' | b'"' if outermost(&strings) => {}
                 b'\\' => i += 1,
                 b'"' => {
                     strings.pop();
@@ -179,7 +277,7 @@ fn heredoc_end(text: &str, i: usize) -> Option<usize> {
 /// Newlines inside `( )`, `[ ]` and `{ for … }` become spaces.
 fn relax_newlines(input: &str) -> String {
     let mut bytes = input.as_bytes().to_vec();
-    scan(input, |i, c, stack| {
+    scan(input, Mode::Body, |i, c, stack| {
         if matches!(c, b'\n' | b'\r')
             && matches!(
                 stack.last(),
@@ -200,7 +298,7 @@ fn blank_earlier_duplicate(text: &str, at: usize) -> Option<String> {
     // The code bytes of the object around `at`, with their depth inside it.
     let mut open = None;
     let mut code: Vec<(usize, u8, usize)> = Vec::new();
-    scan(text, |i, c, stack| {
+    scan(text, Mode::Body, |i, c, stack| {
         if i < at {
             code.push((i, c, stack.len()));
             if c == b'{' {
@@ -210,7 +308,7 @@ fn blank_earlier_duplicate(text: &str, at: usize) -> Option<String> {
     });
     // The innermost `{` still open at `at`.
     let mut depth_at = 0;
-    scan(text, |i, _, stack| {
+    scan(text, Mode::Body, |i, _, stack| {
         if i == at {
             depth_at = stack.len();
         }
@@ -291,7 +389,7 @@ mod tests {
     fn strings_heredocs_and_comments_are_not_code() {
         let src = "a = \"{ for x ( \" # ( [\nb = <<EOF\n( [\nEOF\nc = \"${x} (\"\n";
         let mut seen = Vec::new();
-        scan(src, |i, c, stack| {
+        scan(src, Mode::Body, |i, c, stack| {
             if matches!(c, b'(' | b'[') {
                 seen.push((i, stack.len()));
             }
@@ -300,12 +398,45 @@ mod tests {
     }
 
     #[test]
+    fn deep_grouping_is_refused_before_parsing_and_calls_nest_freely() {
+        let deep = format!("t = {}1{}\n", "-(".repeat(17), ")".repeat(17));
+        let err = parse_body(&deep).unwrap_err();
+        assert_eq!(err.offset, 4 + 16 * 2 + 1, "at the 17th `(`");
+        assert!(
+            err.message.contains("more than 16 levels"),
+            "{}",
+            err.message
+        );
+        let allowed = format!("t = {}1{}\n", "-(".repeat(16), ")".repeat(16));
+        assert!(parse_body(&allowed).is_ok());
+        let calls = format!("t = {}1{}\n", "f(".repeat(40), ")".repeat(40));
+        assert!(too_deep(&calls, Mode::Body).is_none());
+        // Closed groups do not add up, and parentheses in strings and comments are not code.
+        let siblings = format!("t = [{}]\n", "((1)),".repeat(40));
+        assert!(too_deep(&siblings, Mode::Body).is_none());
+        let quoted = format!("t = \"{}\" # {}\n", "(".repeat(40), "(".repeat(40));
+        assert!(too_deep(&quoted, Mode::Body).is_none());
+        // In a template, only what is inside `${ }` and `%{ }` is code; quotes are literal.
+        let prose = format!("\"{} ${{x}}\\\n", "(".repeat(40));
+        assert!(too_deep(&prose, Mode::Template).is_none());
+        let deep = format!("a \" ${{{}1{}}} b", "-(".repeat(17), ")".repeat(17));
+        let err = parse_template(&deep).unwrap_err();
+        assert!(
+            err.message.contains("more than 16 levels"),
+            "{}",
+            err.message
+        );
+        let allowed = format!("a \" ${{{}1{}}} b", "-(".repeat(16), ")".repeat(16));
+        assert!(parse_template(&allowed).is_ok());
+    }
+
+    #[test]
     fn other_errors_are_reported_as_they_were() {
         let err = parse_body("a = \n").unwrap_err();
         assert!(
-            err.message().contains("invalid expression"),
+            err.message.contains("invalid expression"),
             "{}",
-            err.message()
+            err.message
         );
     }
 }

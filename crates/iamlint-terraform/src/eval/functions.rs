@@ -1045,9 +1045,9 @@ fn builtin(
             if !src.is_known() {
                 return Ok(Outcome::Unknown);
             }
-            let template = hcl_edit::parser::parse_template(&src.text).map_err(|e| {
+            let template = crate::pitfalls::parse_template(&src.text).map_err(|e| {
                 EvalError::new(
-                    format!("the template does not parse: {}", e.message()),
+                    format!("the template does not parse: {}", e.message),
                     args[0].loc.or(loc),
                 )
             })?;

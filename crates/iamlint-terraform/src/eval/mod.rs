@@ -56,9 +56,9 @@ pub trait Scope {
         &self,
         file: &FileText,
     ) -> std::result::Result<std::sync::Arc<hcl_edit::template::Template>, String> {
-        hcl_edit::parser::parse_template(&file.text)
+        crate::pitfalls::parse_template(&file.text)
             .map(std::sync::Arc::new)
-            .map_err(|e| e.message().to_string())
+            .map_err(|e| e.message)
     }
 }
 
@@ -692,7 +692,7 @@ impl<'a> Evaluator<'a> {
     fn json(&mut self, v: &Value) -> Result<Value> {
         let data = match &v.data {
             Data::String(s) if s.text.contains("${") || s.text.contains("%{") => {
-                return match hcl_edit::parser::parse_template(&s.text) {
+                return match crate::pitfalls::parse_template(&s.text) {
                     Ok(t) => {
                         let saved = std::mem::replace(&mut self.locator, Locator::Coarse(v.loc));
                         let out = self.template(t.iter(), Escapes::None, v.loc);
@@ -700,7 +700,7 @@ impl<'a> Evaluator<'a> {
                         out
                     }
                     Err(e) => Err(EvalError::new(
-                        format!("template does not parse: {}", e.message()),
+                        format!("template does not parse: {}", e.message),
                         v.loc,
                     )),
                 };
