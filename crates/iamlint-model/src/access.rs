@@ -115,7 +115,7 @@ impl<'a> Request<'a> {
 
 /// Whether one element applies: surely, possibly (with the unknown's origin), or not.
 #[derive(Clone, Debug, PartialEq)]
-enum Fit {
+pub(crate) enum Fit {
     No,
     Maybe(Reason),
     Yes,
@@ -260,7 +260,7 @@ fn applies(s: &Statement, request: Request) -> Fit {
 }
 
 /// `Action`/`Resource`: any item fits; `NotAction`/`NotResource`: no item does.
-fn list_fit(list: &ElementList, fit: impl Fn(&ItemText) -> Fit) -> Fit {
+pub(crate) fn list_fit(list: &ElementList, fit: impl Fn(&ItemText) -> Fit) -> Fit {
     let mut best = Fit::No;
     if let Some(u) = &list.unknown {
         best = Fit::Maybe(Reason::Unknown(u.origin.to_string()));
@@ -293,7 +293,7 @@ fn action_fit(item: &ItemText, action: &str) -> Fit {
     }
 }
 
-fn resource_fit(item: &ItemText, resource: &str) -> Fit {
+pub(crate) fn resource_fit(item: &ItemText, resource: &str) -> Fit {
     match resource_class(item, &Resource::new(resource)) {
         FitClass::No => Fit::No,
         FitClass::Yes => Fit::Yes,
@@ -518,7 +518,7 @@ fn yes_if(b: bool) -> Fit {
 
 /// A statement's conditions: those on keys the request carries are decided; irrelevant ones
 /// fit; a restrictive one (or an unevaluated block) leaves the statement possible.
-fn conditions_fit(s: &Statement, request: Request) -> Fit {
+pub(crate) fn conditions_fit(s: &Statement, request: Request) -> Fit {
     if let Some(u) = &s.conditions_unknown {
         return Fit::Maybe(Reason::Unknown(u.origin.to_string()));
     }
@@ -537,7 +537,7 @@ fn conditions_fit(s: &Statement, request: Request) -> Fit {
 
 /// Whether a statement has a condition the caller satisfies or avoids at will (and that the
 /// request does not decide).
-fn avoidable(s: &Statement, request: Request) -> bool {
+pub(crate) fn avoidable(s: &Statement, request: Request) -> bool {
     s.conditions
         .iter()
         .any(|c| decide(c, request).is_none() && is_irrelevant_condition(&c.key))

@@ -124,10 +124,14 @@ pub struct Service {
 impl Service {
     /// One of this service's actions by name, case-insensitively.
     pub fn action(&self, name: &str) -> Option<&Action> {
+        self.position(name).map(|i| &self.actions[i])
+    }
+
+    /// Where an action is in [`Service::actions`], by name, case-insensitively.
+    pub fn position(&self, name: &str) -> Option<usize> {
         self.actions
             .binary_search_by(|a| cmp_ignore_case(a.name, name))
             .ok()
-            .map(|i| &self.actions[i])
     }
 }
 
@@ -205,10 +209,14 @@ impl Catalog {
 
     /// A service by prefix, case-insensitively (`IAM`, `iam`).
     pub fn service(&self, prefix: &str) -> Option<&Service> {
+        self.service_position(prefix).map(|i| &self.services[i])
+    }
+
+    /// Where a service is in [`Catalog::services`], by prefix, case-insensitively.
+    pub fn service_position(&self, prefix: &str) -> Option<usize> {
         self.services
             .binary_search_by(|s| cmp_ignore_case(s.prefix, prefix))
             .ok()
-            .map(|i| &self.services[i])
     }
 
     /// An action by service and name, case-insensitively.

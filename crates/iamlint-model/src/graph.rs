@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::access::{Access, Decision, Request, Source, Subject};
+use crate::capability::Capabilities;
 use crate::catalog::Catalog;
 use crate::links::{Held, HeldPolicy, IamPrincipal, Links, PrincipalType, same};
 use crate::model::Model;
@@ -53,7 +54,8 @@ pub struct Node {
     pub kind: NodeKind,
     /// The module instance it is in (`module.a["x"]`), empty for the root module.
     pub module: String,
-    /// Allows every action on every resource.
+    /// Allowed every action on every resource, all of its policies, Denies and boundary
+    /// counted ([`crate::capability`]).
     pub admin: bool,
     /// What a principal's policies let it do at most: `admin`, `write` (write or permissions
     /// management actions), `read` (read or list), or empty.
@@ -255,6 +257,7 @@ pub fn build_with(model: &Model, options: Options) -> Graph {
         with_arn: roles.iter().filter(|r| r.arn.is_some()).count(),
         options,
     };
+    let mut capabilities = Capabilities::default();
     for (i, p) in links.principals.iter().enumerate() {
         let me = &p.resource.address;
         g.node(me, kind_of(p.ty));
@@ -294,12 +297,8 @@ pub fn build_with(model: &Model, options: Options) -> Graph {
         }
         let subject = links.subject(i);
         let held: Vec<&HeldPolicy> = links.effective(i).collect();
-        let everything = subject.allows(Request::new("iam:CreateAccessKey", "*"));
-        let admin = everything.access == Access::Allowed
-            && everything
-                .statements
-                .iter()
-                .any(|s| s.action.as_ref().is_some_and(|a| a.contains("*").is_some()));
+        // Every action on every resource, all policies, Denies and the boundary counted.
+        let admin = capabilities.of(&subject).is_admin();
         let n = g.node(me, kind_of(p.ty));
         n.admin = admin;
         n.access = if admin {

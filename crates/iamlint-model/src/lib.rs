@@ -5,7 +5,9 @@
 //! see only that.
 
 pub mod access;
+pub mod action_set;
 pub mod base64;
+pub mod capability;
 pub mod catalog;
 pub mod graph;
 pub mod links;
