@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use iamlint_model::access::{Access, Request, Source, Subject};
 use iamlint_model::catalog::{Action, Catalog};
 use iamlint_model::links::Links;
 use iamlint_model::model::Resource;
-use iamlint_model::policy::{PolicyDocument, Statement};
+use iamlint_model::policy::{Effect, PolicyDocument, Statement};
 use iamlint_model::wildcard;
 use iamlint_model::{Location, Model, PolicyKind, PolicyRecord};
 
@@ -73,6 +74,53 @@ impl<'a> Context<'a> {
     /// Who holds which policy, built at the first rule that asks.
     pub fn links(&self) -> &Links<'a> {
         self.links.get_or_init(|| Links::build(self.model))
+    }
+
+    /// Whether the policy that holds `s` also Denies what `s` allows through `pattern`: every
+    /// action the pattern stands for, on every resource `s` names, without a condition. Such an
+    /// Allow grants nothing a statement rule should call broad; what a principal may do once
+    /// all of its policies are counted is [`iamlint_model::capability`]'s question.
+    pub fn denied_in_same_policy(
+        &self,
+        record: &PolicyRecord,
+        s: &Statement,
+        pattern: &str,
+    ) -> bool {
+        let Some(doc) = record.document() else {
+            return false;
+        };
+        if !doc
+            .statements
+            .iter()
+            .any(|t| t.effect() == Some(Effect::Deny))
+        {
+            return false;
+        }
+        let actions = self.expand(pattern);
+        if actions.is_empty() {
+            return false;
+        }
+        let resources: Vec<&str> = match &s.resource {
+            Some(r)
+                if !r.negated
+                    && r.unknown.is_none()
+                    && r.known_items().count() == r.items.len() =>
+            {
+                r.known_items().map(|(text, _)| text).collect()
+            }
+            _ => vec!["*"],
+        };
+        let subject = Subject {
+            policies: vec![Source::Document(doc)],
+            boundary: None,
+        };
+        actions.iter().all(|a| {
+            let name = a.full_name();
+            resources.iter().all(|r| {
+                let d = subject.allows(Request::new(&name, r));
+                d.access == Access::Denied && !d.statements.is_empty()
+            })
+        })
     }
 
     /// Every readable policy document with its record.
@@ -160,6 +208,9 @@ pub fn granted_everywhere<'a>(
         let Some((loc, through)) = granting_item(s, action) else {
             continue;
         };
+        if cx.denied_in_same_policy(record, s, action) {
+            continue;
+        }
         let how = match through {
             t if t == action => String::new(),
             "NotAction" => " (through NotAction)".to_string(),

@@ -679,3 +679,42 @@ fn telemetry_writes_on_every_resource_are_not_reported() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0].0, "\"s3:PutObject\"");
 }
+
+/// A Deny in the same policy that covers the Allow everywhere silences the statement rules; a
+/// Deny on some resources, or one that a condition may lift, does not.
+#[test]
+fn a_deny_in_the_same_policy_counts_only_when_it_covers_the_grant() {
+    let with = |deny: &str| {
+        identity(&format!(
+            r#"{{"Effect": "Allow", "Action": ["iam:PassRole", "s3:PutObject", "ecr:*"], "Resource": "*"}}, {deny}"#
+        ))
+    };
+    let rules = [
+        "pass-role-unrestricted",
+        "write-on-any-resource",
+        "service-wildcard-action",
+    ];
+    let everywhere = with(
+        r#"{"Effect": "Deny", "Action": ["iam:PassRole", "s3:PutObject", "ecr:*"], "Resource": "*"}"#,
+    );
+    for shape in [
+        heredoc("aws_iam_policy", "policy", &everywhere),
+        jsonencode("aws_iam_policy", "policy", &everywhere),
+    ] {
+        for rule in rules {
+            assert!(fired(rule, &shape).is_empty(), "{rule}: {shape}");
+        }
+    }
+    let some = with(
+        r#"{"Effect": "Deny", "Action": ["iam:PassRole", "s3:PutObject", "ecr:*"], "Resource": "arn:aws:s3:::audit/*"}"#,
+    );
+    let conditional = with(
+        r#"{"Effect": "Deny", "Action": ["iam:PassRole", "s3:PutObject", "ecr:*"], "Resource": "*", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}"#,
+    );
+    for json in [some, conditional] {
+        let shape = jsonencode("aws_iam_policy", "policy", &json);
+        for rule in rules {
+            assert_eq!(fired(rule, &shape).len(), 1, "{rule}: {shape}");
+        }
+    }
+}

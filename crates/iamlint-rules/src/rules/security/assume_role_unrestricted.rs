@@ -44,6 +44,20 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// An Allow that the same policy Denies on every role grants nothing to report:
+    /// ```hcl pass
+    /// resource "aws_iam_role_policy" "ci" {
+    ///   role = "ci"
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [
+    ///       { Effect = "Allow", Action = "sts:*", Resource = "*" },
+    ///       { Effect = "Deny", Action = "sts:AssumeRole", Resource = "*" },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    ///
     /// ## References
     /// - [Granting a user permissions to switch roles](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_permissions-to-switch.html)
     pub struct AssumeRoleUnrestricted {

@@ -58,6 +58,26 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// An Allow that the same policy Denies on every role grants nothing to report:
+    /// ```hcl pass
+    /// data "aws_iam_policy_document" "ops" {
+    ///   statement {
+    ///     actions   = ["iam:*"]
+    ///     resources = ["*"]
+    ///   }
+    ///   statement {
+    ///     effect    = "Deny"
+    ///     actions   = ["iam:PassRole"]
+    ///     resources = ["*"]
+    ///   }
+    /// }
+    ///
+    /// resource "aws_iam_policy" "ops" {
+    ///   name   = "ops"
+    ///   policy = data.aws_iam_policy_document.ops.json
+    /// }
+    /// ```
+    ///
     /// ## References
     /// - [Granting a user permissions to pass a role to an AWS service](https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)
     /// - [pathfinding.cloud: iam:PassRole paths](https://pathfinding.cloud)

@@ -48,6 +48,20 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// A wildcard that the same policy Denies wherever it allows it grants nothing:
+    /// ```hcl pass
+    /// resource "aws_iam_role_policy" "ci" {
+    ///   role = "ci"
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [
+    ///       { Effect = "Allow", Action = ["ecr:*", "iam:GetRole"], Resource = "*" },
+    ///       { Effect = "Deny", Action = "ecr:*", Resource = "*" },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    ///
     /// ## References
     /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
     /// - [IAM JSON policy elements: Action](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html)
@@ -123,8 +137,8 @@ impl Check for ServiceWildcardAction {
                 };
                 let expanded = cx.expand(text);
                 // A prefix no service has (`cognitoidp:*`) grants nothing: unknown-action owns
-                // that concern.
-                if expanded.is_empty() {
+                // that concern. Nor does a wildcard that the same policy Denies.
+                if expanded.is_empty() || cx.denied_in_same_policy(record, s, text) {
                     continue;
                 }
                 let grants = Grants::of(&expanded);

@@ -52,6 +52,20 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// Writes that the same policy Denies on every resource are not granted:
+    /// ```hcl pass
+    /// resource "aws_iam_role_policy" "auditor" {
+    ///   role = "auditor"
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [
+    ///       { Effect = "Allow", Action = ["s3:Get*", "s3:PutObjectTagging"], Resource = "*" },
+    ///       { Effect = "Deny", Action = "s3:PutObject*", Resource = "*" },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    ///
     /// ## References
     /// - [Actions, resources and condition keys for AWS services](https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html)
     /// - [Security best practices in IAM: grant least privilege](https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)
@@ -123,9 +137,11 @@ impl Check for WriteOnAnyResource {
                 let mut writes = scopable_writes(&granted);
                 // Rules of their own own these: one finding per concern on an element. Telemetry
                 // every workload writes is no risk worth a finding (data/low-risk-writes.tsv).
+                // And what the same policy Denies is not granted.
                 writes.retain(|a| {
                     !owned_elsewhere(cx, a)
                         && !iamlint_model::catalog::is_low_risk_write(&a.full_name())
+                        && !cx.denied_in_same_policy(record, s, &a.full_name())
                 });
                 let Some(first) = writes.first() else {
                     continue;
