@@ -14,6 +14,7 @@ pub mod links;
 pub mod managed;
 pub mod model;
 pub mod policy;
+pub mod reach;
 pub mod relocate;
 pub mod role_sets;
 pub mod similar;

@@ -10,6 +10,7 @@ use iamlint_model::catalog::{Action, Catalog};
 use iamlint_model::links::Links;
 use iamlint_model::model::Resource;
 use iamlint_model::policy::{Effect, PolicyDocument, Statement};
+use iamlint_model::reach::Reach;
 use iamlint_model::wildcard;
 use iamlint_model::{Location, Model, PolicyKind, PolicyRecord};
 
@@ -25,6 +26,7 @@ pub struct Context<'a> {
     /// The user's own and trusted accounts.
     pub accounts: &'a Accounts,
     links: OnceLock<Links<'a>>,
+    reach: OnceLock<Reach>,
     /// Action patterns expanded over the catalog, by lowercase pattern: several rules expand
     /// the same patterns, and a tree repeats them across policies.
     expanded: RefCell<HashMap<String, Rc<[&'static Action]>>>,
@@ -43,6 +45,7 @@ impl<'a> Context<'a> {
             selected,
             accounts,
             links: OnceLock::new(),
+            reach: OnceLock::new(),
             expanded: RefCell::default(),
         }
     }
@@ -121,6 +124,12 @@ impl<'a> Context<'a> {
                 d.access == Access::Denied && !d.statements.is_empty()
             })
         })
+    }
+
+    /// Who may assume or pass which role, and who is an administrator, keyed by principal
+    /// (indices into [`Context::links`]), built at the first rule that asks.
+    pub fn reach(&self) -> &Reach {
+        self.reach.get_or_init(|| Reach::build(self.links()))
     }
 
     /// Every readable policy document with its record.
