@@ -121,9 +121,9 @@ pub(crate) enum Fit {
     Yes,
 }
 
-impl Subject<'_> {
+impl<'p> Subject<'p> {
     /// `iam:PassRole` on the role `role_arn`, handed to `service` (`iam:PassedToService`).
-    pub fn allows_passing(&self, role_arn: &str, service: &str) -> Decision<'_> {
+    pub fn allows_passing(&self, role_arn: &str, service: &str) -> Decision<'p> {
         let context = [("iam:PassedToService", service)];
         self.allows(Request {
             context: &context,
@@ -131,7 +131,7 @@ impl Subject<'_> {
         })
     }
 
-    pub fn allows(&self, request: Request) -> Decision<'_> {
+    pub fn allows(&self, request: Request) -> Decision<'p> {
         let identity = evaluate(&self.policies, request);
         let Some(boundary) = &self.boundary else {
             return identity;

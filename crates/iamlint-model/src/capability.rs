@@ -142,6 +142,46 @@ struct Verdict {
     maybe: ActionSet,
 }
 
+/// Whether `subject` can be allowed every action at all, read off its statements without
+/// building a set: only a `NotAction`, an action pattern over services (`*`, `*:Get*`) or a
+/// wildcard for every service of the catalogue can add up to every action, and something
+/// unread is never surely allowed. Exact for [`Capability::is_admin`]: when this is false, so
+/// is that.
+pub fn can_be_admin(subject: &Subject) -> bool {
+    let services = crate::catalog::Catalog::get().services().len();
+    let mut whole_services = std::collections::HashSet::new();
+    for source in &subject.policies {
+        let Source::Document(doc) = source else {
+            continue;
+        };
+        for s in doc
+            .statements
+            .iter()
+            .filter(|s| s.effect() == Some(Effect::Allow))
+        {
+            let Some(actions) = &s.action else { continue };
+            if actions.negated {
+                return true;
+            }
+            for (pattern, _) in actions.known_items() {
+                let Some((service, name)) = pattern.split_once(':') else {
+                    if pattern == "*" {
+                        return true;
+                    }
+                    continue;
+                };
+                if crate::wildcard::is_pattern(service) {
+                    return true;
+                }
+                if name == "*" {
+                    whole_services.insert(service.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    whole_services.len() >= services
+}
+
 impl Capabilities {
     pub fn of(&mut self, subject: &Subject) -> Capability {
         let identity = self.verdict(&subject.policies);

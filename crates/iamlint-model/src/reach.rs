@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 use crate::access::{Access, Decision, Request, Source, Subject};
-use crate::capability::Capabilities;
+use crate::capability::{Capabilities, can_be_admin};
 use crate::links::{HeldPolicy, IamPrincipal, Links, PrincipalType, same};
 use crate::policy::{PolicyDocument, Principal, PrincipalBlock, PrincipalKind, Statement};
 use crate::role_sets::{AGGREGATE, Groupings, RoleRef, SetNames, TrustIndex, name_key};
@@ -109,7 +109,8 @@ impl Reach {
         for (i, p) in links.principals.iter().enumerate() {
             let subject = links.subject(i);
             // Every action on every resource, all policies, Denies and the boundary counted.
-            out.admin.push(capabilities.of(&subject).is_admin());
+            out.admin
+                .push(can_be_admin(&subject) && capabilities.of(&subject).is_admin());
             // A group makes no calls: its members do, with its policies among theirs.
             if p.ty == PrincipalType::Group {
                 continue;

@@ -9,6 +9,7 @@ mod declare;
 pub mod context;
 pub mod docs;
 pub mod finding;
+pub mod privesc;
 pub mod registry;
 pub mod rule;
 mod rules;

@@ -19,6 +19,7 @@ static ALL: &[&dyn Rule] = &[
     &security::allow_not_action::AllowNotAction,
     &security::allow_not_resource::AllowNotResource,
     &security::full_admin_access::FullAdminAccess,
+    &security::privilege_escalation::PrivilegeEscalation,
     &security::pass_role_unrestricted::PassRoleUnrestricted,
     &security::assume_role_unrestricted::AssumeRoleUnrestricted,
     &security::service_wildcard_action::ServiceWildcardAction,

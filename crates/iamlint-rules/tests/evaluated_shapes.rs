@@ -71,6 +71,8 @@ fn findings_inside_modules_point_at_the_call() {
             // The module's `iam:*` on `*` includes `iam:PassRole`.
             "pass-role-unrestricted module.ci.aws_iam_role_policy.this modules/main.tf:8",
             "service-wildcard-action module.ci.aws_iam_role_policy.this modules/main.tf:8",
+            // `iam:*` lets the role write itself an administrator policy (iam-005).
+            "privilege-escalation module.ci.aws_iam_role.this modules/modules/role/main.tf:25",
         ]
     );
 }

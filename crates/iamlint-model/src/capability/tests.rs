@@ -39,12 +39,22 @@ fn split_admins_are_admins() {
         every_service.join(",")
     ));
     assert!(capability(&[&many], None).is_admin());
+    let many_subject = Subject {
+        policies: vec![Source::Document(&many)],
+        boundary: None,
+    };
+    assert!(can_be_admin(&many_subject));
     // One service short is not.
     let fewer = doc(&format!(
         r#"{{"Effect":"Allow","Action":[{}],"Resource":"*"}}"#,
         every_service[1..].join(",")
     ));
     assert!(!capability(&[&fewer], None).is_admin());
+    let fewer_subject = Subject {
+        policies: vec![Source::Document(&fewer)],
+        boundary: None,
+    };
+    assert!(!can_be_admin(&fewer_subject));
 }
 
 #[test]
@@ -155,6 +165,8 @@ fn agrees_with_the_evaluator_on_every_resource() {
                 boundary: boundary.map(Source::Document),
             };
             let c = Capabilities::default().of(&subject);
+            // The quick test never says "cannot" of an administrator.
+            assert!(can_be_admin(&subject) || !c.is_admin(), "set {i}");
             for action in &actions {
                 let expected = subject.allows(Request::new(action, "*")).access;
                 let got = if c.allowed.contains_action(action) {

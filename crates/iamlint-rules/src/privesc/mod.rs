@@ -1,0 +1,555 @@
+//! Privilege escalation over the IAM graph (PRIVESC.md): from every principal that is not an
+//! administrator, a breadth-first search over what it may become — roles it may assume
+//! (`sts-001`), roles it may hand to a service that runs them (`ec2-001`, `lambda-001`, …),
+//! users whose keys it may create (`iam-002`) — and what it may make an administrator (an inline
+//! policy or an attachment, on itself or on anyone it became). Each step of a technique is
+//! asked of the evaluator for the principal that takes it, Denies and boundary counted; an
+//! empowered principal stays capped by its own boundary and Denies.
+//!
+//! The techniques are data (`rules/privesc/*.toml`, [`technique`]); this module knows only their
+//! effects (become, empower) and target predicates.
+
+pub mod catalogue;
+pub mod technique;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::OnceLock;
+
+use iamlint_model::Str;
+use iamlint_model::access::{Access, Decision, Reason, Request, Source, Subject};
+use iamlint_model::capability::Capabilities;
+use iamlint_model::links::{IamPrincipal, Links, PrincipalType};
+use iamlint_model::policy::{PolicyDocument, Statement};
+use iamlint_model::reach::{Reach, Relation};
+use iamlint_model::trust::{Admits, admits_service};
+
+use technique::{Effect, Kind, Step, Technique, Who};
+
+/// Hops a path may take at most (PRIVESC.md §2: `max_hops`).
+pub const MAX_HOPS: usize = 8;
+
+/// Whether a hop surely works, or only if something unknown or a condition goes the caller's way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Proven,
+    Conditional,
+}
+
+/// One step of a path: `from` uses `technique` on `to`.
+#[derive(Clone, Debug)]
+pub struct Hop<'a> {
+    /// Indices into [`Links::principals`].
+    pub from: usize,
+    pub to: usize,
+    pub technique: &'static Technique,
+    pub verdict: Verdict,
+    /// The statements that allow each step, with the action they allow.
+    pub grants: Vec<(&'a Statement, &'static str)>,
+    /// Why a conditional hop is conditional, and what it assumes at run time.
+    pub reasons: Vec<String>,
+}
+
+/// A principal that can make itself an administrator, and the shortest way.
+#[derive(Clone, Debug)]
+pub struct Escalation<'a> {
+    pub source: usize,
+    pub hops: Vec<Hop<'a>>,
+    pub verdict: Verdict,
+}
+
+/// Every escalation to administrator in the model, one per principal, in principal order.
+pub fn search<'a>(links: &'a Links<'a>, reach: &Reach) -> Vec<Escalation<'a>> {
+    let mut engine = Engine::new(links, reach);
+    (0..links.principals.len())
+        .filter(|&s| links.principals[s].ty != PrincipalType::Group && !reach.admin[s])
+        .filter_map(|s| engine.from(s))
+        .collect()
+}
+
+struct Engine<'a, 'r> {
+    links: &'a Links<'a>,
+    reach: &'r Reach,
+    subjects: Vec<Option<Subject<'a>>>,
+    /// What each principal may become, worked out once whoever asks.
+    becomes: HashMap<usize, Vec<Hop<'a>>>,
+    /// Whether `from` may make `to` an administrator.
+    empowers: HashMap<(usize, usize), Option<Hop<'a>>>,
+    /// Whether an administrator policy put on a principal makes it one (its boundary and its
+    /// Denies still count).
+    admin_if_empowered: HashMap<usize, bool>,
+    capabilities: Capabilities,
+}
+
+impl<'a, 'r> Engine<'a, 'r> {
+    fn new(links: &'a Links<'a>, reach: &'r Reach) -> Self {
+        Engine {
+            links,
+            reach,
+            subjects: vec![None; links.principals.len()],
+            becomes: HashMap::new(),
+            empowers: HashMap::new(),
+            admin_if_empowered: HashMap::new(),
+            capabilities: Capabilities::default(),
+        }
+    }
+
+    fn subject(&mut self, p: usize) -> Subject<'a> {
+        self.subjects[p]
+            .get_or_insert_with(|| self.links.subject(p))
+            .clone()
+    }
+
+    /// The shortest path from `source` to administrator, if any.
+    fn from(&mut self, source: usize) -> Option<Escalation<'a>> {
+        // Most principals can become no one: only what they may do to themselves counts.
+        if self.becomes_of(source).is_empty() {
+            let hop = self.empower(source, source)?;
+            if !self.admin_if_empowered(source) {
+                return None;
+            }
+            return Some(Escalation {
+                source,
+                verdict: hop.verdict,
+                hops: vec![hop],
+            });
+        }
+        // Breadth-first over `become`: each principal held once, by its shortest hops.
+        let mut pred: HashMap<usize, Hop<'a>> = HashMap::new();
+        let mut held = vec![source];
+        let mut depth = HashMap::from([(source, 0usize)]);
+        let mut queue = VecDeque::from([source]);
+        let mut best: Option<Vec<Hop<'a>>> = None;
+        while let Some(h) = queue.pop_front() {
+            let d = depth[&h];
+            if d >= MAX_HOPS || best.as_ref().is_some_and(|b| b.len() <= d + 1) {
+                continue;
+            }
+            for hop in self.becomes_of(h) {
+                let to = hop.to;
+                if depth.contains_key(&to) {
+                    continue;
+                }
+                depth.insert(to, d + 1);
+                pred.insert(to, hop);
+                held.push(to);
+                if self.reach.admin[to] {
+                    let path = path_to(&pred, to);
+                    if best.as_ref().is_none_or(|b| shorter(&path, b)) {
+                        best = Some(path);
+                    }
+                    continue;
+                }
+                queue.push_back(to);
+            }
+        }
+        // Then `empower`: any principal held may make any principal held an administrator.
+        for &x in &held {
+            if self.reach.admin[x] {
+                continue;
+            }
+            for &h in &held {
+                let Some(hop) = self.empower(h, x) else {
+                    continue;
+                };
+                if !self.admin_if_empowered(x) {
+                    break;
+                }
+                let mut path = path_to(&pred, h);
+                path.push(hop);
+                // Using `x`, when it is not the source, takes its own hops.
+                for extra in path_to(&pred, x) {
+                    if !path.iter().any(|p| p.to == extra.to) {
+                        path.push(extra);
+                    }
+                }
+                if path.len() <= MAX_HOPS && best.as_ref().is_none_or(|b| shorter(&path, b)) {
+                    best = Some(path);
+                }
+            }
+        }
+        let hops = best?;
+        let verdict = hops
+            .iter()
+            .map(|h| h.verdict)
+            .max()
+            .unwrap_or(Verdict::Proven);
+        Some(Escalation {
+            source,
+            hops,
+            verdict,
+        })
+    }
+
+    /// What `h` may become, by every `become` technique.
+    fn becomes_of(&mut self, h: usize) -> Vec<Hop<'a>> {
+        if let Some(found) = self.becomes.get(&h) {
+            return found.clone();
+        }
+        let mut out = Vec::new();
+        let subject = self.subject(h);
+        for t in technique::all()
+            .iter()
+            .filter(|t| t.effect == Effect::Become)
+        {
+            let Some(target) = &t.target else { continue };
+            // Steps that do not name the target are asked once: most principals may take
+            // none of them, and then no target need be looked at.
+            let mut untargeted = t
+                .step
+                .iter()
+                .filter(|s| !s.resource.contains("{target.arn}"));
+            if untargeted.any(|s| !may_take(&ask(&subject, s, ""))) {
+                continue;
+            }
+            if target.trusts_caller {
+                self.assumed(h, t, &subject, &mut out);
+            } else if let Some(service) = &target.trusts_service {
+                self.handed(h, t, service, &subject, &mut out);
+            } else {
+                self.taken_over(h, t, &subject, &mut out);
+            }
+        }
+        self.becomes.insert(h, out.clone());
+        out
+    }
+
+    /// Roles `h` may assume: the graph's may-assume relation.
+    fn assumed(
+        &self,
+        h: usize,
+        t: &'static Technique,
+        subject: &Subject<'a>,
+        out: &mut Vec<Hop<'a>>,
+    ) {
+        for e in self
+            .reach
+            .from(h)
+            .filter(|e| e.relation == Relation::MayAssume)
+        {
+            for (to, _) in self.reach.targets(e) {
+                if to == h || !self.usable_target(to) {
+                    continue;
+                }
+                // A trust policy that names the caller needs no permission of its own.
+                if e.label == "named in trust" {
+                    out.push(Hop {
+                        from: h,
+                        to,
+                        technique: t,
+                        verdict: Verdict::Proven,
+                        grants: Vec::new(),
+                        reasons: Vec::new(),
+                    });
+                } else if let Some(hop) = self.steps(h, to, t, subject) {
+                    out.push(hop);
+                }
+            }
+        }
+    }
+
+    /// Roles `h` may hand to `service`, whose trust admits it.
+    fn handed(
+        &self,
+        h: usize,
+        t: &'static Technique,
+        service: &str,
+        subject: &Subject<'a>,
+        out: &mut Vec<Hop<'a>>,
+    ) {
+        let mut seen = Vec::new();
+        for e in self
+            .reach
+            .from(h)
+            .filter(|e| e.relation == Relation::MayPass)
+        {
+            // A pass limited by `iam:PassedToService` names its services.
+            if let Some(services) = e.label.strip_prefix("to ")
+                && !services.split(", ").any(|s| s == service)
+            {
+                continue;
+            }
+            for (to, _) in self.reach.targets(e) {
+                if to == h || seen.contains(&to) || !self.usable_target(to) {
+                    continue;
+                }
+                seen.push(to);
+                let admitted = match self.links.principals[to].trust.and_then(|r| r.document()) {
+                    Some(doc) => admits_service(doc, service),
+                    None => Admits::Unknown,
+                };
+                if admitted == Admits::No {
+                    continue;
+                }
+                if let Some(mut hop) = self.steps(h, to, t, subject) {
+                    if admitted == Admits::Unknown {
+                        hop.verdict = Verdict::Conditional;
+                        hop.reasons
+                            .push(format!("the trust policy may admit `{service}`"));
+                    }
+                    out.push(hop);
+                }
+            }
+        }
+    }
+
+    /// Principals `h` may take over by their credentials or trust (`iam-002`, `iam-012`).
+    fn taken_over(
+        &self,
+        h: usize,
+        t: &'static Technique,
+        subject: &Subject<'a>,
+        out: &mut Vec<Hop<'a>>,
+    ) {
+        let Some(target) = &t.target else { return };
+        // A caller that may not take the steps on any such principal is not asked about each.
+        if t.step
+            .iter()
+            .any(|s| !may_take(&ask(subject, s, ANY_ARN[kind_index(target.kind)])))
+        {
+            return;
+        }
+        for (to, p) in self.links.principals.iter().enumerate() {
+            if !is_kind(p, target.kind) || to == h || !self.usable_target(to) {
+                continue;
+            }
+            if let Some(hop) = self.steps(h, to, t, subject) {
+                out.push(hop);
+            }
+        }
+    }
+
+    /// Whether `h` may make `x` an administrator, by the first `empower` technique that works.
+    fn empower(&mut self, h: usize, x: usize) -> Option<Hop<'a>> {
+        if let Some(found) = self.empowers.get(&(h, x)) {
+            return found.clone();
+        }
+        let subject = self.subject(h);
+        let p = &self.links.principals[x];
+        let found = technique::all()
+            .iter()
+            .filter(|t| t.effect == Effect::Empower)
+            .filter(|t| {
+                t.target.as_ref().is_some_and(|target| {
+                    is_kind(p, target.kind)
+                        && match target.is {
+                            Who::Itself => h == x,
+                            Who::Other => h != x,
+                            Who::Any => true,
+                        }
+                })
+            })
+            .filter(|_| self.usable_target(x))
+            .find_map(|t| self.steps(h, x, t, &subject));
+        self.empowers.insert((h, x), found.clone());
+        found
+    }
+
+    /// Whether an administrator policy given to `x` makes it one: its boundary and the Denies
+    /// of its other policies still apply.
+    fn admin_if_empowered(&mut self, x: usize) -> bool {
+        if let Some(&known) = self.admin_if_empowered.get(&x) {
+            return known;
+        }
+        let mut subject = self.subject(x);
+        subject.policies.push(Source::Document(admin_document()));
+        let admin = self.capabilities.of(&subject).is_admin();
+        self.admin_if_empowered.insert(x, admin);
+        admin
+    }
+
+    /// A target a technique may act on: not a service-linked role, which AWS lets no one
+    /// change or pass.
+    fn usable_target(&self, p: usize) -> bool {
+        let r = self.links.principals[p].resource;
+        let path = r
+            .attribute("path")
+            .and_then(|v| v.as_str())
+            .map(|s| s.text.as_str());
+        !path.is_some_and(|p| p.starts_with("/aws-service-role/"))
+    }
+
+    /// Every step of `t`, taken by `h` on `to`: the hop when none is denied.
+    fn steps(
+        &self,
+        h: usize,
+        to: usize,
+        t: &'static Technique,
+        subject: &Subject<'a>,
+    ) -> Option<Hop<'a>> {
+        let arn = arn_of(
+            self.links.principals[to]
+                .resource
+                .attribute("arn")
+                .and_then(|v| v.as_str()),
+        );
+        let mut hop = Hop {
+            from: h,
+            to,
+            technique: t,
+            verdict: Verdict::Proven,
+            grants: Vec::new(),
+            reasons: t.assumes.runtime.clone(),
+        };
+        if !hop.reasons.is_empty() {
+            hop.verdict = Verdict::Conditional;
+        }
+        for step in t.step.iter() {
+            let d = ask(subject, step, &arn);
+            // Only something unread may allow it: a coverage note says so already, and no
+            // statement can be shown to allow it (never a finding on a guess).
+            if !may_take(&d) {
+                return None;
+            }
+            match d.access {
+                Access::Denied | Access::Allowed => {}
+                Access::Maybe => {
+                    // A name the caller chooses fits an Allow if some name does.
+                    let chosen = step.resource.contains("{new}")
+                        && d.reasons
+                            .iter()
+                            .all(|r| matches!(r, Reason::Unknown(u) if u == "the resource's ARN"));
+                    if !chosen {
+                        hop.verdict = Verdict::Conditional;
+                        hop.reasons.extend(d.reasons.iter().map(reason_text));
+                    }
+                }
+            }
+            hop.grants
+                .extend(d.statements.iter().map(|&s| (s, step.action.as_str())));
+        }
+        hop.reasons.sort();
+        hop.reasons.dedup();
+        Some(hop)
+    }
+}
+
+/// Whether a decision lets a step be taken, surely or under conditions that some statement
+/// states (an answer that rests only on a policy iamlint could not read is no grant).
+fn may_take(d: &Decision) -> bool {
+    match d.access {
+        Access::Denied => false,
+        Access::Maybe => !d.statements.is_empty(),
+        Access::Allowed => true,
+    }
+}
+
+/// A step asked of the evaluator, the target's ARN and the caller's chosen names filled in.
+fn ask<'p>(subject: &Subject<'p>, step: &Step, target_arn: &str) -> Decision<'p> {
+    let resource = fill(&step.resource, target_arn);
+    let context: Vec<(&str, &str)> = step
+        .context
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    subject.allows(Request {
+        action: &step.action,
+        resource: &resource,
+        context: &context,
+    })
+}
+
+/// A step's resource with its placeholders filled: the target's ARN, and an unknown part for
+/// the partition, region, account and any name the caller chooses.
+fn fill<'s>(template: &'s str, target_arn: &str) -> std::borrow::Cow<'s, str> {
+    if !template.contains('{') {
+        return std::borrow::Cow::Borrowed(template);
+    }
+    let mut out = String::with_capacity(template.len() + target_arn.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        match &rest[open..open + close + 1] {
+            "{target.arn}" => out.push_str(target_arn),
+            _ => out.push(Str::UNKNOWN_MARK),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Any role's or user's ARN, its parts unknown: what a step on some principal is asked first.
+const ANY_ARN: [&str; 2] = [
+    "arn:aws:iam::\u{E000}:role/\u{E000}",
+    "arn:aws:iam::\u{E000}:user/\u{E000}",
+];
+
+fn kind_index(kind: Kind) -> usize {
+    match kind {
+        Kind::Role => 0,
+        Kind::User => 1,
+    }
+}
+
+fn is_kind(p: &IamPrincipal, kind: Kind) -> bool {
+    matches!(
+        (p.ty, kind),
+        (PrincipalType::Role, Kind::Role) | (PrincipalType::User, Kind::User)
+    )
+}
+
+/// A principal's ARN as the evaluator reads it; wholly unknown when the model has none.
+fn arn_of(arn: Option<&Str>) -> String {
+    match arn {
+        Some(s) => s.text.clone(),
+        None => Str::UNKNOWN_MARK.to_string(),
+    }
+}
+
+fn reason_text(r: &Reason) -> String {
+    match r {
+        Reason::Condition(key) => format!("a condition on `{key}` holds"),
+        Reason::Unknown(origin) => format!("it depends on {origin}"),
+        Reason::UnreadPolicy(what) => format!("`{what}`, which iamlint could not read, allows it"),
+    }
+}
+
+/// The policy a technique that empowers puts on its target: every action on every resource.
+fn admin_document() -> &'static PolicyDocument {
+    static ADMIN: OnceLock<PolicyDocument> = OnceLock::new();
+    ADMIN.get_or_init(|| {
+        PolicyDocument::from_json(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#)
+    })
+}
+
+/// The hops that reached `to`, from the source.
+fn path_to<'a>(pred: &HashMap<usize, Hop<'a>>, mut to: usize) -> Vec<Hop<'a>> {
+    let mut path = Vec::new();
+    while let Some(hop) = pred.get(&to) {
+        to = hop.from;
+        path.push(hop.clone());
+    }
+    path.reverse();
+    path
+}
+
+/// Fewer hops first, then proven over conditional: the path a person should see.
+fn shorter(a: &[Hop], b: &[Hop]) -> bool {
+    let worst = |p: &[Hop]| p.iter().map(|h| h.verdict).max();
+    (a.len(), worst(a)) < (b.len(), worst(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled() {
+        let u = Str::UNKNOWN_MARK;
+        assert_eq!(
+            fill("{target.arn}", "arn:aws:iam::1:role/r"),
+            "arn:aws:iam::1:role/r"
+        );
+        assert_eq!(
+            fill(
+                "arn:{partition}:lambda:{region}:{account}:function:{new}",
+                ""
+            ),
+            format!("arn:{u}:lambda:{u}:{u}:function:{u}")
+        );
+        assert_eq!(fill("*", "x"), "*");
+    }
+}
