@@ -16,6 +16,7 @@ pub mod model;
 pub mod policy;
 pub mod reach;
 pub mod relocate;
+pub mod resource_arns;
 pub mod role_sets;
 pub mod similar;
 pub mod size;

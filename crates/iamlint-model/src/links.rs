@@ -130,7 +130,8 @@ pub fn attached_arns(r: &Resource) -> impl Iterator<Item = &Value> {
 }
 
 /// The attributes kept for a resource type (none for most): those that link IAM resources,
-/// and those that wear roles ([`crate::wearers`]).
+/// those that wear roles ([`crate::wearers`]), and what a wearer's ARN is built from
+/// ([`crate::resource_arns`]).
 pub fn kept_attributes(kind: &str) -> impl Iterator<Item = &'static str> {
     let linking = KEPT_ATTRIBUTES
         .binary_search_by(|(k, _)| k.cmp(&kind))
@@ -140,6 +141,7 @@ pub fn kept_attributes(kind: &str) -> impl Iterator<Item = &'static str> {
         .iter()
         .copied()
         .chain(crate::wearers::kept_attributes(kind))
+        .chain(crate::resource_arns::kept_attributes(kind))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -76,6 +76,12 @@ pub const WEARERS: &[Wearer] = &[
         "batch.amazonaws.com",
     ),
     w(
+        "aws_cloudformation_stack",
+        "iam_role_arn",
+        RoleArn,
+        "cloudformation.amazonaws.com",
+    ),
+    w(
         "aws_cloudtrail",
         "cloud_watch_logs_role_arn",
         RoleArn,
@@ -156,6 +162,12 @@ pub const WEARERS: &[Wearer] = &[
         "vpc-flow-logs.amazonaws.com",
     ),
     w("aws_glue_crawler", "role", RoleName, "glue.amazonaws.com"),
+    w(
+        "aws_glue_dev_endpoint",
+        "role_arn",
+        RoleArn,
+        "glue.amazonaws.com",
+    ),
     w("aws_glue_job", "role_arn", RoleArn, "glue.amazonaws.com"),
     w(
         "aws_instance",

@@ -31,8 +31,8 @@ fn escalations(src: &str) -> Vec<(String, Vec<String>, Severity)> {
                 .match_indices(" (")
                 .filter_map(|(i, _)| {
                     let rest = &f.message[i + 2..];
-                    let id = &rest[..rest.find(')')?];
-                    id.contains('-').then(|| id.to_string())
+                    let id = &rest[..rest.find([')', ','])?];
+                    (id.contains('-') && !id.contains(' ')).then(|| id.to_string())
                 })
                 .collect();
             (f.address, ids, f.severity)
@@ -92,7 +92,7 @@ fn deny(actions: &[&str]) -> String {
 }
 
 /// (technique, service its role must trust, the other actions it takes)
-const PASS_ROLE: [(&str, &str, &[&str]); 14] = [
+const PASS_ROLE: [(&str, &str, &[&str]); 26] = [
     ("ec2-001", "ec2.amazonaws.com", &["ec2:RunInstances"]),
     (
         "ec2-003",
@@ -167,11 +167,94 @@ const PASS_ROLE: [(&str, &str, &[&str]); 14] = [
         "tasks.apprunner.amazonaws.com",
         &["apprunner:CreateService"],
     ),
+    (
+        "codebuild-004",
+        "codebuild.amazonaws.com",
+        &["codebuild:CreateProject", "codebuild:StartBuildBatch"],
+    ),
+    (
+        "glue-004",
+        "glue.amazonaws.com",
+        &["glue:CreateJob", "glue:CreateTrigger"],
+    ),
+    (
+        "glue-005",
+        "glue.amazonaws.com",
+        &["glue:UpdateJob", "glue:StartJobRun"],
+    ),
+    (
+        "glue-006",
+        "glue.amazonaws.com",
+        &["glue:UpdateJob", "glue:CreateTrigger"],
+    ),
+    (
+        "datapipeline-001",
+        "datapipeline.amazonaws.com",
+        &[
+            "datapipeline:CreatePipeline",
+            "datapipeline:PutPipelineDefinition",
+            "datapipeline:ActivatePipeline",
+        ],
+    ),
+    (
+        "cloudformation-003",
+        "cloudformation.amazonaws.com",
+        &[
+            "cloudformation:CreateStackSet",
+            "cloudformation:CreateStackInstances",
+        ],
+    ),
+    (
+        "cloudformation-004",
+        "cloudformation.amazonaws.com",
+        &["cloudformation:UpdateStackSet"],
+    ),
+    (
+        "ecs-003",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:CreateService"],
+    ),
+    (
+        "ecs-004",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:RunTask"],
+    ),
+    (
+        "ecs-005",
+        "ecs-tasks.amazonaws.com",
+        &["ecs:RegisterTaskDefinition", "ecs:StartTask"],
+    ),
+    (
+        "lambda-002",
+        "lambda.amazonaws.com",
+        &["lambda:CreateFunction", "lambda:CreateEventSourceMapping"],
+    ),
+    (
+        "bedrock-001",
+        "bedrock-agentcore.amazonaws.com",
+        &[
+            "bedrock-agentcore:CreateCodeInterpreter",
+            "bedrock-agentcore:StartCodeInterpreterSession",
+            "bedrock-agentcore:InvokeCodeInterpreter",
+        ],
+    ),
 ];
 
 /// Techniques whose run needs something the configuration cannot show (an instance profile, a
 /// legacy feature): found, but conditional.
-const RUNTIME: [&str; 3] = ["ec2-001", "ec2-003", "glue-001"];
+const RUNTIME: [&str; 11] = [
+    "ec2-001",
+    "ec2-003",
+    "glue-001",
+    "glue-005",
+    "glue-006",
+    "datapipeline-001",
+    "cloudformation-004",
+    "ecs-003",
+    "ecs-004",
+    "ecs-005",
+    "lambda-002",
+];
 
 #[test]
 fn new_passrole_techniques_fire_and_stay_silent_when_blocked() {
@@ -204,11 +287,7 @@ fn new_passrole_techniques_fire_and_stay_silent_when_blocked() {
             )) + &target
                 + &role("weak", &service_trust(service)),
             // A Deny in another statement.
-            user_with(&format!(
-                "{}, {}",
-                allow(&all, "\"*\""),
-                deny(&actions[..1])
-            )) + &target,
+            user_with(&format!("{}, {}", allow(&all, "\"*\""), deny(actions))) + &target,
             // PassRole only to another service.
             user_with(&format!(
                 r#"{}, {{ Effect = "Allow", Action = "iam:PassRole", Resource = "*", Condition = {{ StringEquals = {{ "iam:PassedToService" = "other.amazonaws.com" }} }} }}"#,
@@ -284,24 +363,29 @@ resource "aws_iam_user_policy_attachment" "admin" {
   policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
 }
 "#;
-    for (id, action) in [
-        ("iam-002", "iam:CreateAccessKey"),
-        ("iam-004", "iam:CreateLoginProfile"),
+    for (id, actions) in [
+        ("iam-002", &["iam:CreateAccessKey"][..]),
+        ("iam-003", &["iam:CreateAccessKey", "iam:DeleteAccessKey"]),
+        ("iam-004", &["iam:CreateLoginProfile"]),
+        ("iam-006", &["iam:UpdateLoginProfile"]),
     ] {
-        let fires = user_with(&allow(&[action], "\"*\"")) + admin_user;
+        let fires = user_with(&allow(actions, "\"*\"")) + admin_user;
         let found = escalations(&fires);
         assert_eq!(found.len(), 1, "{id}: {found:?}");
         assert_eq!(found[0].1, [id], "{id}");
+        // Deleting a key first needs no assumption about how many the user has.
+        let severity = if id == "iam-003" {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
+        assert_eq!(found[0].2, severity, "{id}");
         let silent = [
             // Only on its own user.
-            user_with(&allow(&[action], "aws_iam_user.caller.arn")) + admin_user,
-            user_with(&format!(
-                "{}, {}",
-                allow(&[action], "\"*\""),
-                deny(&[action])
-            )) + admin_user,
+            user_with(&allow(actions, "aws_iam_user.caller.arn")) + admin_user,
+            user_with(&format!("{}, {}", allow(actions, "\"*\""), deny(actions))) + admin_user,
             // No administrator to take over.
-            user_with(&allow(&[action], "\"*\"")),
+            user_with(&allow(actions, "\"*\"")),
         ];
         for (n, src) in silent.iter().enumerate() {
             assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
@@ -470,4 +554,219 @@ resource "aws_iam_role_policy" "middle" {
     assert_eq!(middle.1, ["lambda-001"]);
     // The administrator it reaches is never a source.
     assert!(found.iter().all(|(a, _, _)| a != "aws_iam_role.target"));
+}
+
+/// (technique, the resource that runs as the role, the actions, whether it needs a runtime fact)
+const WEARERS: [(&str, &str, &[&str], bool); 16] = [
+    ("lambda-003", LAMBDA, &["lambda:UpdateFunctionCode"], true),
+    (
+        "lambda-004",
+        LAMBDA,
+        &["lambda:UpdateFunctionCode", "lambda:InvokeFunction"],
+        false,
+    ),
+    (
+        "lambda-005",
+        LAMBDA,
+        &["lambda:UpdateFunctionCode", "lambda:AddPermission"],
+        false,
+    ),
+    ("codebuild-002", CODEBUILD, &["codebuild:StartBuild"], true),
+    (
+        "codebuild-003",
+        CODEBUILD,
+        &["codebuild:StartBuildBatch"],
+        true,
+    ),
+    (
+        "cloudformation-002",
+        STACK,
+        &["cloudformation:UpdateStack"],
+        false,
+    ),
+    (
+        "cloudformation-005",
+        STACK,
+        &[
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
+        false,
+    ),
+    ("glue-002", GLUE, &["glue:UpdateDevEndpoint"], false),
+    (
+        "sagemaker-004",
+        NOTEBOOK,
+        &["sagemaker:CreatePresignedNotebookInstanceUrl"],
+        true,
+    ),
+    (
+        "sagemaker-005",
+        NOTEBOOK,
+        &[
+            "sagemaker:CreateNotebookInstanceLifecycleConfig",
+            "sagemaker:StopNotebookInstance",
+            "sagemaker:UpdateNotebookInstance",
+            "sagemaker:StartNotebookInstance",
+        ],
+        true,
+    ),
+    (
+        "ec2-002",
+        INSTANCE,
+        &[
+            "ec2:ModifyInstanceAttribute",
+            "ec2:StopInstances",
+            "ec2:StartInstances",
+        ],
+        true,
+    ),
+    (
+        "ec2-004",
+        TEMPLATE,
+        &[
+            "ec2:CreateLaunchTemplateVersion",
+            "ec2:ModifyLaunchTemplate",
+        ],
+        true,
+    ),
+    ("ssm-001", INSTANCE, &["ssm:StartSession"], true),
+    ("ssm-002", INSTANCE, &["ssm:SendCommand"], true),
+    (
+        "ec2instanceconnect-003",
+        INSTANCE,
+        &["ec2-instance-connect:SendSSHPublicKey"],
+        true,
+    ),
+    (
+        "apprunner-002",
+        APPRUNNER,
+        &["apprunner:UpdateService"],
+        true,
+    ),
+];
+
+const LAMBDA: &str = r#"
+resource "aws_lambda_function" "worker" {
+  function_name = "worker"
+  role          = aws_iam_role.target.arn
+  handler       = "index.handler"
+  runtime       = "nodejs20.x"
+  filename      = "worker.zip"
+}
+"#;
+const CODEBUILD: &str = r#"
+resource "aws_codebuild_project" "worker" {
+  name         = "worker"
+  service_role = aws_iam_role.target.arn
+}
+"#;
+const STACK: &str = r#"
+resource "aws_cloudformation_stack" "worker" {
+  name         = "worker"
+  iam_role_arn = aws_iam_role.target.arn
+}
+"#;
+const GLUE: &str = r#"
+resource "aws_glue_dev_endpoint" "worker" {
+  name     = "worker"
+  role_arn = aws_iam_role.target.arn
+}
+"#;
+const NOTEBOOK: &str = r#"
+resource "aws_sagemaker_notebook_instance" "worker" {
+  name          = "worker"
+  role_arn      = aws_iam_role.target.arn
+  instance_type = "ml.t3.medium"
+}
+"#;
+const INSTANCE: &str = r#"
+resource "aws_iam_instance_profile" "worker" {
+  name = "worker"
+  role = aws_iam_role.target.name
+}
+
+resource "aws_instance" "worker" {
+  ami                  = "ami-12345678"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.worker.name
+}
+"#;
+const TEMPLATE: &str = r#"
+resource "aws_iam_instance_profile" "worker" {
+  name = "worker"
+  role = aws_iam_role.target.name
+}
+
+resource "aws_launch_template" "worker" {
+  name = "worker"
+  iam_instance_profile {
+    name = aws_iam_instance_profile.worker.name
+  }
+}
+"#;
+const APPRUNNER: &str = r#"
+resource "aws_apprunner_service" "worker" {
+  service_name = "worker"
+  instance_configuration {
+    instance_role_arn = aws_iam_role.target.arn
+  }
+}
+"#;
+
+/// The service a wearer's role must trust.
+fn wearer_service(wearer: &str) -> &'static str {
+    match wearer {
+        LAMBDA => "lambda.amazonaws.com",
+        CODEBUILD => "codebuild.amazonaws.com",
+        STACK => "cloudformation.amazonaws.com",
+        GLUE => "glue.amazonaws.com",
+        NOTEBOOK => "sagemaker.amazonaws.com",
+        APPRUNNER => "tasks.apprunner.amazonaws.com",
+        _ => "ec2.amazonaws.com",
+    }
+}
+
+#[test]
+fn existing_wearers_are_taken_over_through_what_they_run() {
+    for (id, wearer, actions, runtime) in WEARERS {
+        let trust = service_trust(wearer_service(wearer));
+        let target = role("target", &trust) + ADMIN_ROLE + wearer;
+        let fires = user_with(&allow(actions, "\"*\"")) + &target;
+        let severity = if runtime {
+            Severity::High
+        } else {
+            Severity::Critical
+        };
+        assert_eq!(
+            escalations(&fires),
+            [(
+                "aws_iam_user.caller".to_string(),
+                vec![id.to_string()],
+                severity
+            )],
+            "{id} fires\n{fires}"
+        );
+        let silent = [
+            // Denied.
+            user_with(&format!("{}, {}", allow(actions, "\"*\""), deny(actions))) + &target,
+            // The resource runs as a role that is no administrator.
+            user_with(&allow(actions, "\"*\"")) + &role("target", &trust) + wearer,
+            // Nothing runs as the administrator role.
+            user_with(&allow(actions, "\"*\"")) + &role("target", &trust) + ADMIN_ROLE,
+        ];
+        for (n, src) in silent.iter().enumerate() {
+            assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
+        }
+    }
+    // Scoped by name to other functions: the function's ARN is built from its name.
+    let scoped = user_with(&allow(
+        &["lambda:UpdateFunctionCode", "lambda:InvokeFunction"],
+        "\"arn:aws:lambda:*:*:function:other-*\"",
+    )) + &role("target", &service_trust("lambda.amazonaws.com"))
+        + ADMIN_ROLE
+        + LAMBDA;
+    assert_eq!(escalations(&scoped), []);
+    let named = scoped.replace("function:other-*", "function:work*");
+    assert_eq!(escalations(&named).len(), 1, "{named}");
 }

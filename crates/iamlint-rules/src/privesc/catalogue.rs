@@ -8,20 +8,72 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../../rules/privesc/apprunner-001.toml"),
     ),
     (
+        "apprunner-002",
+        include_str!("../../../../rules/privesc/apprunner-002.toml"),
+    ),
+    (
+        "bedrock-001",
+        include_str!("../../../../rules/privesc/bedrock-001.toml"),
+    ),
+    (
         "cloudformation-001",
         include_str!("../../../../rules/privesc/cloudformation-001.toml"),
+    ),
+    (
+        "cloudformation-002",
+        include_str!("../../../../rules/privesc/cloudformation-002.toml"),
+    ),
+    (
+        "cloudformation-003",
+        include_str!("../../../../rules/privesc/cloudformation-003.toml"),
+    ),
+    (
+        "cloudformation-004",
+        include_str!("../../../../rules/privesc/cloudformation-004.toml"),
+    ),
+    (
+        "cloudformation-005",
+        include_str!("../../../../rules/privesc/cloudformation-005.toml"),
     ),
     (
         "codebuild-001",
         include_str!("../../../../rules/privesc/codebuild-001.toml"),
     ),
     (
+        "codebuild-002",
+        include_str!("../../../../rules/privesc/codebuild-002.toml"),
+    ),
+    (
+        "codebuild-003",
+        include_str!("../../../../rules/privesc/codebuild-003.toml"),
+    ),
+    (
+        "codebuild-004",
+        include_str!("../../../../rules/privesc/codebuild-004.toml"),
+    ),
+    (
+        "datapipeline-001",
+        include_str!("../../../../rules/privesc/datapipeline-001.toml"),
+    ),
+    (
         "ec2-001",
         include_str!("../../../../rules/privesc/ec2-001.toml"),
     ),
     (
+        "ec2-002",
+        include_str!("../../../../rules/privesc/ec2-002.toml"),
+    ),
+    (
         "ec2-003",
         include_str!("../../../../rules/privesc/ec2-003.toml"),
+    ),
+    (
+        "ec2-004",
+        include_str!("../../../../rules/privesc/ec2-004.toml"),
+    ),
+    (
+        "ec2instanceconnect-003",
+        include_str!("../../../../rules/privesc/ec2instanceconnect-003.toml"),
     ),
     (
         "ecs-001",
@@ -32,16 +84,48 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../../rules/privesc/ecs-002.toml"),
     ),
     (
+        "ecs-003",
+        include_str!("../../../../rules/privesc/ecs-003.toml"),
+    ),
+    (
+        "ecs-004",
+        include_str!("../../../../rules/privesc/ecs-004.toml"),
+    ),
+    (
+        "ecs-005",
+        include_str!("../../../../rules/privesc/ecs-005.toml"),
+    ),
+    (
         "glue-001",
         include_str!("../../../../rules/privesc/glue-001.toml"),
+    ),
+    (
+        "glue-002",
+        include_str!("../../../../rules/privesc/glue-002.toml"),
     ),
     (
         "glue-003",
         include_str!("../../../../rules/privesc/glue-003.toml"),
     ),
     (
+        "glue-004",
+        include_str!("../../../../rules/privesc/glue-004.toml"),
+    ),
+    (
+        "glue-005",
+        include_str!("../../../../rules/privesc/glue-005.toml"),
+    ),
+    (
+        "glue-006",
+        include_str!("../../../../rules/privesc/glue-006.toml"),
+    ),
+    (
         "iam-002",
         include_str!("../../../../rules/privesc/iam-002.toml"),
+    ),
+    (
+        "iam-003",
+        include_str!("../../../../rules/privesc/iam-003.toml"),
     ),
     (
         "iam-004",
@@ -50,6 +134,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "iam-005",
         include_str!("../../../../rules/privesc/iam-005.toml"),
+    ),
+    (
+        "iam-006",
+        include_str!("../../../../rules/privesc/iam-006.toml"),
     ),
     (
         "iam-007",
@@ -96,6 +184,22 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../../rules/privesc/lambda-001.toml"),
     ),
     (
+        "lambda-002",
+        include_str!("../../../../rules/privesc/lambda-002.toml"),
+    ),
+    (
+        "lambda-003",
+        include_str!("../../../../rules/privesc/lambda-003.toml"),
+    ),
+    (
+        "lambda-004",
+        include_str!("../../../../rules/privesc/lambda-004.toml"),
+    ),
+    (
+        "lambda-005",
+        include_str!("../../../../rules/privesc/lambda-005.toml"),
+    ),
+    (
         "lambda-006",
         include_str!("../../../../rules/privesc/lambda-006.toml"),
     ),
@@ -110,6 +214,22 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "sagemaker-003",
         include_str!("../../../../rules/privesc/sagemaker-003.toml"),
+    ),
+    (
+        "sagemaker-004",
+        include_str!("../../../../rules/privesc/sagemaker-004.toml"),
+    ),
+    (
+        "sagemaker-005",
+        include_str!("../../../../rules/privesc/sagemaker-005.toml"),
+    ),
+    (
+        "ssm-001",
+        include_str!("../../../../rules/privesc/ssm-001.toml"),
+    ),
+    (
+        "ssm-002",
+        include_str!("../../../../rules/privesc/ssm-002.toml"),
     ),
     (
         "sts-001",

@@ -15,13 +15,14 @@ pub mod technique;
 use std::collections::{HashMap, VecDeque};
 use std::sync::OnceLock;
 
-use iamlint_model::Str;
 use iamlint_model::access::{Access, Decision, Reason, Request, Source, Subject};
 use iamlint_model::capability::Capabilities;
 use iamlint_model::links::{IamPrincipal, Links, PrincipalType};
+use iamlint_model::model::Resource;
 use iamlint_model::policy::{PolicyDocument, Statement};
 use iamlint_model::reach::{Reach, Relation};
 use iamlint_model::trust::{Admits, admits_service};
+use iamlint_model::{Model, Str};
 
 use technique::{Effect, Kind, Step, Technique, Who};
 
@@ -42,6 +43,8 @@ pub struct Hop<'a> {
     pub from: usize,
     pub to: usize,
     pub technique: &'static Technique,
+    /// The resource used to become `to`, when it runs as `to` (a Lambda function).
+    pub via: Option<&'a str>,
     pub verdict: Verdict,
     /// The statements that allow each step, with the action they allow.
     pub grants: Vec<(&'a Statement, &'static str)>,
@@ -58,8 +61,16 @@ pub struct Escalation<'a> {
 }
 
 /// Every escalation to administrator in the model, one per principal, in principal order.
-pub fn search<'a>(links: &'a Links<'a>, reach: &Reach) -> Vec<Escalation<'a>> {
+pub fn search<'a>(model: &'a Model, links: &'a Links<'a>, reach: &Reach) -> Vec<Escalation<'a>> {
     let mut engine = Engine::new(links, reach);
+    let mut wearings: Vec<(&'a Resource, usize)> = links
+        .wearings(model)
+        .into_iter()
+        .map(|w| (w.resource, w.role))
+        .collect();
+    wearings.sort_by(|a, b| (&a.0.address, a.1).cmp(&(&b.0.address, b.1)));
+    wearings.dedup_by(|a, b| a.0.address == b.0.address && a.1 == b.1);
+    engine.wearings = wearings;
     (0..links.principals.len())
         .filter(|&s| links.principals[s].ty != PrincipalType::Group && !reach.admin[s])
         .filter_map(|s| engine.from(s))
@@ -69,6 +80,8 @@ pub fn search<'a>(links: &'a Links<'a>, reach: &Reach) -> Vec<Escalation<'a>> {
 struct Engine<'a, 'r> {
     links: &'a Links<'a>,
     reach: &'r Reach,
+    /// Resources that run as a role, with the role.
+    wearings: Vec<(&'a Resource, usize)>,
     subjects: Vec<Option<Subject<'a>>>,
     /// What each principal may become, worked out once whoever asks.
     becomes: HashMap<usize, Vec<Hop<'a>>>,
@@ -85,6 +98,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         Engine {
             links,
             reach,
+            wearings: Vec::new(),
             subjects: vec![None; links.principals.len()],
             becomes: HashMap::new(),
             empowers: HashMap::new(),
@@ -201,7 +215,9 @@ impl<'a, 'r> Engine<'a, 'r> {
             if untargeted.any(|s| !may_take(&ask(&subject, s, ""))) {
                 continue;
             }
-            if target.trusts_caller {
+            if target.kind == Kind::Wearer {
+                self.worn(h, t, &subject, &mut out);
+            } else if target.trusts_caller {
                 self.assumed(h, t, &subject, &mut out);
             } else if let Some(service) = &target.trusts_service {
                 self.handed(h, t, service, &subject, &mut out);
@@ -209,8 +225,29 @@ impl<'a, 'r> Engine<'a, 'r> {
                 self.taken_over(h, t, &subject, &mut out);
             }
         }
+        // One hop per principal reached: the proven one when there is one, else the first.
+        out.sort_by_key(|hop| (hop.to, hop.verdict));
+        out.dedup_by_key(|hop| hop.to);
         self.becomes.insert(h, out.clone());
         out
+    }
+
+    /// Roles `h` may run as through a resource that already runs as them (`lambda-004`).
+    fn worn(&self, h: usize, t: &'static Technique, subject: &Subject<'a>, out: &mut Vec<Hop<'a>>) {
+        let Some(target) = &t.target else { return };
+        for &(resource, role) in &self.wearings {
+            if role == h
+                || !target.resource_types.iter().any(|ty| ty == resource.kind())
+                || !self.usable_target(role)
+            {
+                continue;
+            }
+            let arn = iamlint_model::resource_arns::arn(resource);
+            if let Some(mut hop) = self.steps_on(h, role, &arn, t, subject) {
+                hop.via = Some(&resource.address);
+                out.push(hop);
+            }
+        }
     }
 
     /// Roles `h` may assume: the graph's may-assume relation.
@@ -236,6 +273,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                         from: h,
                         to,
                         technique: t,
+                        via: None,
                         verdict: Verdict::Proven,
                         grants: Vec::new(),
                         reasons: Vec::new(),
@@ -382,10 +420,23 @@ impl<'a, 'r> Engine<'a, 'r> {
                 .attribute("arn")
                 .and_then(|v| v.as_str()),
         );
+        self.steps_on(h, to, &arn, t, subject)
+    }
+
+    /// Every step of `t`, taken by `h` on the resource `arn`, to become or empower `to`.
+    fn steps_on(
+        &self,
+        h: usize,
+        to: usize,
+        arn: &str,
+        t: &'static Technique,
+        subject: &Subject<'a>,
+    ) -> Option<Hop<'a>> {
         let mut hop = Hop {
             from: h,
             to,
             technique: t,
+            via: None,
             verdict: Verdict::Proven,
             grants: Vec::new(),
             reasons: t.assumes.runtime.clone(),
@@ -394,7 +445,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             hop.verdict = Verdict::Conditional;
         }
         for step in t.step.iter() {
-            let d = ask(subject, step, &arn);
+            let d = ask(subject, step, arn);
             // Only something unread may allow it: a coverage note says so already, and no
             // statement can be shown to allow it (never a finding on a guess).
             if !may_take(&d) {
@@ -471,16 +522,19 @@ fn fill<'s>(template: &'s str, target_arn: &str) -> std::borrow::Cow<'s, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Any role's or user's ARN, its parts unknown: what a step on some principal is asked first.
-const ANY_ARN: [&str; 2] = [
+/// Any role's, user's or resource's ARN, its parts unknown: what a step on some target is asked
+/// first.
+const ANY_ARN: [&str; 3] = [
     "arn:aws:iam::\u{E000}:role/\u{E000}",
     "arn:aws:iam::\u{E000}:user/\u{E000}",
+    "\u{E000}",
 ];
 
 fn kind_index(kind: Kind) -> usize {
     match kind {
         Kind::Role => 0,
         Kind::User => 1,
+        Kind::Wearer => 2,
     }
 }
 

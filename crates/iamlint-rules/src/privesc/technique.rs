@@ -24,6 +24,9 @@ pub enum Effect {
 pub enum Kind {
     Role,
     User,
+    /// A resource that runs as a role (a Lambda function, an instance): the caller becomes
+    /// its role.
+    Wearer,
 }
 
 /// Whether the target may be the caller itself.
@@ -48,6 +51,9 @@ pub struct Target {
     /// The role's trust policy must admit the caller (the graph's may-assume relation).
     #[serde(default)]
     pub trusts_caller: bool,
+    /// For a wearer: its Terraform resource types (`aws_lambda_function`).
+    #[serde(default)]
+    pub resource_types: Vec<String>,
 }
 
 /// One call the caller makes.
@@ -129,10 +135,18 @@ pub fn parse(id: &str, text: &str) -> Result<Technique, String> {
             if t.step.is_empty() {
                 return fail("at least one `[[step]]` is needed".into());
             }
-            if target.kind == Kind::User
+            if target.kind != Kind::Role
                 && (target.trusts_caller || target.trusts_service.is_some())
             {
                 return fail("only a role has a trust policy".into());
+            }
+            if (target.kind == Kind::Wearer) == target.resource_types.is_empty() {
+                return fail("a wearer, and only a wearer, names its `resource_types`".into());
+            }
+            for ty in &target.resource_types {
+                if iamlint_model::wearers::of(ty).is_empty() {
+                    return fail(format!("`{ty}` is not in the wearer table"));
+                }
             }
         }
     }

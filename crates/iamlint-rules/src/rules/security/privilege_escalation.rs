@@ -145,7 +145,7 @@ declare_rule! {
 impl Check for PrivilegeEscalation {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let links = cx.links();
-        for e in privesc::search(links, cx.reach()) {
+        for e in privesc::search(cx.model, links, cx.reach()) {
             let r = links.principals[e.source].resource;
             let mut f = out.finding(
                 &r.address,
@@ -204,10 +204,16 @@ fn message(links: &Links, e: &Escalation) -> String {
         } else {
             format!("as `{}`, ", links.principals[hop.from].resource.address)
         };
-        steps.push(format!(
-            "{by}{} {target} ({})",
-            hop.technique.title, hop.technique.id
-        ));
+        steps.push(match hop.via {
+            Some(via) => format!(
+                "{by}{} `{via}` ({}, runs as {target})",
+                hop.technique.title, hop.technique.id
+            ),
+            None => format!(
+                "{by}{} {target} ({})",
+                hop.technique.title, hop.technique.id
+            ),
+        });
         wearing = hop.to;
     }
     let count = match e.hops.len() {
