@@ -345,6 +345,8 @@ fn resource_class(item: &ItemText, resource: &Resource) -> FitClass {
             // A `*` that swallows the unknown parts matches whatever they are.
             if wildcard::matches(pattern, resource.text, false) {
                 FitClass::Yes
+            } else if names_another_account(pattern, resource.text) {
+                FitClass::No
             } else if wildcard::overlap(&wildcard::tokens(pattern), request, false) {
                 FitClass::Maybe
             } else {
@@ -367,6 +369,19 @@ fn resource_class(item: &ItemText, resource: &Resource) -> FitClass {
         }
         (ItemText::Unknown(_), _) => FitClass::Maybe,
     }
+}
+
+/// Whether an ARN pattern names an account that an unknown account id cannot be: `aws` (AWS's
+/// own, in `arn:aws:iam::aws:policy/…`) or anything else that is not twelve digits.
+fn names_another_account(pattern: &str, arn: &str) -> bool {
+    let account = |text: &str| text.split(':').nth(4).map(str::to_string);
+    let (Some(wanted), Some(own)) = (account(pattern), account(arn)) else {
+        return false;
+    };
+    own == Str::UNKNOWN_MARK.to_string()
+        && !wanted.is_empty()
+        && !wanted.contains(['*', '?', '$'])
+        && !wanted.chars().all(|c| c.is_ascii_digit())
 }
 
 /// What a decision on one action depends on about the resource: the `Resource` items of every

@@ -183,6 +183,8 @@ pub struct HeldPolicy<'m> {
     pub via: &'m str,
     /// Where `via` names the policy (the `policy_arn` value), or the policy itself.
     pub loc: Option<Location>,
+    /// The ARN it is attached by (none for an inline policy).
+    pub arn: Option<&'m Value>,
 }
 
 impl HeldPolicy<'_> {
@@ -603,6 +605,7 @@ impl<'m> Builder<'m> {
                 inline: true,
                 via: &r.address,
                 loc: record.loc,
+                arn: None,
             })
             .collect();
         self.principals[me].policies.extend(held);
@@ -624,6 +627,7 @@ impl<'m> Builder<'m> {
                     inline: true,
                     via: &r.address,
                     loc: record.loc,
+                    arn: None,
                 });
             }
         }
@@ -650,6 +654,7 @@ impl<'m> Builder<'m> {
             inline: false,
             via: &via.address,
             loc: arn.loc.or(via.loc),
+            arn: Some(arn),
         };
         if let Some(text) = arn.as_str().map(|s| &s.text)
             && managed::is_aws_managed_arn(text)

@@ -770,3 +770,150 @@ fn existing_wearers_are_taken_over_through_what_they_run() {
     let named = scoped.replace("function:other-*", "function:work*");
     assert_eq!(escalations(&named).len(), 1, "{named}");
 }
+
+const IN_GROUP: &str = r#"
+resource "aws_iam_group" "devs" {
+  name = "devs"
+}
+
+resource "aws_iam_user_group_membership" "caller" {
+  user   = aws_iam_user.caller.name
+  groups = [aws_iam_group.devs.name]
+}
+"#;
+
+const ADMIN_GROUP: &str = r#"
+resource "aws_iam_group" "admins" {
+  name = "admins"
+}
+
+resource "aws_iam_group_policy_attachment" "admins" {
+  group      = aws_iam_group.admins.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+"#;
+
+#[test]
+fn groups_and_managed_policies_make_their_members_administrators() {
+    let boundary = r#"
+resource "aws_iam_policy" "boundary" {
+  name   = "boundary"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["iam:*", "s3:*"], Resource = "*" }] })
+}
+"#;
+    for (id, action) in [
+        ("iam-010", "iam:AttachGroupPolicy"),
+        ("iam-011", "iam:PutGroupPolicy"),
+    ] {
+        let fires = user_with(&allow(&[action], "aws_iam_group.devs.arn")) + IN_GROUP;
+        assert_eq!(
+            escalations(&fires),
+            [(
+                "aws_iam_user.caller".to_string(),
+                vec![id.to_string()],
+                Severity::Critical
+            )],
+            "{id}"
+        );
+        let silent = [
+            // Not a member of the group it may change.
+            user_with(&allow(&[action], "aws_iam_group.devs.arn"))
+                + r#"
+resource "aws_iam_group" "devs" {
+  name = "devs"
+}
+"#,
+            user_with(&format!(
+                "{}, {}",
+                allow(&[action], "\"*\""),
+                deny(&[action])
+            )) + IN_GROUP,
+            // A boundary on the user caps what the group gives it.
+            user_with(&allow(&[action], "\"*\"")).replace(
+                "name = \"caller\"",
+                "name = \"caller\"\n  permissions_boundary = aws_iam_policy.boundary.arn",
+            ) + IN_GROUP
+                + boundary,
+        ];
+        for (n, src) in silent.iter().enumerate() {
+            assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
+        }
+    }
+
+    // iam-013: joining a group whose policies make it an administrator.
+    let fires =
+        user_with(&allow(&["iam:AddUserToGroup"], "aws_iam_group.admins.arn")) + ADMIN_GROUP;
+    assert_eq!(
+        escalations(&fires),
+        [(
+            "aws_iam_user.caller".to_string(),
+            vec!["iam-013".to_string()],
+            Severity::Critical
+        )]
+    );
+    let silent = [
+        // Only groups that are no administrators.
+        user_with(&allow(&["iam:AddUserToGroup"], "aws_iam_group.devs.arn"))
+            + ADMIN_GROUP
+            + r#"
+resource "aws_iam_group" "devs" {
+  name = "devs"
+}
+"#,
+        user_with(&format!(
+            "{}, {}",
+            allow(&["iam:AddUserToGroup"], "\"*\""),
+            deny(&["iam:AddUserToGroup"])
+        )) + ADMIN_GROUP,
+        // No administrator group to join.
+        user_with(&allow(&["iam:AddUserToGroup"], "\"*\"")),
+    ];
+    for (n, src) in silent.iter().enumerate() {
+        assert_eq!(escalations(src), [], "iam-013: silent case {n}\n{src}");
+    }
+
+    // iam-001: a new default version of a customer-managed policy the principal holds.
+    let held = r#"
+resource "aws_iam_policy" "tools" {
+  name   = "tools"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:ListAllMyBuckets", Resource = "*" }] })
+}
+
+resource "aws_iam_user_policy_attachment" "tools" {
+  user       = aws_iam_user.caller.name
+  policy_arn = aws_iam_policy.tools.arn
+}
+"#;
+    let fires = user_with(&allow(
+        &["iam:CreatePolicyVersion"],
+        "aws_iam_policy.tools.arn",
+    )) + held;
+    assert_eq!(
+        escalations(&fires),
+        [(
+            "aws_iam_user.caller".to_string(),
+            vec!["iam-001".to_string()],
+            Severity::Critical
+        )]
+    );
+    let silent = [
+        // On AWS-managed policies only, which AWS lets no one change.
+        user_with(&allow(
+            &["iam:CreatePolicyVersion"],
+            "\"arn:aws:iam::aws:policy/*\"",
+        )) + held,
+        user_with(&format!(
+            "{}, {}",
+            allow(&["iam:CreatePolicyVersion"], "\"*\""),
+            deny(&["iam:CreatePolicyVersion"])
+        )) + held,
+        // Only on policies it does not hold.
+        user_with(&allow(
+            &["iam:CreatePolicyVersion"],
+            "\"arn:aws:iam::*:policy/other-*\"",
+        )) + held,
+    ];
+    for (n, src) in silent.iter().enumerate() {
+        assert_eq!(escalations(src), [], "iam-001: silent case {n}\n{src}");
+    }
+}

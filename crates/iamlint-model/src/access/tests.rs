@@ -252,3 +252,23 @@ fn conditions_on_keys_the_request_carries_are_decided() {
     assert_eq!(ask(&s, &lambda), Access::Denied);
     assert_eq!(ask(&s, &ecs), Access::Allowed);
 }
+
+#[test]
+fn an_unknown_account_is_never_aws_itself() {
+    let p = doc(
+        r#"{"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"arn:aws:iam::aws:policy/*"}"#,
+    );
+    let s = subject(&[&p], None);
+    assert_eq!(
+        ask(&s, "iam:CreatePolicyVersion", "arn:aws:iam::#:policy/tools").access,
+        Access::Denied
+    );
+    let q = doc(
+        r#"{"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"arn:aws:iam::123456789012:policy/*"}"#,
+    );
+    let s = subject(&[&q], None);
+    assert_eq!(
+        ask(&s, "iam:CreatePolicyVersion", "arn:aws:iam::#:policy/tools").access,
+        Access::Maybe
+    );
+}

@@ -120,6 +120,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../../rules/privesc/glue-006.toml"),
     ),
     (
+        "iam-001",
+        include_str!("../../../../rules/privesc/iam-001.toml"),
+    ),
+    (
         "iam-002",
         include_str!("../../../../rules/privesc/iam-002.toml"),
     ),
@@ -152,8 +156,20 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../../../rules/privesc/iam-009.toml"),
     ),
     (
+        "iam-010",
+        include_str!("../../../../rules/privesc/iam-010.toml"),
+    ),
+    (
+        "iam-011",
+        include_str!("../../../../rules/privesc/iam-011.toml"),
+    ),
+    (
         "iam-012",
         include_str!("../../../../rules/privesc/iam-012.toml"),
+    ),
+    (
+        "iam-013",
+        include_str!("../../../../rules/privesc/iam-013.toml"),
     ),
     (
         "iam-014",
@@ -162,6 +178,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "iam-015",
         include_str!("../../../../rules/privesc/iam-015.toml"),
+    ),
+    (
+        "iam-016",
+        include_str!("../../../../rules/privesc/iam-016.toml"),
     ),
     (
         "iam-017",
@@ -174,6 +194,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "iam-019",
         include_str!("../../../../rules/privesc/iam-019.toml"),
+    ),
+    (
+        "iam-020",
+        include_str!("../../../../rules/privesc/iam-020.toml"),
     ),
     (
         "iam-021",

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use iamlint_model::access::{Access, Decision, Reason, Request, Source, Subject};
 use iamlint_model::capability::Capabilities;
-use iamlint_model::links::{IamPrincipal, Links, PrincipalType};
+use iamlint_model::links::{Held, IamPrincipal, Links, PrincipalType};
 use iamlint_model::model::Resource;
 use iamlint_model::policy::{PolicyDocument, Statement};
 use iamlint_model::reach::{Reach, Relation};
@@ -118,9 +118,6 @@ impl<'a, 'r> Engine<'a, 'r> {
         // Most principals can become no one: only what they may do to themselves counts.
         if self.becomes_of(source).is_empty() {
             let hop = self.empower(source, source)?;
-            if !self.admin_if_empowered(source) {
-                return None;
-            }
             return Some(Escalation {
                 source,
                 verdict: hop.verdict,
@@ -165,9 +162,6 @@ impl<'a, 'r> Engine<'a, 'r> {
                 let Some(hop) = self.empower(h, x) else {
                     continue;
                 };
-                if !self.admin_if_empowered(x) {
-                    break;
-                }
                 let mut path = path_to(&pred, h);
                 path.push(hop);
                 // Using `x`, when it is not the source, takes its own hops.
@@ -361,25 +355,91 @@ impl<'a, 'r> Engine<'a, 'r> {
         if let Some(found) = self.empowers.get(&(h, x)) {
             return found.clone();
         }
-        let subject = self.subject(h);
-        let p = &self.links.principals[x];
-        let found = technique::all()
-            .iter()
-            .filter(|t| t.effect == Effect::Empower)
-            .filter(|t| {
-                t.target.as_ref().is_some_and(|target| {
-                    is_kind(p, target.kind)
-                        && match target.is {
-                            Who::Itself => h == x,
-                            Who::Other => h != x,
-                            Who::Any => true,
-                        }
-                })
-            })
-            .filter(|_| self.usable_target(x))
-            .find_map(|t| self.steps(h, x, t, &subject));
+        let found = self.first_empowering(h, x);
         self.empowers.insert((h, x), found.clone());
         found
+    }
+
+    /// The first technique by which `h` makes `x` an administrator: a policy on `x` itself, on
+    /// a group of `x` or in a managed policy `x` holds, or `x` joining an administrator group.
+    fn first_empowering(&mut self, h: usize, x: usize) -> Option<Hop<'a>> {
+        if !self.usable_target(x) {
+            return None;
+        }
+        let subject = self.subject(h);
+        let links = self.links;
+        let p = &links.principals[x];
+        for t in technique::all() {
+            let Some(target) = &t.target else { continue };
+            let who = match target.is {
+                Who::Itself => h == x,
+                Who::Other => h != x,
+                Who::Any => true,
+            };
+            if !who || !matches!(t.effect, Effect::Empower | Effect::Join) {
+                continue;
+            }
+            // (the resource acted on, its ARN) for each way the technique reaches `x`
+            let on: Vec<(Option<&'a str>, String)> = match target.kind {
+                Kind::Role | Kind::User if is_kind(p, target.kind) => {
+                    vec![(None, principal_arn(p))]
+                }
+                Kind::Group if p.ty == PrincipalType::User && t.effect == Effect::Empower => p
+                    .groups
+                    .iter()
+                    .map(|m| {
+                        let g = &links.principals[m.group];
+                        (Some(g.resource.address.as_str()), principal_arn(g))
+                    })
+                    .collect(),
+                Kind::Group if p.ty == PrincipalType::User => links
+                    .principals
+                    .iter()
+                    .enumerate()
+                    .filter(|(g, q)| {
+                        q.ty == PrincipalType::Group && !p.groups.iter().any(|m| m.group == *g)
+                    })
+                    .map(|(_, g)| (Some(g.resource.address.as_str()), principal_arn(g)))
+                    .collect(),
+                Kind::Policy => links
+                    .effective(x)
+                    .filter(|held| !held.inline && matches!(held.policy, Held::Record(_)))
+                    .filter_map(|held| {
+                        let Held::Record(r) = held.policy else {
+                            return None;
+                        };
+                        Some((Some(r.address.as_str()), held.arn?.as_str()?.text.clone()))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (via, arn) in on {
+                let Some(mut hop) = self.steps_on(h, x, &arn, t, &subject) else {
+                    continue;
+                };
+                let admin = match (t.effect, via) {
+                    (Effect::Join, Some(group)) => self.admin_if_joined(x, group),
+                    _ => self.admin_if_empowered(x),
+                };
+                if admin {
+                    hop.via = via;
+                    return Some(hop);
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether user `x`, in the group at `group` too, is an administrator.
+    fn admin_if_joined(&mut self, x: usize, group: &str) -> bool {
+        let Some(g) = self.links.find(group) else {
+            return false;
+        };
+        let mut subject = self.subject(x);
+        subject
+            .policies
+            .extend(self.links.principals[g].policies.iter().map(|h| h.source()));
+        self.capabilities.of(&subject).is_admin()
     }
 
     /// Whether an administrator policy given to `x` makes it one: its boundary and the Denies
@@ -534,7 +594,7 @@ fn kind_index(kind: Kind) -> usize {
     match kind {
         Kind::Role => 0,
         Kind::User => 1,
-        Kind::Wearer => 2,
+        Kind::Wearer | Kind::Group | Kind::Policy => 2,
     }
 }
 
@@ -543,6 +603,11 @@ fn is_kind(p: &IamPrincipal, kind: Kind) -> bool {
         (p.ty, kind),
         (PrincipalType::Role, Kind::Role) | (PrincipalType::User, Kind::User)
     )
+}
+
+/// A principal's ARN, as [`arn_of`] reads it.
+fn principal_arn(p: &IamPrincipal) -> String {
+    arn_of(p.resource.attribute("arn").and_then(|v| v.as_str()))
 }
 
 /// A principal's ARN as the evaluator reads it; wholly unknown when the model has none.

@@ -15,6 +15,8 @@ pub enum Effect {
     Become,
     /// The caller makes the target an administrator (an inline policy, an attachment).
     Empower,
+    /// The caller puts a user (itself) in a group whose policies make it an administrator.
+    Join,
     /// A name for a sequence of other techniques; the search finds it from its parts.
     Composite,
 }
@@ -27,6 +29,11 @@ pub enum Kind {
     /// A resource that runs as a role (a Lambda function, an instance): the caller becomes
     /// its role.
     Wearer,
+    /// A group of the principal (empower: its policies reach the members), or any group
+    /// (join).
+    Group,
+    /// A customer-managed policy the principal holds (a new default version).
+    Policy,
 }
 
 /// Whether the target may be the caller itself.
@@ -139,6 +146,13 @@ pub fn parse(id: &str, text: &str) -> Result<Technique, String> {
                 && (target.trusts_caller || target.trusts_service.is_some())
             {
                 return fail("only a role has a trust policy".into());
+            }
+            let on_principal_or_policy = matches!(target.kind, Kind::Group | Kind::Policy);
+            if on_principal_or_policy && t.effect == Effect::Become {
+                return fail("a group or a policy is empowered or joined, not become".into());
+            }
+            if t.effect == Effect::Join && target.kind != Kind::Group {
+                return fail("only a group is joined".into());
             }
             if (target.kind == Kind::Wearer) == target.resource_types.is_empty() {
                 return fail("a wearer, and only a wearer, names its `resource_types`".into());

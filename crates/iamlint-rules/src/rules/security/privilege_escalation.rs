@@ -5,6 +5,7 @@ use iamlint_model::policy::Statement;
 
 use crate::context::{Context, granting_item};
 use crate::finding::Sink;
+use crate::privesc::technique::Effect;
 use crate::privesc::{self, Escalation, Verdict};
 use crate::rule::{Check, Severity};
 
@@ -174,7 +175,7 @@ impl Check for PrivilegeEscalation {
                     );
                 }
                 let to = links.principals[hop.to].resource;
-                let became = hop.technique.effect == crate::privesc::technique::Effect::Become;
+                let became = hop.technique.effect == Effect::Become;
                 if n + 1 == e.hops.len() && became {
                     f = f.with_related(
                         format!("`{}` is an administrator", to.address),
@@ -204,15 +205,14 @@ fn message(links: &Links, e: &Escalation) -> String {
         } else {
             format!("as `{}`, ", links.principals[hop.from].resource.address)
         };
+        let (title, id) = (&hop.technique.title, &hop.technique.id);
         steps.push(match hop.via {
-            Some(via) => format!(
-                "{by}{} `{via}` ({}, runs as {target})",
-                hop.technique.title, hop.technique.id
-            ),
-            None => format!(
-                "{by}{} {target} ({})",
-                hop.technique.title, hop.technique.id
-            ),
+            Some(via) if hop.technique.effect == Effect::Become => {
+                format!("{by}{title} `{via}` ({id}, runs as {target})")
+            }
+            Some(via) if hop.to == hop.from => format!("{by}{title} `{via}` ({id})"),
+            Some(via) => format!("{by}{title} `{via}` ({id}, for {target})"),
+            None => format!("{by}{title} {target} ({id})"),
         });
         wearing = hop.to;
     }
