@@ -100,6 +100,9 @@ pub struct Request<'a> {
     /// (`iam:PassedToService` = `ecs-tasks.amazonaws.com` when a service is handed a role).
     /// Conditions on them are decided; conditions on other keys stay open.
     pub context: &'a [(&'a str, &'a str)],
+    /// Condition keys the request is known not to carry (`iam:PermissionsBoundary` of a role
+    /// that has none): a condition on one holds only if it is negated, `…IfExists` or `Null`.
+    pub absent: &'a [&'a str],
 }
 
 impl<'a> Request<'a> {
@@ -109,6 +112,7 @@ impl<'a> Request<'a> {
             action,
             resource,
             context: &[],
+            absent: &[],
         }
     }
 }
@@ -550,6 +554,71 @@ pub(crate) fn conditions_fit(s: &Statement, request: Request) -> Fit {
     fit
 }
 
+/// The day of an ISO 8601 date or time (`2026-12-01T…` → `2026-12-01`).
+fn day(v: &str) -> Option<&str> {
+    let d = v.get(..10)?;
+    let ok = d.bytes().enumerate().all(|(i, b)| {
+        if i == 4 || i == 7 {
+            b == b'-'
+        } else {
+            b.is_ascii_digit()
+        }
+    });
+    ok.then_some(d)
+}
+
+/// A `Date…` condition on `aws:CurrentTime`, judged on the day `today` (`YYYY-MM-DD`): an
+/// Allow that expired is not granted, a Deny that is in force cannot be waited out. `None` on
+/// the day itself, for a time of day, or for values that are not dates.
+fn decide_time(c: &Condition, today: &str) -> Option<bool> {
+    if c.unknown.is_some() {
+        return None;
+    }
+    let mut any = false;
+    for v in &c.values {
+        let d = day(v.known()?)?;
+        if d == today {
+            return None;
+        }
+        let holds = match c.base_operator() {
+            "DateLessThan" | "DateLessThanEquals" => today < d,
+            "DateGreaterThan" | "DateGreaterThanEquals" => today > d,
+            "DateEquals" => false,
+            "DateNotEquals" => true,
+            _ => return None,
+        };
+        any |= holds;
+    }
+    Some(any)
+}
+
+/// Whether a condition holds on a key the request does not carry: AWS's rule that a negated
+/// operator and an `…IfExists` one hold, `Null` holds when it asks for absence, and any other
+/// operator does not. `None` for an operator it cannot judge.
+fn absent_holds(c: &Condition) -> Option<bool> {
+    let operator = c.base_operator();
+    if operator == "Null" {
+        let wanted = c.values.iter().filter_map(|v| v.known()).next()?;
+        return Some(wanted.eq_ignore_ascii_case("true"));
+    }
+    if c.is_if_exists() || operator.contains("Not") {
+        return Some(true);
+    }
+    let known = [
+        "String",
+        "Arn",
+        "Numeric",
+        "Date",
+        "Bool",
+        "IpAddress",
+        "Binary",
+    ];
+    known
+        .iter()
+        .any(|k| operator.starts_with(k))
+        .then_some(false)
+}
+
 /// Whether a statement has a condition the caller satisfies or avoids at will (and that the
 /// request does not decide).
 pub(crate) fn avoidable(s: &Statement, request: Request) -> bool {
@@ -561,6 +630,12 @@ pub(crate) fn avoidable(s: &Statement, request: Request) -> bool {
 /// A condition on a key the request carries: whether it holds. `None` when the request does
 /// not carry the key, a value is unknown, or the operator is not a string or ARN comparison.
 fn decide(c: &Condition, request: Request) -> Option<bool> {
+    if request.absent.iter().any(|k| c.key.eq_ignore_ascii_case(k)) {
+        return absent_holds(c);
+    }
+    if c.key_is("aws:CurrentTime") {
+        return decide_time(c, crate::catalog::reference_date());
+    }
     let (_, value) = request
         .context
         .iter()

@@ -157,6 +157,17 @@ pub fn provenance() -> impl Iterator<Item = &'static str> {
         .map(|l| l.trim_start_matches("# "))
 }
 
+/// The date the AWS data was published (`YYYY-MM-DD`): the "now" that time conditions
+/// (`aws:CurrentTime`) are judged against, so that the same input always gives the same answer.
+pub fn reference_date() -> &'static str {
+    provenance()
+        .find_map(|l| {
+            let at = l.find("published ")? + "published ".len();
+            l.get(at..at + 10)
+        })
+        .unwrap_or("1970-01-01")
+}
+
 impl Catalog {
     /// The catalog, read from the embedded table at first use.
     pub fn get() -> &'static Catalog {

@@ -225,6 +225,7 @@ fn conditions_on_keys_the_request_carries_are_decided() {
             action: "iam:PassRole",
             resource: role,
             context,
+            absent: &[],
         })
         .access
     };
@@ -270,5 +271,64 @@ fn an_unknown_account_is_never_aws_itself() {
     assert_eq!(
         ask(&s, "iam:CreatePolicyVersion", "arn:aws:iam::#:policy/tools").access,
         Access::Maybe
+    );
+}
+
+#[test]
+fn conditions_on_keys_the_request_lacks_hold_only_when_negated_or_if_exists() {
+    let cond = |op: &str| {
+        doc(&format!(
+            r#"{{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"*","Condition":{{"{op}":{{"iam:PermissionsBoundary":"arn:aws:iam::1:policy/b"}}}}}}"#
+        ))
+    };
+    let absent = ["iam:PermissionsBoundary"];
+    let ask = |d: &PolicyDocument| {
+        subject(&[d], None)
+            .allows(Request {
+                absent: &absent,
+                ..Request::new("iam:PutRolePolicy", "arn:aws:iam::1:role/r")
+            })
+            .access
+    };
+    assert_eq!(ask(&cond("StringEquals")), Access::Denied);
+    assert_eq!(ask(&cond("ArnLike")), Access::Denied);
+    assert_eq!(ask(&cond("StringNotEquals")), Access::Allowed);
+    assert_eq!(ask(&cond("StringEqualsIfExists")), Access::Allowed);
+    let null = doc(
+        r#"{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"*","Condition":{"Null":{"iam:PermissionsBoundary":"true"}}}"#,
+    );
+    assert_eq!(ask(&null), Access::Allowed);
+}
+
+#[test]
+fn time_conditions_are_judged_on_the_reference_date() {
+    let today = crate::catalog::reference_date();
+    assert_eq!(today.len(), 10);
+    let until = |date: &str, effect: &str| {
+        doc(&format!(
+            r#"{{"Effect":"{effect}","Action":"s3:GetObject","Resource":"*","Condition":{{"DateLessThan":{{"aws:CurrentTime":"{date}T00:00:00Z"}}}}}}"#
+        ))
+    };
+    let expired = until("2020-01-01", "Allow");
+    assert_eq!(
+        ask(&subject(&[&expired], None), "s3:GetObject", BUCKET).access,
+        Access::Denied
+    );
+    let valid = until("2999-01-01", "Allow");
+    assert_eq!(
+        ask(&subject(&[&valid], None), "s3:GetObject", BUCKET).access,
+        Access::Allowed
+    );
+    // A Deny in force until a later date cannot be stepped around by waiting.
+    let admin = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+    let freeze = until("2999-01-01", "Deny");
+    assert_eq!(
+        ask(&subject(&[&admin, &freeze], None), "s3:GetObject", BUCKET).access,
+        Access::Denied
+    );
+    let over = until("2020-01-01", "Deny");
+    assert_eq!(
+        ask(&subject(&[&admin, &over], None), "s3:GetObject", BUCKET).access,
+        Access::Allowed
     );
 }

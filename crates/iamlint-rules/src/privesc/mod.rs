@@ -244,7 +244,9 @@ impl<'a, 'r> Engine<'a, 'r> {
         }
     }
 
-    /// Roles `h` may assume: the graph's may-assume relation.
+    /// Roles `h` may assume: the graph's may-assume relation, but for roles whose trust asks
+    /// for MFA, which the keys a caller steals or makes do not carry (a break-glass role that
+    /// only an MFA'd user may assume is the design, not a path).
     fn assumed(
         &self,
         h: usize,
@@ -258,7 +260,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             .filter(|e| e.relation == Relation::MayAssume)
         {
             for (to, _) in self.reach.targets(e) {
-                if to == h || !self.usable_target(to) {
+                if to == h || !self.usable_target(to) || self.trust_needs_mfa(to) {
                     continue;
                 }
                 // A trust policy that names the caller needs no permission of its own.
@@ -277,6 +279,30 @@ impl<'a, 'r> Engine<'a, 'r> {
                 }
             }
         }
+    }
+
+    /// Whether every statement of a role's trust that admits principals asks for MFA.
+    fn trust_needs_mfa(&self, role: usize) -> bool {
+        let Some(doc) = self.links.principals[role].trust.and_then(|t| t.document()) else {
+            return false;
+        };
+        let mut admitting = doc
+            .statements
+            .iter()
+            .filter(|s| s.is_allow() && s.principal.as_ref().is_some_and(|p| !p.negated))
+            .peekable();
+        admitting.peek().is_some()
+            && admitting.all(|s| {
+                s.conditions.iter().any(|c| {
+                    (c.key_is("aws:MultiFactorAuthPresent")
+                        && c.base_operator() == "Bool"
+                        && c.values
+                            .iter()
+                            .all(|v| v.known().is_some_and(|t| t.eq_ignore_ascii_case("true"))))
+                        || (c.key_is("aws:MultiFactorAuthAge")
+                            && c.base_operator().starts_with("Numeric"))
+                })
+            })
     }
 
     /// Roles `h` may hand to `service`, whose trust admits it.
@@ -504,8 +530,23 @@ impl<'a, 'r> Engine<'a, 'r> {
         if !hop.reasons.is_empty() {
             hop.verdict = Verdict::Conditional;
         }
+        // Steps on a role or user carry its boundary, which delegation conditions name.
+        let principal = t
+            .target
+            .as_ref()
+            .is_some_and(|target| matches!(target.kind, Kind::Role | Kind::User));
+        let boundary_value = self.links.principals[to]
+            .resource
+            .attribute("permissions_boundary")
+            .and_then(|v| v.as_str());
+        let boundary = match boundary_value {
+            _ if !principal => None,
+            None => Some(None),
+            Some(s) if s.is_known() => Some(Some(s.text.as_str())),
+            Some(_) => None,
+        };
         for step in t.step.iter() {
-            let d = ask(subject, step, arn);
+            let d = ask_with(subject, step, arn, boundary);
             // Only something unread may allow it: a coverage note says so already, and no
             // statement can be shown to allow it (never a finding on a guess).
             if !may_take(&d) {
@@ -546,18 +587,39 @@ fn may_take(d: &Decision) -> bool {
 
 /// A step asked of the evaluator, the target's ARN and the caller's chosen names filled in.
 fn ask<'p>(subject: &Subject<'p>, step: &Step, target_arn: &str) -> Decision<'p> {
+    ask_with(subject, step, target_arn, None)
+}
+
+/// [`ask`], for a target principal whose permissions boundary is known: its ARN, or none
+/// (`Some(None)`). A delegated administrator may change only principals under a given boundary
+/// (`iam:PermissionsBoundary`), which this decides.
+fn ask_with<'p>(
+    subject: &Subject<'p>,
+    step: &Step,
+    target_arn: &str,
+    boundary: Option<Option<&str>>,
+) -> Decision<'p> {
     let resource = fill(&step.resource, target_arn);
-    let context: Vec<(&str, &str)> = step
+    let mut context: Vec<(&str, &str)> = step
         .context
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    let mut absent: Vec<&str> = Vec::new();
+    match boundary {
+        Some(Some(arn)) => context.push((PERMISSIONS_BOUNDARY, arn)),
+        Some(None) => absent.push(PERMISSIONS_BOUNDARY),
+        None => {}
+    }
     subject.allows(Request {
         action: &step.action,
         resource: &resource,
         context: &context,
+        absent: &absent,
     })
 }
+
+const PERMISSIONS_BOUNDARY: &str = "iam:PermissionsBoundary";
 
 /// A step's resource with its placeholders filled: the target's ARN, and an unknown part for
 /// the partition, region, account and any name the caller chooses.
