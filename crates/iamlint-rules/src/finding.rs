@@ -26,6 +26,9 @@ pub struct Finding {
     pub address: String,
     pub loc: Option<Location>,
     pub related: Vec<Related>,
+    /// The steps of a path, in order, for a finding that is one (a privilege escalation):
+    /// each with where it is allowed. Empty for most findings.
+    pub path: Vec<Related>,
     /// Stable across edits that move lines; set by [`crate::run`].
     pub fingerprint: String,
 }
@@ -38,6 +41,21 @@ impl Finding {
         loc: Option<Location>,
     ) -> Self {
         self.related.push(Related {
+            message: message.into(),
+            address: address.map(str::to_string),
+            loc,
+        });
+        self
+    }
+
+    /// Adds a step to the finding's path.
+    pub fn with_step(
+        mut self,
+        message: impl Into<String>,
+        address: Option<&str>,
+        loc: Option<Location>,
+    ) -> Self {
+        self.path.push(Related {
             message: message.into(),
             address: address.map(str::to_string),
             loc,
@@ -89,6 +107,7 @@ impl Sink {
                      fix these (often one generated policy) to see the rest"
                 ),
                 related: Vec::new(),
+                path: Vec::new(),
                 ..first
             });
         }
@@ -112,6 +131,7 @@ impl Sink {
             address: address.to_string(),
             loc,
             related: Vec::new(),
+            path: Vec::new(),
             fingerprint: String::new(),
         }
     }

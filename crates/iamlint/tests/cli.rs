@@ -389,6 +389,53 @@ fn readme_shows_real_output_of_the_example() {
 }
 
 #[test]
+fn readme_shows_real_output_of_an_escalation() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split_once("### Privilege escalation")
+        .expect("README section")
+        .1;
+    let block = section
+        .split_once("```text\n")
+        .unwrap()
+        .1
+        .split_once("```")
+        .unwrap()
+        .0;
+    let run = iamlint(&[
+        "check",
+        "testdata/privesc/ci-chain",
+        "--select",
+        "privilege-escalation",
+    ]);
+    assert_eq!(
+        block, run.stdout,
+        "paste the current output into the README"
+    );
+    let sarif = iamlint(&[
+        "check",
+        "testdata/privesc/ci-chain",
+        "--select",
+        "privilege-escalation",
+        "--format",
+        "sarif",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let flow = &doc["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"];
+    let hops: Vec<&str> = flow
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["location"]["message"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(hops.len(), 2, "{hops:?}");
+    assert!(
+        hops[0].contains("sts-001") && hops[1].contains("lambda-001"),
+        "{hops:?}"
+    );
+}
+
+#[test]
 fn variables_from_the_command_line_and_the_environment() {
     let dir = std::env::temp_dir().join(format!("iamlint-vars-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("nested")).unwrap();

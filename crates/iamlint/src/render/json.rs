@@ -32,6 +32,9 @@ struct Finding<'a> {
     address: &'a str,
     location: Option<Loc>,
     related: Vec<Related<'a>>,
+    /// The steps of a path (privilege escalation), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    path: Vec<Related<'a>>,
     fingerprint: &'a str,
 }
 
@@ -97,15 +100,8 @@ pub fn render(report: &Report) -> String {
                 help: &f.help,
                 address: &f.address,
                 location: f.loc.map(|l| report.position(l).into()),
-                related: f
-                    .related
-                    .iter()
-                    .map(|r| Related {
-                        message: &r.message,
-                        address: r.address.as_deref(),
-                        location: r.loc.map(|l| report.position(l).into()),
-                    })
-                    .collect(),
+                related: f.related.iter().map(|r| related(report, r)).collect(),
+                path: f.path.iter().map(|r| related(report, r)).collect(),
                 fingerprint: &f.fingerprint,
             })
             .collect(),
@@ -140,4 +136,12 @@ pub fn render(report: &Report) -> String {
     let mut text = serde_json::to_string_pretty(&out).expect("plain data serializes");
     text.push('\n');
     text
+}
+
+fn related<'a>(report: &Report, r: &'a iamlint_rules::Related) -> Related<'a> {
+    Related {
+        message: &r.message,
+        address: r.address.as_deref(),
+        location: r.loc.map(|l| report.position(l).into()),
+    }
 }

@@ -104,8 +104,27 @@ struct SarifResult<'a> {
     locations: Vec<SarifLocation>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifLocation>,
+    /// A path finding's steps, as SARIF's own path object.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code_flows: Vec<CodeFlow>,
     partial_fingerprints: Fingerprints<'a>,
     properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeFlow {
+    thread_flows: Vec<ThreadFlow>,
+}
+
+#[derive(Serialize)]
+struct ThreadFlow {
+    locations: Vec<ThreadFlowLocation>,
+}
+
+#[derive(Serialize)]
+struct ThreadFlowLocation {
+    location: SarifLocation,
 }
 
 #[derive(Serialize)]
@@ -279,6 +298,34 @@ fn cut(text: String) -> String {
     super::cut(&text, MAX_MESSAGE).into_owned()
 }
 
+/// A finding's path as one thread flow, a location per step (a step written nowhere is shown
+/// at the finding itself).
+fn code_flow(
+    report: &Report,
+    f: &iamlint_rules::Finding,
+    at: iamlint_model::Location,
+) -> Vec<CodeFlow> {
+    if f.path.is_empty() {
+        return Vec::new();
+    }
+    let locations = f
+        .path
+        .iter()
+        .take(MAX_RELATED)
+        .map(|step| ThreadFlowLocation {
+            location: location(
+                report,
+                report.position(step.loc.unwrap_or(at)),
+                None,
+                Some(cut(step.message.clone())),
+            ),
+        })
+        .collect();
+    vec![CodeFlow {
+        thread_flows: vec![ThreadFlow { locations }],
+    }]
+}
+
 pub fn render(report: &Report) -> String {
     let rules = registry::all();
     let located = report.findings.iter().filter(|f| f.loc.is_some());
@@ -313,6 +360,7 @@ pub fn render(report: &Report) -> String {
                         )
                     })
                     .collect(),
+                code_flows: code_flow(report, f, loc),
                 partial_fingerprints: Fingerprints { v1: &f.fingerprint },
                 properties: ResultProperties {
                     severity: f.severity.as_str(),

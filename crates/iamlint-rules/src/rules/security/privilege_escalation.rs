@@ -158,6 +158,30 @@ impl Check for PrivilegeEscalation {
                 f = f.with_severity(Severity::High);
             }
             for (n, hop) in e.hops.iter().enumerate() {
+                let from = &links.principals[hop.from].resource.address;
+                let to = links.principals[hop.to].resource;
+                let at = hop
+                    .grants
+                    .first()
+                    .and_then(|(s, action)| {
+                        granting_item(s, action).and_then(|(loc, _)| loc).or(s.loc)
+                    })
+                    .or(to.loc);
+                let on = match hop.via {
+                    Some(via) => format!("`{via}`"),
+                    None if hop.to == hop.from => "itself".to_string(),
+                    None => format!("`{}`", to.address),
+                };
+                f = f.with_step(
+                    format!(
+                        "hop {}: `{from}` can {} {on} ({})",
+                        n + 1,
+                        hop.technique.title,
+                        hop.technique.id
+                    ),
+                    Some(&to.address),
+                    at,
+                );
                 for (s, action) in &hop.grants {
                     let (policy, held_at) = holder(links, hop.from, s);
                     let at = granting_item(s, action)
@@ -174,7 +198,6 @@ impl Check for PrivilegeEscalation {
                         at,
                     );
                 }
-                let to = links.principals[hop.to].resource;
                 let became = hop.technique.effect == Effect::Become;
                 if n + 1 == e.hops.len() && became {
                     f = f.with_related(
@@ -234,14 +257,23 @@ fn message(links: &Links, e: &Escalation) -> String {
     text
 }
 
-/// The cut a person should make first: the first hop's allowing statement.
+/// The cut a person should make first: a grant on every resource (`"Resource": "*"`) of
+/// some hop, the last such — the one closest to the administrator, often shared by other
+/// principals' paths —, else the first hop's allowing statement, else the trust that admits
+/// the first hop's caller.
 fn help(links: &Links, e: &Escalation) -> String {
     let Some(first) = e.hops.first() else {
         return String::new();
     };
-    match first.grants.first() {
-        Some((s, action)) => {
-            let (policy, _) = holder(links, first.from, s);
+    let unscoped = e.hops.iter().rev().find_map(|hop| {
+        hop.grants
+            .iter()
+            .find(|(s, _)| s.on_every_resource())
+            .map(|g| (hop, g))
+    });
+    match unscoped.or(first.grants.first().map(|g| (first, g))) {
+        Some((hop, (s, action))) => {
+            let (policy, _) = holder(links, hop.from, s);
             let what = match granting_item(s, action) {
                 Some((_, item)) if item != *action && item != "NotAction" => {
                     format!("`{item}` (which grants `{action}`)")
@@ -249,8 +281,9 @@ fn help(links: &Links, e: &Escalation) -> String {
                 _ => format!("`{action}`"),
             };
             format!(
-                "scope {what} in {} of `{policy}` to what this principal needs, or cap the principal with a permissions boundary: that breaks this path",
-                s.label()
+                "scope {what} in {} of `{policy}` to the resources `{}` needs, or cap it with a permissions boundary: that breaks this path",
+                s.label(),
+                links.principals[hop.from].resource.address,
             )
         }
         None => format!(
