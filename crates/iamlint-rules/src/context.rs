@@ -15,7 +15,7 @@ use iamlint_model::wildcard;
 use iamlint_model::{Location, Model, PolicyKind, PolicyRecord};
 
 use crate::finding::Finding;
-use crate::run::Accounts;
+use crate::run::{Accounts, Privesc, Selection};
 
 pub struct Context<'a> {
     pub model: &'a Model,
@@ -25,6 +25,8 @@ pub struct Context<'a> {
     pub selected: &'a [&'static str],
     /// The user's own and trusted accounts.
     pub accounts: &'a Accounts,
+    /// How privilege escalation is searched.
+    pub privesc: &'a Privesc,
     links: OnceLock<Links<'a>>,
     reach: OnceLock<Reach>,
     /// Action patterns expanded over the catalog, by lowercase pattern: several rules expand
@@ -37,13 +39,14 @@ impl<'a> Context<'a> {
         model: &'a Model,
         findings: &'a [Finding],
         selected: &'a [&'static str],
-        accounts: &'a Accounts,
+        selection: &'a Selection,
     ) -> Self {
         Context {
             model,
             findings,
             selected,
-            accounts,
+            accounts: &selection.accounts,
+            privesc: &selection.privesc,
             links: OnceLock::new(),
             reach: OnceLock::new(),
             expanded: RefCell::default(),

@@ -20,6 +20,27 @@ pub struct Selection {
     pub severity: BTreeMap<String, Severity>,
     /// Which AWS accounts are the user's own or trusted (`.iamlint.toml`).
     pub accounts: Accounts,
+    /// How privilege escalation is searched (`[privesc]` in `.iamlint.toml`).
+    pub privesc: Privesc,
+}
+
+/// Privilege-escalation options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Privesc {
+    /// Addresses (`*` and `?` wildcards) of principals that are administrators by design: never
+    /// reported, and reaching one is reaching an administrator.
+    pub intended_admins: Vec<String>,
+    /// Hops a path may take at most.
+    pub max_hops: usize,
+}
+
+impl Default for Privesc {
+    fn default() -> Self {
+        Privesc {
+            intended_admins: Vec::new(),
+            max_hops: crate::privesc::MAX_HOPS,
+        }
+    }
 }
 
 /// The accounts a configuration says are not foreign: trusting them is not cross-account.
@@ -74,7 +95,7 @@ fn selected(selection: &Selection) -> Vec<&'static dyn Rule> {
 pub fn check(model: &Model, selection: &Selection) -> Vec<Finding> {
     let rules = selected(selection);
     let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
-    let cx = Context::new(model, &[], &names, &selection.accounts);
+    let cx = Context::new(model, &[], &names, selection);
     let mut findings = Vec::new();
     for rule in rules.iter().filter(|r| r.meta().phase == Phase::Model) {
         let mut sink = Sink::new(rule.meta());
@@ -92,7 +113,7 @@ pub fn finish(model: &Model, selection: &Selection, mut findings: Vec<Finding>) 
     let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
     let mut later = Vec::new();
     {
-        let cx = Context::new(model, &findings, &names, &selection.accounts);
+        let cx = Context::new(model, &findings, &names, selection);
         for rule in rules
             .iter()
             .filter(|r| r.meta().phase == Phase::AfterFindings)

@@ -166,6 +166,16 @@ fn selection(args: &CheckArgs, config: &Config) -> Result<Selection, String> {
             ));
         }
     }
+    let max_hops = config
+        .privesc
+        .max_hops
+        .unwrap_or(iamlint_rules::privesc::MAX_HOPS);
+    if !(1..=16).contains(&max_hops) {
+        return Err(format!(
+            "max-hops = {max_hops} in {}: expected 1 to 16",
+            config::FILE_NAME
+        ));
+    }
     Ok(Selection {
         select,
         ignore,
@@ -173,6 +183,10 @@ fn selection(args: &CheckArgs, config: &Config) -> Result<Selection, String> {
         accounts: iamlint_rules::Accounts {
             own: config.account_id.clone(),
             trusted: config.trusted_accounts.clone(),
+        },
+        privesc: iamlint_rules::Privesc {
+            intended_admins: config.privesc.intended_admins.clone(),
+            max_hops,
         },
     })
 }

@@ -9,6 +9,10 @@
 //! select = ["all"]
 //! ignore = ["allow-not-resource"]
 //! severity = { service-wildcard-action = "high" }
+//!
+//! [privesc]
+//! intended-admins = ["module.platform.aws_iam_role.terraform"]   # administrators by design
+//! max-hops = 8
 //! ```
 
 use iamlint_terraform::confine::{Boundary, Refused};
@@ -32,6 +36,18 @@ pub struct Config {
     pub trusted_accounts: Vec<String>,
     #[serde(default)]
     pub rules: RulesConfig,
+    #[serde(default)]
+    pub privesc: PrivescConfig,
+}
+
+/// `[privesc]`: how `privilege-escalation` searches.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PrivescConfig {
+    /// Addresses (`*`, `?`) of principals that are administrators by design.
+    #[serde(default)]
+    pub intended_admins: Vec<String>,
+    pub max_hops: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -711,3 +711,49 @@ fn a_directory_without_terraform_warns_that_nothing_was_linted() {
     let run = iamlint(&["check", EXAMPLE]);
     assert!(!run.stderr.contains("nothing was linted"), "{}", run.stderr);
 }
+
+#[test]
+fn privesc_options_come_from_the_config() {
+    let dir = std::env::temp_dir().join(format!("iamlint-privesc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let tf = std::fs::read_to_string(root().join("testdata/privesc/ci-chain/main.tf")).unwrap();
+    std::fs::write(dir.join("main.tf"), tf).unwrap();
+    let sources = |config: &str| {
+        std::fs::write(dir.join(".iamlint.toml"), config).unwrap();
+        let run = iamlint(&[
+            "check",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+            "--select",
+            "privilege-escalation",
+        ]);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+        let found: Vec<String> = json["findings"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .map(|f| f["address"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        (found, run.stderr)
+    };
+    assert_eq!(sources("").0, ["aws_iam_user.ci", "aws_iam_role.deploy"]);
+    // The deploy role is an administrator by design: not reported, and the user who may
+    // become it reaches an administrator in one hop.
+    let (found, _) = sources("[privesc]\nintended-admins = [\"aws_iam_role.dep*\"]\n");
+    assert_eq!(found, ["aws_iam_user.ci"]);
+    // One hop is not enough for the user's path.
+    let (found, _) = sources("[privesc]\nmax-hops = 1\n");
+    assert_eq!(found, ["aws_iam_role.deploy"]);
+    let (found, stderr) = sources("[privesc]\nmax-hops = 0\n");
+    assert!(
+        found.is_empty() && stderr.contains("expected 1 to 16"),
+        "{stderr}"
+    );
+    let (_, stderr) = sources("[privesc]\nintended_admins = []\n");
+    assert!(stderr.contains("intended-admins"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

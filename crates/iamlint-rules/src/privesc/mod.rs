@@ -26,7 +26,7 @@ use iamlint_model::{Model, Str};
 
 use technique::{Effect, Kind, Step, Technique, Who};
 
-/// Hops a path may take at most (PRIVESC.md §2: `max_hops`).
+/// Hops a path may take at most, unless configured (PRIVESC.md §2: `max_hops`).
 pub const MAX_HOPS: usize = 8;
 
 /// Whether a hop surely works, or only if something unknown or a condition goes the caller's way.
@@ -61,8 +61,22 @@ pub struct Escalation<'a> {
 }
 
 /// Every escalation to administrator in the model, one per principal, in principal order.
-pub fn search<'a>(model: &'a Model, links: &'a Links<'a>, reach: &Reach) -> Vec<Escalation<'a>> {
+pub fn search<'a>(
+    model: &'a Model,
+    links: &'a Links<'a>,
+    reach: &Reach,
+    options: &crate::Privesc,
+) -> Vec<Escalation<'a>> {
     let mut engine = Engine::new(links, reach);
+    engine.max_hops = options.max_hops;
+    // Administrators by design count as administrators: never sources, and a goal.
+    for (i, p) in links.principals.iter().enumerate() {
+        let intended = options
+            .intended_admins
+            .iter()
+            .any(|g| iamlint_model::wildcard::matches(g, &p.resource.address, false));
+        engine.admin.push(reach.admin[i] || intended);
+    }
     let mut wearings: Vec<(&'a Resource, usize)> = links
         .wearings(model)
         .into_iter()
@@ -71,10 +85,10 @@ pub fn search<'a>(model: &'a Model, links: &'a Links<'a>, reach: &Reach) -> Vec<
     wearings.sort_by(|a, b| (&a.0.address, a.1).cmp(&(&b.0.address, b.1)));
     wearings.dedup_by(|a, b| a.0.address == b.0.address && a.1 == b.1);
     engine.wearings = wearings;
-    (0..links.principals.len())
-        .filter(|&s| links.principals[s].ty != PrincipalType::Group && !reach.admin[s])
-        .filter_map(|s| engine.from(s))
-        .collect()
+    let sources: Vec<usize> = (0..links.principals.len())
+        .filter(|&s| links.principals[s].ty != PrincipalType::Group && !engine.admin[s])
+        .collect();
+    sources.into_iter().filter_map(|s| engine.from(s)).collect()
 }
 
 struct Engine<'a, 'r> {
@@ -82,6 +96,9 @@ struct Engine<'a, 'r> {
     reach: &'r Reach,
     /// Resources that run as a role, with the role.
     wearings: Vec<(&'a Resource, usize)>,
+    /// Per principal: an administrator, or one by design (`intended_admins`).
+    admin: Vec<bool>,
+    max_hops: usize,
     subjects: Vec<Option<Subject<'a>>>,
     /// What each principal may become, worked out once whoever asks.
     becomes: HashMap<usize, Vec<Hop<'a>>>,
@@ -99,6 +116,8 @@ impl<'a, 'r> Engine<'a, 'r> {
             links,
             reach,
             wearings: Vec::new(),
+            admin: Vec::new(),
+            max_hops: MAX_HOPS,
             subjects: vec![None; links.principals.len()],
             becomes: HashMap::new(),
             empowers: HashMap::new(),
@@ -132,7 +151,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         let mut best: Option<Vec<Hop<'a>>> = None;
         while let Some(h) = queue.pop_front() {
             let d = depth[&h];
-            if d >= MAX_HOPS || best.as_ref().is_some_and(|b| b.len() <= d + 1) {
+            if d >= self.max_hops || best.as_ref().is_some_and(|b| b.len() <= d + 1) {
                 continue;
             }
             for hop in self.becomes_of(h) {
@@ -143,7 +162,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                 depth.insert(to, d + 1);
                 pred.insert(to, hop);
                 held.push(to);
-                if self.reach.admin[to] {
+                if self.admin[to] {
                     let path = path_to(&pred, to);
                     if best.as_ref().is_none_or(|b| shorter(&path, b)) {
                         best = Some(path);
@@ -155,7 +174,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         }
         // Then `empower`: any principal held may make any principal held an administrator.
         for &x in &held {
-            if self.reach.admin[x] {
+            if self.admin[x] {
                 continue;
             }
             for &h in &held {
@@ -170,7 +189,7 @@ impl<'a, 'r> Engine<'a, 'r> {
                         path.push(extra);
                     }
                 }
-                if path.len() <= MAX_HOPS && best.as_ref().is_none_or(|b| shorter(&path, b)) {
+                if path.len() <= self.max_hops && best.as_ref().is_none_or(|b| shorter(&path, b)) {
                     best = Some(path);
                 }
             }

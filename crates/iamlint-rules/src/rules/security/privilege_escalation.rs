@@ -146,7 +146,7 @@ declare_rule! {
 impl Check for PrivilegeEscalation {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let links = cx.links();
-        for e in privesc::search(cx.model, links, cx.reach()) {
+        for e in privesc::search(cx.model, links, cx.reach(), cx.privesc) {
             let r = links.principals[e.source].resource;
             let mut f = out.finding(
                 &r.address,
