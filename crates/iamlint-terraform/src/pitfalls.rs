@@ -17,10 +17,11 @@ use hcl_edit::template::Template;
 /// Bytes parsed again, in all, while working around duplicate object keys in one file.
 const MAX_REPARSED_BYTES: usize = 16 << 20;
 
-/// Grouping parentheses — `(` that is not a function call's — open at once, at most. hcl-edit
-/// parses a failing expression inside `a - ( … )` twice at each such level, so its time doubles
-/// per level (found by fuzzing: 395 bytes took 13 s; at 16 levels the same shape takes 0.1 s).
-/// Real Terraform groups a few levels deep at most; function calls nest freely.
+/// Grouping parentheses (`(` that is not a function call's) and indexes (`a[…]`) open at once,
+/// at most. hcl-edit parses a failing expression inside `a - ( … )` or `a + b[ … ]` twice at
+/// each such level, so its time doubles per level (found by fuzzing: 395 bytes of parentheses
+/// took 13 s; at 16 levels the same shape takes 0.1 s). Real Terraform nests them a few levels
+/// deep at most; function calls and lists nest freely.
 pub const MAX_GROUPING_DEPTH: usize = 16;
 
 /// Why a file was not parsed, and where.
@@ -58,8 +59,8 @@ fn too_deep_error(at: usize) -> SyntaxError {
     SyntaxError {
         offset: at,
         message: format!(
-            "parentheses nest more than {MAX_GROUPING_DEPTH} levels deep here: iamlint does not \
-             parse this (hcl-edit's time doubles with each level)"
+            "parentheses, indexes or interpolations nest more than {MAX_GROUPING_DEPTH} levels \
+             deep here: iamlint does not parse this (hcl-edit's time doubles with each level)"
         ),
     }
 }
@@ -96,27 +97,54 @@ fn parse_checked(input: &str) -> Result<Body, hcl_edit::parser::Error> {
 
 /// Where a grouping parenthesis opens beyond [`MAX_GROUPING_DEPTH`] levels, if one does.
 fn too_deep(text: &str, mode: Mode) -> Option<usize> {
-    // Most files do not hold that many parentheses at all: no scan.
-    if text.bytes().filter(|&c| c == b'(').count() <= MAX_GROUPING_DEPTH {
+    // Most files do not hold that many brackets at all: no scan.
+    let brackets = text
+        .bytes()
+        .filter(|&c| c == b'(' || c == b'[' || c == b'{')
+        .count();
+    if brackets <= MAX_GROUPING_DEPTH {
         return None;
     }
-    // Per open parenthesis: whether it groups (rather than calls).
+    // Per open `(` or `[`: whether it counts — a grouping parenthesis or an index
+    // (`a[…]`), not a call's parenthesis or a list.
     let mut open: Vec<bool> = Vec::new();
-    let mut grouping = 0;
+    let mut depth = 0;
     let mut previous = b' ';
     let mut found = None;
-    scan(text, mode, |i, c, _| {
+    scan(text, mode, |i, c, stack| {
+        // A heredoc is a template of its own.
+        if c == b'<' && found.is_none() && text[i..].starts_with("<<") {
+            if let Some(end) = heredoc_end(text, i) {
+                let body = text[i..end].find('\n').map_or(end, |n| i + n + 1);
+                if let Some(at) = too_deep(&text[body..end], Mode::Template) {
+                    found = Some(body + at);
+                }
+            }
+            return;
+        }
+        let after_term = previous.is_ascii_alphanumeric() || previous == b'_';
+        // Interpolations in strings in interpolations count as levels too.
+        if found.is_none()
+            && stack.len() > MAX_GROUPING_DEPTH / 2
+            && depth + nested_interpolations(stack) > MAX_GROUPING_DEPTH
+        {
+            found = Some(i);
+        }
         match c {
-            b'(' if found.is_none() => {
-                // A call's `(` follows its function's name.
-                let groups = !(previous.is_ascii_alphanumeric() || previous == b'_');
-                open.push(groups);
-                grouping += usize::from(groups);
-                if grouping > MAX_GROUPING_DEPTH {
+            b'(' | b'[' if found.is_none() => {
+                // A call's `(` follows its function's name; an index's `[` follows what it
+                // indexes; a list's `[` follows an operator or a separator.
+                let counts = match c {
+                    b'(' => !after_term,
+                    _ => after_term || matches!(previous, b']' | b')'),
+                };
+                open.push(counts);
+                depth += usize::from(counts);
+                if depth + nested_interpolations(stack) > MAX_GROUPING_DEPTH {
                     found = Some(i);
                 }
             }
-            b')' => grouping -= usize::from(open.pop().unwrap_or(false)),
+            b')' | b']' => depth -= usize::from(open.pop().unwrap_or(false)),
             _ => {}
         }
         if !c.is_ascii_whitespace() {
@@ -124,6 +152,15 @@ fn too_deep(text: &str, mode: Mode) -> Option<usize> {
         }
     });
     found
+}
+
+/// Interpolations open inside another one (`"${ "${ … }" }"`): each is a level of nesting.
+fn nested_interpolations(stack: &[Bracket]) -> usize {
+    stack
+        .iter()
+        .filter(|b| **b == Bracket::Interpolation)
+        .count()
+        .saturating_sub(1)
 }
 
 /// What a byte is part of.
@@ -134,6 +171,8 @@ enum Bracket {
     Brace,
     /// `{ for … }`
     ForBrace,
+    /// `${ … }` or `%{ … }` in a string or template.
+    Interpolation,
 }
 
 /// What a text is: a file of HCL (a body) or a template, which is literal text around its
@@ -183,6 +222,8 @@ fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
                     }
                     b'<' if b.get(i + 1) == Some(&b'<') => {
                         if let Some(end) = heredoc_end(text, i) {
+                            // The heredoc's start, for visitors that read its template.
+                            visit(i, c, &stack);
                             i = end;
                             continue;
                         }
@@ -226,7 +267,7 @@ fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
                 }
                 b'$' | b'%' if b.get(i + 1) == Some(&b'{') && !(i > 0 && b[i - 1] == c) => {
                     // An interpolation: code until its closing brace.
-                    stack.push(Bracket::Brace);
+                    stack.push(Bracket::Interpolation);
                     if let Some(top) = strings.last_mut() {
                         *top = stack.len();
                     }
@@ -414,6 +455,34 @@ mod tests {
         // Closed groups do not add up, and parentheses in strings and comments are not code.
         let siblings = format!("t = [{}]\n", "((1)),".repeat(40));
         assert!(too_deep(&siblings, Mode::Body).is_none());
+        // Indexes count, lists do not.
+        let indexes = format!("t = {}x{}\n", "a+b[c+".repeat(17), "]".repeat(17));
+        assert!(
+            parse_body(&indexes)
+                .unwrap_err()
+                .message
+                .contains("indexes")
+        );
+        let lists = format!("t = {}1{}\n", "[".repeat(40), "]".repeat(40));
+        assert!(too_deep(&lists, Mode::Body).is_none());
+        // Strings in interpolations in strings, each a level.
+        let strings = format!("t = {}x{}\n", "\"${a+".repeat(18), "}\"".repeat(18));
+        assert!(parse_body(&strings).is_err());
+        let shallow = format!("t = {}x{}\n", "\"${a+".repeat(4), "}\"".repeat(4));
+        assert!(parse_body(&shallow).is_ok(), "{shallow}");
+        // Inside a heredoc too, located in the file.
+        let heredoc = format!(
+            "t = <<EOT\n${{{}1{}}}\nEOT\n",
+            "-(".repeat(17),
+            ")".repeat(17)
+        );
+        let err = parse_body(&heredoc).unwrap_err();
+        assert_eq!(
+            err.offset,
+            heredoc.find("-(").unwrap() + 16 * 2 + 1,
+            "{}",
+            err.message
+        );
         let quoted = format!("t = \"{}\" # {}\n", "(".repeat(40), "(".repeat(40));
         assert!(too_deep(&quoted, Mode::Body).is_none());
         // In a template, only what is inside `${ }` and `%{ }` is code; quotes are literal.
