@@ -29,6 +29,8 @@ pub struct Context<'a> {
     pub privesc: &'a Privesc,
     links: OnceLock<Links<'a>>,
     reach: OnceLock<Reach>,
+    /// The principals `privilege-escalation` reports, once it has searched.
+    escalating: OnceLock<Vec<usize>>,
     /// Action patterns expanded over the catalog, by lowercase pattern: several rules expand
     /// the same patterns, and a tree repeats them across policies.
     expanded: RefCell<HashMap<String, Rc<[&'static Action]>>>,
@@ -49,6 +51,7 @@ impl<'a> Context<'a> {
             privesc: &selection.privesc,
             links: OnceLock::new(),
             reach: OnceLock::new(),
+            escalating: OnceLock::new(),
             expanded: RefCell::default(),
         }
     }
@@ -133,6 +136,22 @@ impl<'a> Context<'a> {
     /// (indices into [`Context::links`]), built at the first rule that asks.
     pub fn reach(&self) -> &Reach {
         self.reach.get_or_init(|| Reach::build(self.links()))
+    }
+
+    /// The principals that can make themselves administrators (indices into
+    /// [`Context::links`]): what `privilege-escalation` found, searched here if it did not run.
+    pub fn escalating(&self) -> &[usize] {
+        self.escalating.get_or_init(|| {
+            crate::privesc::search(self.model, self.links(), self.reach(), self.privesc)
+                .iter()
+                .map(|e| e.source)
+                .collect()
+        })
+    }
+
+    /// Keeps what `privilege-escalation` found, for the rules that run after it.
+    pub(crate) fn remember_escalating(&self, sources: Vec<usize>) {
+        let _ = self.escalating.set(sources);
     }
 
     /// Every readable policy document with its record.

@@ -20,6 +20,7 @@ static ALL: &[&dyn Rule] = &[
     &security::allow_not_resource::AllowNotResource,
     &security::full_admin_access::FullAdminAccess,
     &security::privilege_escalation::PrivilegeEscalation,
+    &security::privilege_escalation_latent::PrivilegeEscalationLatent,
     &security::pass_role_unrestricted::PassRoleUnrestricted,
     &security::assume_role_unrestricted::AssumeRoleUnrestricted,
     &security::service_wildcard_action::ServiceWildcardAction,

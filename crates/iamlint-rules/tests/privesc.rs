@@ -917,3 +917,54 @@ resource "aws_iam_user_policy_attachment" "tools" {
         assert_eq!(escalations(src), [], "iam-001: silent case {n}\n{src}");
     }
 }
+
+/// The rules' findings on `src`: (rule, principal).
+fn both_rules(src: &str) -> Vec<(String, String)> {
+    let src = format!("data \"aws_caller_identity\" \"current\" {{}}\n{src}");
+    let model = load_sources(vec![("main.tf".into(), src)]);
+    let selection = Selection {
+        select: vec![
+            "privilege-escalation".into(),
+            "privilege-escalation-latent".into(),
+        ],
+        ..Selection::default()
+    };
+    run(&model, &selection)
+        .into_iter()
+        .map(|f| (f.rule.to_string(), f.address))
+        .collect()
+}
+
+#[test]
+fn latent_grants_are_noted_once_unless_the_principal_escalates() {
+    let grant = allow(
+        &["lambda:UpdateFunctionCode", "lambda:InvokeFunction"],
+        "\"*\"",
+    );
+    let lambda_trust = service_trust("lambda.amazonaws.com");
+    // Nothing in the configuration to take over: the grant still reaches any function.
+    let alone = user_with(&grant);
+    assert_eq!(
+        both_rules(&alone),
+        [(
+            "privilege-escalation-latent".to_string(),
+            "aws_iam_user.caller".to_string()
+        )]
+    );
+    // A function in the configuration runs as an administrator: the escalation is reported,
+    // and the note is left out.
+    let escalates = user_with(&grant) + &role("target", &lambda_trust) + ADMIN_ROLE + LAMBDA;
+    assert_eq!(
+        both_rules(&escalates),
+        [(
+            "privilege-escalation".to_string(),
+            "aws_iam_user.caller".to_string()
+        )]
+    );
+    // Scoped to some functions: nothing latent.
+    let scoped = user_with(&allow(
+        &["lambda:UpdateFunctionCode", "lambda:InvokeFunction"],
+        "\"arn:aws:lambda:*:*:function:orders-*\"",
+    ));
+    assert_eq!(both_rules(&scoped), []);
+}

@@ -60,6 +60,88 @@ pub struct Escalation<'a> {
     pub verdict: Verdict,
 }
 
+/// A technique a principal may use on every resource of its kind, targets outside the
+/// configuration included, with the statements that allow each step.
+#[derive(Clone, Debug)]
+pub struct Latent<'a> {
+    pub technique: &'static Technique,
+    pub grants: Vec<(&'a Statement, &'static str)>,
+}
+
+/// Per principal that is not an administrator (in principal order): the techniques that
+/// become or take over a role it may use on any resource — a role's code, a function, an
+/// instance — through a grant on `"Resource": "*"` (PRIVESC.md §4, scope `config`). They reach
+/// whatever runs outside the configuration too, which no search inside it can rule out.
+pub fn latent<'a>(
+    links: &'a Links<'a>,
+    reach: &Reach,
+    options: &crate::Privesc,
+) -> Vec<(usize, Vec<Latent<'a>>)> {
+    let mut out = Vec::new();
+    let mut capabilities = Capabilities::default();
+    for (i, p) in links.principals.iter().enumerate() {
+        let intended = options
+            .intended_admins
+            .iter()
+            .any(|g| iamlint_model::wildcard::matches(g, &p.resource.address, false));
+        if p.ty == PrincipalType::Group || reach.admin[i] || intended {
+            continue;
+        }
+        let subject = links.subject(i);
+        // Only a grant on every resource makes a technique latent: most principals have none.
+        let on_every_resource = subject.policies.iter().any(|source| match source {
+            Source::Document(doc) => doc
+                .statements
+                .iter()
+                .any(|s| s.is_allow() && s.on_every_resource()),
+            Source::Unread(_) => false,
+        });
+        if !on_every_resource {
+            continue;
+        }
+        // What it may do on every resource, as a bitset: a step outside it rules a technique
+        // out without asking the evaluator about each statement.
+        let everywhere_allowed = capabilities.of(&subject).allowed;
+        let mut found = Vec::new();
+        for t in technique::all()
+            .iter()
+            .filter(|t| t.effect == Effect::Become)
+        {
+            let Some(target) = &t.target else { continue };
+            // Takeovers of roles and of what runs as them; users and trusts are all in view.
+            let role_taking = target.kind == Kind::Wearer || target.trusts_service.is_some();
+            if !role_taking
+                || t.step.iter().any(|step| {
+                    step.context.is_empty() && !everywhere_allowed.contains_action(&step.action)
+                })
+            {
+                continue;
+            }
+            let mut grants = Vec::new();
+            let mut everywhere = false;
+            let taken = t.step.iter().all(|step| {
+                let d = ask(&subject, step, ANY_ARN[kind_index(target.kind)]);
+                if d.access != Access::Allowed {
+                    return false;
+                }
+                everywhere |= d.statements.iter().any(|s| s.on_every_resource());
+                grants.extend(d.statements.iter().map(|&s| (s, step.action.as_str())));
+                true
+            });
+            if taken && everywhere {
+                found.push(Latent {
+                    technique: t,
+                    grants,
+                });
+            }
+        }
+        if !found.is_empty() {
+            out.push((i, found));
+        }
+    }
+    out
+}
+
 /// Every escalation to administrator in the model, one per principal, in principal order.
 pub fn search<'a>(
     model: &'a Model,

@@ -6,6 +6,7 @@ pub mod iam_user_access_key;
 pub mod lambda_permission_without_source;
 pub mod pass_role_unrestricted;
 pub mod privilege_escalation;
+pub mod privilege_escalation_latent;
 pub mod service_wildcard_action;
 pub mod static_aws_credentials;
 pub mod trust_any_principal;

@@ -146,7 +146,9 @@ declare_rule! {
 impl Check for PrivilegeEscalation {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let links = cx.links();
-        for e in privesc::search(cx.model, links, cx.reach(), cx.privesc) {
+        let found = privesc::search(cx.model, links, cx.reach(), cx.privesc);
+        cx.remember_escalating(found.iter().map(|e| e.source).collect());
+        for e in found {
             let r = links.principals[e.source].resource;
             let mut f = out.finding(
                 &r.address,
