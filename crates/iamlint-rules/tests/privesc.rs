@@ -43,6 +43,13 @@ fn escalations(src: &str) -> Vec<(String, Vec<String>, Severity)> {
 /// A trust of the configuration's own account root.
 const TRUSTING_ROOT: &str = r#"{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" } }"#;
 
+/// Each configuration gives no escalation finding.
+fn assert_silent(id: &str, cases: &[String]) {
+    for (n, src) in cases.iter().enumerate() {
+        assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
+    }
+}
+
 fn role(name: &str, trust: &str) -> String {
     format!(
         r#"
@@ -300,9 +307,7 @@ fn new_passrole_techniques_fire_and_stay_silent_when_blocked() {
             // The target is no administrator.
             user_with(&allow(&all, "\"*\"")) + &role("target", &service_trust(service)),
         ];
-        for (n, src) in silent.iter().enumerate() {
-            assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
-        }
+        assert_silent(id, &silent);
     }
 }
 
@@ -346,9 +351,7 @@ resource "aws_iam_user" "caller" {
         // The role is no administrator.
         user_with(&allow(&["sts:AssumeRole"], "\"*\"")) + &role("target", trusting_root),
     ];
-    for (n, src) in silent.iter().enumerate() {
-        assert_eq!(escalations(src), [], "silent case {n}\n{src}");
-    }
+    assert_silent("sts-001", &silent);
 }
 
 #[test]
@@ -387,9 +390,7 @@ resource "aws_iam_user_policy_attachment" "admin" {
             // No administrator to take over.
             user_with(&allow(actions, "\"*\"")),
         ];
-        for (n, src) in silent.iter().enumerate() {
-            assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
-        }
+        assert_silent(id, &silent);
     }
 
     let trust = service_trust("ec2.amazonaws.com");
@@ -425,9 +426,7 @@ resource "aws_iam_role" "target" {
         )) + &role("target", &trust)
             + ADMIN_ROLE,
     ];
-    for (n, src) in silent.iter().enumerate() {
-        assert_eq!(escalations(src), [], "iam-012: silent case {n}\n{src}");
-    }
+    assert_silent("iam-012", &silent);
 }
 
 #[test]
@@ -483,9 +482,7 @@ resource "aws_iam_policy" "boundary" {{
             // On other roles only.
             role_with(&allow(&[action], "\"arn:aws:iam::*:role/other-*\""), ""),
         ];
-        for (n, src) in silent.iter().enumerate() {
-            assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
-        }
+        assert_silent(id, &silent);
     }
     // Attaching only ReadOnlyAccess gives nothing; AdministratorAccess does.
     let scoped = |condition: &str| {
@@ -521,9 +518,7 @@ resource "aws_iam_policy" "boundary" {{
             )),
             user_with(&allow(&[action], "\"arn:aws:iam::*:user/other\"")),
         ];
-        for (n, src) in silent.iter().enumerate() {
-            assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
-        }
+        assert_silent(id, &silent);
     }
 }
 
@@ -755,9 +750,7 @@ fn existing_wearers_are_taken_over_through_what_they_run() {
             // Nothing runs as the administrator role.
             user_with(&allow(actions, "\"*\"")) + &role("target", &trust) + ADMIN_ROLE,
         ];
-        for (n, src) in silent.iter().enumerate() {
-            assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
-        }
+        assert_silent(id, &silent);
     }
     // Scoped by name to other functions: the function's ARN is built from its name.
     let scoped = user_with(&allow(
@@ -835,9 +828,7 @@ resource "aws_iam_group" "devs" {
             ) + IN_GROUP
                 + boundary,
         ];
-        for (n, src) in silent.iter().enumerate() {
-            assert_eq!(escalations(src), [], "{id}: silent case {n}\n{src}");
-        }
+        assert_silent(id, &silent);
     }
 
     // iam-013: joining a group whose policies make it an administrator.
@@ -868,9 +859,7 @@ resource "aws_iam_group" "devs" {
         // No administrator group to join.
         user_with(&allow(&["iam:AddUserToGroup"], "\"*\"")),
     ];
-    for (n, src) in silent.iter().enumerate() {
-        assert_eq!(escalations(src), [], "iam-013: silent case {n}\n{src}");
-    }
+    assert_silent("iam-013", &silent);
 
     // iam-001: a new default version of a customer-managed policy the principal holds.
     let held = r#"
@@ -913,9 +902,7 @@ resource "aws_iam_user_policy_attachment" "tools" {
             "\"arn:aws:iam::*:policy/other-*\"",
         )) + held,
     ];
-    for (n, src) in silent.iter().enumerate() {
-        assert_eq!(escalations(src), [], "iam-001: silent case {n}\n{src}");
-    }
+    assert_silent("iam-001", &silent);
 }
 
 /// The rules' findings on `src`: (rule, principal).

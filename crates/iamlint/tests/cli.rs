@@ -367,20 +367,17 @@ fn rules_and_explain() {
     assert_eq!(iamlint(&["explain", "nope"]).code, 2);
 }
 
+/// The first `text` block of the README after `heading`.
+fn readme_block(heading: &str) -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme.split_once(heading).expect("README section").1;
+    let block = section.split_once("```text\n").unwrap().1;
+    block.split_once("```").unwrap().0.to_string()
+}
+
 #[test]
 fn readme_shows_real_output_of_the_example() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let section = readme
-        .split_once("## What it looks like")
-        .expect("README section")
-        .1;
-    let block = section
-        .split_once("```text\n")
-        .unwrap()
-        .1
-        .split_once("```")
-        .unwrap()
-        .0;
+    let block = readme_block("## What it looks like");
     assert_eq!(
         block,
         iamlint(&["check", EXAMPLE]).stdout,
@@ -390,18 +387,7 @@ fn readme_shows_real_output_of_the_example() {
 
 #[test]
 fn readme_shows_real_output_of_an_escalation() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let section = readme
-        .split_once("### Privilege escalation")
-        .expect("README section")
-        .1;
-    let block = section
-        .split_once("```text\n")
-        .unwrap()
-        .1
-        .split_once("```")
-        .unwrap()
-        .0;
+    let block = readme_block("### Privilege escalation");
     let run = iamlint(&[
         "check",
         "testdata/privesc/ci-chain",
