@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use crate::access::{Source, Subject};
 use crate::managed::{self, ManagedPolicy};
 use crate::model::{ACCOUNT_ID, Model, PolicyKind, PolicyRecord, Resource};
+use crate::policy::Statement;
 use crate::source::Location;
 use crate::value::{Data, Str, Unknown, Value};
 use crate::wearers::{Holds, Wearer};
@@ -185,6 +186,18 @@ pub struct HeldPolicy<'m> {
     pub loc: Option<Location>,
     /// The ARN it is attached by (none for an inline policy).
     pub arn: Option<&'m Value>,
+}
+
+/// The held policy whose document holds statement `s`, if one does: where a statement of a
+/// policy written outside the tree (AWS-managed) is given to the principal.
+pub fn holding<'h, 'm: 'h>(
+    held: impl IntoIterator<Item = &'h HeldPolicy<'m>>,
+    s: &Statement,
+) -> Option<&'h HeldPolicy<'m>> {
+    held.into_iter().find(|h| match h.source() {
+        Source::Document(doc) => doc.statements.iter().any(|t| std::ptr::eq(t, s)),
+        Source::Unread(_) => false,
+    })
 }
 
 impl HeldPolicy<'_> {

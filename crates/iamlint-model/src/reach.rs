@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::access::{Access, Decision, Request, Source, Subject};
 use crate::capability::{Capabilities, can_be_admin};
-use crate::links::{HeldPolicy, IamPrincipal, Links, PrincipalType, same};
+use crate::links::{HeldPolicy, IamPrincipal, Links, PrincipalType, holding, same};
 use crate::policy::{PolicyDocument, Principal, PrincipalBlock, PrincipalKind, Statement};
 use crate::role_sets::{AGGREGATE, Groupings, RoleRef, SetNames, TrustIndex, name_key};
 use crate::source::Location;
@@ -547,14 +547,8 @@ fn statement_places(d: &Decision, held: &[&HeldPolicy]) -> Vec<Location> {
         .statements
         .iter()
         .filter_map(|&s| {
-            s.loc.or_else(|| {
-                held.iter()
-                    .find(|h| match h.source() {
-                        Source::Document(doc) => doc.statements.iter().any(|t| std::ptr::eq(t, s)),
-                        Source::Unread(_) => false,
-                    })
-                    .and_then(|h| h.loc)
-            })
+            s.loc
+                .or_else(|| holding(held.iter().copied(), s).and_then(|h| h.loc))
         })
         .collect();
     at.sort();

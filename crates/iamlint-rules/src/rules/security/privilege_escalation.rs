@@ -1,6 +1,5 @@
 use iamlint_model::Location;
-use iamlint_model::access::Source;
-use iamlint_model::links::{Held, Links};
+use iamlint_model::links::{Held, Links, holding};
 use iamlint_model::policy::Statement;
 
 use crate::context::{Context, granting_item};
@@ -299,18 +298,15 @@ fn help(links: &Links, e: &Escalation) -> String {
 /// The policy of principal `p` that holds statement `s`: its address (an AWS-managed policy's
 /// ARN), and where `p` is given it.
 fn holder(links: &Links, p: usize, s: &Statement) -> (String, Option<Location>) {
-    for h in links.effective(p) {
-        let Source::Document(doc) = h.source() else {
-            continue;
-        };
-        if doc.statements.iter().any(|t| std::ptr::eq(t, s)) {
+    match holding(links.effective(p), s) {
+        Some(h) => {
             let name = match &h.policy {
                 Held::Record(r) => r.address.clone(),
                 Held::Managed(m) => m.arn.to_string(),
                 Held::Unresolved(text) => text.clone(),
             };
-            return (name, h.loc);
+            (name, h.loc)
         }
+        None => (String::new(), None),
     }
-    (String::new(), None)
 }
