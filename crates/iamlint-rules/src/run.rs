@@ -34,6 +34,15 @@ pub struct Privesc {
     pub max_hops: usize,
 }
 
+impl Privesc {
+    /// Whether a principal is an administrator by design.
+    pub fn is_intended_admin(&self, p: &iamlint_model::links::IamPrincipal) -> bool {
+        self.intended_admins
+            .iter()
+            .any(|g| iamlint_model::wildcard::matches(g, &p.resource.address, false))
+    }
+}
+
 impl Default for Privesc {
     fn default() -> Self {
         Privesc {

@@ -43,6 +43,15 @@ fn escalations(src: &str) -> Vec<(String, Vec<String>, Severity)> {
 /// A trust of the configuration's own account root.
 const TRUSTING_ROOT: &str = r#"{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" } }"#;
 
+/// What `escalations` gives when the user `caller` escalates by technique `id` alone.
+fn caller_escalates(id: &str, severity: Severity) -> Vec<(String, Vec<String>, Severity)> {
+    vec![(
+        "aws_iam_user.caller".to_string(),
+        vec![id.to_string()],
+        severity,
+    )]
+}
+
 /// Each configuration gives no escalation finding.
 fn assert_silent(id: &str, cases: &[String]) {
     for (n, src) in cases.iter().enumerate() {
@@ -277,11 +286,7 @@ fn new_passrole_techniques_fire_and_stay_silent_when_blocked() {
         };
         assert_eq!(
             escalations(&fires),
-            [(
-                "aws_iam_user.caller".to_string(),
-                vec![id.to_string()],
-                severity
-            )],
+            caller_escalates(id, severity),
             "{id} fires"
         );
 
@@ -325,11 +330,7 @@ resource "aws_iam_user" "caller" {
     // The trust admits the configuration's own account, the caller's.
     assert_eq!(
         escalations(&fires),
-        [(
-            "aws_iam_user.caller".to_string(),
-            vec!["sts-001".to_string()],
-            Severity::Critical
-        )]
+        caller_escalates("sts-001", Severity::Critical)
     );
     let silent = [
         // Trusting the account root needs the caller's own permission too.
@@ -399,11 +400,7 @@ resource "aws_iam_user_policy_attachment" "admin" {
         + ADMIN_ROLE;
     assert_eq!(
         escalations(&fires),
-        [(
-            "aws_iam_user.caller".to_string(),
-            vec!["iam-012".to_string()],
-            Severity::Critical
-        )]
+        caller_escalates("iam-012", Severity::Critical)
     );
     let service_linked = r#"
 resource "aws_iam_role" "target" {
@@ -503,11 +500,7 @@ resource "aws_iam_policy" "boundary" {{
         let fires = user_with(&allow(&[action], "aws_iam_user.caller.arn"));
         assert_eq!(
             escalations(&fires),
-            [(
-                "aws_iam_user.caller".to_string(),
-                vec![id.to_string()],
-                Severity::Critical
-            )],
+            caller_escalates(id, Severity::Critical),
             "{id}"
         );
         let silent = [
@@ -735,11 +728,7 @@ fn existing_wearers_are_taken_over_through_what_they_run() {
         };
         assert_eq!(
             escalations(&fires),
-            [(
-                "aws_iam_user.caller".to_string(),
-                vec![id.to_string()],
-                severity
-            )],
+            caller_escalates(id, severity),
             "{id} fires\n{fires}"
         );
         let silent = [
@@ -801,11 +790,7 @@ resource "aws_iam_policy" "boundary" {
         let fires = user_with(&allow(&[action], "aws_iam_group.devs.arn")) + IN_GROUP;
         assert_eq!(
             escalations(&fires),
-            [(
-                "aws_iam_user.caller".to_string(),
-                vec![id.to_string()],
-                Severity::Critical
-            )],
+            caller_escalates(id, Severity::Critical),
             "{id}"
         );
         let silent = [
@@ -836,11 +821,7 @@ resource "aws_iam_group" "devs" {
         user_with(&allow(&["iam:AddUserToGroup"], "aws_iam_group.admins.arn")) + ADMIN_GROUP;
     assert_eq!(
         escalations(&fires),
-        [(
-            "aws_iam_user.caller".to_string(),
-            vec!["iam-013".to_string()],
-            Severity::Critical
-        )]
+        caller_escalates("iam-013", Severity::Critical)
     );
     let silent = [
         // Only groups that are no administrators.
@@ -879,11 +860,7 @@ resource "aws_iam_user_policy_attachment" "tools" {
     )) + held;
     assert_eq!(
         escalations(&fires),
-        [(
-            "aws_iam_user.caller".to_string(),
-            vec!["iam-001".to_string()],
-            Severity::Critical
-        )]
+        caller_escalates("iam-001", Severity::Critical)
     );
     let silent = [
         // On AWS-managed policies only, which AWS lets no one change.

@@ -80,11 +80,7 @@ pub fn latent<'a>(
     let mut out = Vec::new();
     let mut capabilities = Capabilities::default();
     for (i, p) in links.principals.iter().enumerate() {
-        let intended = options
-            .intended_admins
-            .iter()
-            .any(|g| iamlint_model::wildcard::matches(g, &p.resource.address, false));
-        if p.ty == PrincipalType::Group || reach.admin[i] || intended {
+        if p.ty == PrincipalType::Group || reach.admin[i] || options.is_intended_admin(p) {
             continue;
         }
         let subject = links.subject(i);
@@ -153,11 +149,9 @@ pub fn search<'a>(
     engine.max_hops = options.max_hops;
     // Administrators by design count as administrators: never sources, and a goal.
     for (i, p) in links.principals.iter().enumerate() {
-        let intended = options
-            .intended_admins
-            .iter()
-            .any(|g| iamlint_model::wildcard::matches(g, &p.resource.address, false));
-        engine.admin.push(reach.admin[i] || intended);
+        engine
+            .admin
+            .push(reach.admin[i] || options.is_intended_admin(p));
     }
     let mut wearings: Vec<(&'a Resource, usize)> = links
         .wearings(model)
@@ -601,12 +595,7 @@ impl<'a, 'r> Engine<'a, 'r> {
         t: &'static Technique,
         subject: &Subject<'a>,
     ) -> Option<Hop<'a>> {
-        let arn = arn_of(
-            self.links.principals[to]
-                .resource
-                .attribute("arn")
-                .and_then(|v| v.as_str()),
-        );
+        let arn = principal_arn(&self.links.principals[to]);
         self.steps_on(h, to, &arn, t, subject)
     }
 
