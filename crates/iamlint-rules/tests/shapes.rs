@@ -718,3 +718,71 @@ fn a_deny_in_the_same_policy_counts_only_when_it_covers_the_grant() {
         }
     }
 }
+
+/// The most common real GitHub trust names the provider by reference: its ARN is computed from
+/// its `url` when the provider is in the configuration, and otherwise (a variable, a module
+/// output) the conditions' claim keys say whose tokens the trust accepts (#13.12).
+#[test]
+fn oidc_trust_through_a_provider_reference() {
+    let rule = "trust-oidc-unrestricted-subject";
+    let trust = |principal: &str, condition: &str| {
+        let src = format!(
+            r#"variable "provider_arn" {{
+  type = string
+}}
+resource "aws_iam_openid_connect_provider" "github" {{
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}}
+data "aws_iam_policy_document" "trust" {{
+  statement {{
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {{
+      type        = "Federated"
+      identifiers = [{principal}]
+    }}
+{condition}
+  }}
+}}
+resource "aws_iam_role" "deploy" {{
+  name               = "deploy"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}}
+"#
+        );
+        fired(rule, &src)
+    };
+    let condition = |key: &str, test: &str, value: &str| {
+        format!(
+            "    condition {{\n      test     = \"{test}\"\n      variable = \"{key}\"\n      values   = [\"{value}\"]\n    }}"
+        )
+    };
+    let aud_only = condition(
+        "token.actions.githubusercontent.com:aud",
+        "StringEquals",
+        "sts.amazonaws.com",
+    );
+    let any_repo = condition(
+        "token.actions.githubusercontent.com:sub",
+        "StringLike",
+        "repo:*",
+    );
+    let one_repo = condition(
+        "token.actions.githubusercontent.com:sub",
+        "StringLike",
+        "repo:acme/infra:*",
+    );
+    let provider = "aws_iam_openid_connect_provider.github.arn";
+    // At the reference in the trust policy, not at the provider's block.
+    assert_eq!(
+        trust(provider, &aud_only),
+        [(provider.to_string(), 13)],
+        "provider in the configuration"
+    );
+    assert_eq!(trust("var.provider_arn", &any_repo).len(), 1, "ARN unknown");
+    assert_eq!(trust("var.provider_arn", &aud_only).len(), 1, "ARN unknown");
+    assert!(trust(provider, &one_repo).is_empty());
+    assert!(trust("var.provider_arn", &one_repo).is_empty());
+    // Nothing says whose tokens: no guess.
+    assert!(trust("var.provider_arn", "").is_empty());
+}

@@ -26,6 +26,9 @@ pub(crate) fn fill_iam_attributes(
     entries: &mut Vec<(Key, Value)>,
     loc: Option<Location>,
 ) {
+    if ty == "aws_iam_openid_connect_provider" {
+        return fill_oidc_provider_arn(entries);
+    }
     let Some(kind) = arn_kind(ty) else {
         return;
     };
@@ -75,16 +78,45 @@ pub(crate) fn fill_iam_attributes(
         name.clone()
     };
     for (k, v) in [("arn", arn), ("name", name), ("id", id)] {
-        match entries.iter_mut().find(|(e, _)| e.name == k) {
-            Some((_, old)) if matches!(old.data, Data::Unknown(_)) => *old = v,
-            Some(_) => {}
-            None => entries.push((
-                Key {
-                    name: k.to_string(),
-                    loc: None,
-                },
-                v,
-            )),
-        }
+        set_unless_known(entries, k, v);
+    }
+}
+
+/// An OIDC provider's ARN (and id, which is the ARN) from its `url`: the provider's host and
+/// path, without the scheme (`arn:aws:iam::<account>:oidc-provider/token.actions.githubusercontent.com`).
+/// Trust policies name it so, and the host says whose tokens the role accepts.
+/// No expression wrote it: a reference to it is located where it is read.
+fn fill_oidc_provider_arn(entries: &mut Vec<(Key, Value)>) {
+    let Some(url) = entries
+        .iter()
+        .find(|(e, _)| e.name == "url")
+        .and_then(|(_, v)| v.as_known_str())
+    else {
+        return;
+    };
+    let host = url.trim_start_matches("https://").trim_end_matches('/');
+    let mut arn = Str {
+        text: format!("arn:aws:iam::{}:oidc-provider/{host}", Str::UNKNOWN_MARK),
+        ..Str::default()
+    };
+    arn.unknowns.push(Unknown::account_id());
+    let arn = Value::new(Data::String(arn), None);
+    for k in ["arn", "id"] {
+        set_unless_known(entries, k, arn.clone());
+    }
+}
+
+/// Sets attribute `k` where it is missing or unknown; a configured value is kept.
+fn set_unless_known(entries: &mut Vec<(Key, Value)>, k: &str, v: Value) {
+    match entries.iter_mut().find(|(e, _)| e.name == k) {
+        Some((_, old)) if matches!(old.data, Data::Unknown(_)) => *old = v,
+        Some(_) => {}
+        None => entries.push((
+            Key {
+                name: k.to_string(),
+                loc: None,
+            },
+            v,
+        )),
     }
 }

@@ -422,6 +422,11 @@ impl<'a> Evaluator<'a> {
             }
             return Ok(Value::unknown(self.origin(span, "reference"), loc));
         }
+        // A value no expression wrote (an attribute the provider computes from others, such
+        // as an OIDC provider's ARN) is where the reference reads it.
+        if v.loc.is_none() {
+            v.loc = loc;
+        }
         Ok(v)
     }
 

@@ -15,7 +15,9 @@ declare_rule! {
     /// `project_path:*` (GitLab), `organization:*` (Terraform Cloud),
     /// `system:serviceaccount:*` (EKS). A condition on `aud` alone is not enough: every token
     /// the provider issues for AWS has the same audience. Negated or `IfExists` conditions do not
-    /// restrict.
+    /// restrict. A provider named by reference (`aws_iam_openid_connect_provider.github.arn`) is
+    /// known by its `url`; one Terraform knows only after apply (a variable, a module output) by
+    /// the issuer its conditions name claims of (`token.actions.githubusercontent.com:aud`).
     ///
     /// ## Why is this bad?
     /// Anyone can get a token from a public provider: with GitHub's, a workflow in *any*
@@ -109,6 +111,22 @@ fn provider_host(principal: &str) -> Option<&str> {
         .map(|(_, host)| host)
 }
 
+/// The issuer the statement's conditions name claims of (`token.actions.githubusercontent.com`
+/// in `token.actions.githubusercontent.com:aud`), for a provider ARN Terraform knows only after
+/// apply (a variable, a module output). Whatever provider it is, only tokens carrying that
+/// issuer's claims satisfy those conditions. `None` when they name no issuer, or several.
+fn issuer_of_claims(s: &Statement) -> Option<&str> {
+    let mut issuers = s.conditions.iter().filter_map(|c| {
+        let (issuer, _claim) = c.key.rsplit_once(':')?;
+        // Service keys (`aws:`, `sts:`) have no dot; an issuer is a host.
+        issuer.contains('.').then_some(issuer)
+    });
+    let first = issuers.next()?;
+    issuers
+        .all(|i| i.eq_ignore_ascii_case(first))
+        .then_some(first)
+}
+
 /// What is wrong with the statement's conditions on the subject, if anything: `None` when a
 /// condition restricts it (or may: unknown values never fire).
 fn unrestricted(s: &Statement, host: &str) -> Option<String> {
@@ -161,7 +179,16 @@ impl Check for TrustOidcUnrestrictedSubject {
                     continue;
                 }
                 let text = p.item.display();
-                let Some(host) = provider_host(&text) else {
+                let Some(host) = provider_host(&text)
+                    .filter(|host| !host.contains("${"))
+                    .or_else(|| {
+                        p.item
+                            .known()
+                            .is_none()
+                            .then(|| issuer_of_claims(s))
+                            .flatten()
+                    })
+                else {
                     continue;
                 };
                 let Some(why) = unrestricted(s, host) else {
