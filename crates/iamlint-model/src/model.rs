@@ -63,9 +63,22 @@ pub struct PolicyRecord {
     pub uses: Vec<Use>,
     /// Its length as AWS counts it against the quotas, when it is a string or a rendered value.
     pub size: Option<PolicySize>,
+    /// The AWS-managed policy (`AmazonS3FullAccess`) this record stands for at the resource that
+    /// attaches it (`address`); `None` for a policy written in the tree. The front-ends never
+    /// set it: rules build such records to judge an attachment like the document it brings.
+    pub managed: Option<&'static str>,
 }
 
 impl PolicyRecord {
+    /// The policy for people: `` `aws_iam_policy.app` ``, or `` AWS-managed `AmazonS3FullAccess`
+    /// (attached by `aws_iam_role_policy_attachment.app`) ``.
+    pub fn holder(&self) -> String {
+        match self.managed {
+            None => format!("`{}`", self.address),
+            Some(name) => format!("AWS-managed `{name}` (attached by `{}`)", self.address),
+        }
+    }
+
     pub fn document(&self) -> Option<&PolicyDocument> {
         match &self.body {
             PolicyBody::Document(d) => Some(d),

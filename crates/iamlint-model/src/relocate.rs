@@ -131,6 +131,21 @@ fn relocate_condition(c: &mut Condition, d: &Condition) {
     relocate_items(&mut c.values, &d.values, d.loc);
 }
 
+/// Puts every element of `doc` at `loc`: a document that is not in the tree (an AWS-managed
+/// policy) reported at the place that brings it in (the ARN that attaches it).
+pub fn place_at(doc: &mut PolicyDocument, loc: Option<Location>) {
+    doc.loc = loc;
+    if let Some(v) = &mut doc.version {
+        v.loc = loc;
+    }
+    for issue in &mut doc.issues {
+        issue.loc = loc;
+    }
+    for s in &mut doc.statements {
+        statement_to(s, loc);
+    }
+}
+
 fn statement_to(s: &mut Statement, loc: Option<Location>) {
     s.loc = loc;
     for item in s.sid.iter_mut().chain(s.effect.iter_mut()) {

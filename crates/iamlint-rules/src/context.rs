@@ -29,6 +29,7 @@ pub struct Context<'a> {
     pub privesc: &'a Privesc,
     links: OnceLock<Links<'a>>,
     reach: OnceLock<Reach>,
+    attached: OnceLock<Vec<PolicyRecord>>,
     /// The principals `privilege-escalation` reports, once it has searched.
     escalating: OnceLock<Vec<usize>>,
     /// Action patterns expanded over the catalog, by lowercase pattern: several rules expand
@@ -51,6 +52,7 @@ impl<'a> Context<'a> {
             privesc: &selection.privesc,
             links: OnceLock::new(),
             reach: OnceLock::new(),
+            attached: OnceLock::new(),
             escalating: OnceLock::new(),
             expanded: RefCell::default(),
         }
@@ -182,6 +184,34 @@ impl<'a> Context<'a> {
             .flat_map(|(r, d)| d.statements.iter().map(move |s| (r, s)))
     }
 
+    /// The AWS-managed policies attached in the tree, each a record held by the attaching
+    /// resource and located at its ARN (see [`crate::attached`]), built at the first rule that
+    /// asks.
+    pub fn attached_managed(&self) -> &[PolicyRecord] {
+        self.attached
+            .get_or_init(|| crate::attached::attached_managed(self.model))
+    }
+
+    /// The statements of [`Context::statements`] of `kind` (every kind for `None`), and for
+    /// identity policies those of the AWS-managed policies attached in the tree: for the rules
+    /// that judge how broad a grant is, which an attachment is as much as a document written
+    /// out. AWS's documents are not the user's to correct, so the rules about writing policies
+    /// (unknown actions, sizes, grammar) do not ask for them.
+    pub fn statements_with_attached<'s>(
+        &'s self,
+        kind: Option<PolicyKind>,
+    ) -> impl Iterator<Item = (&'s PolicyRecord, &'s Statement)> + 's {
+        let attached = match kind {
+            None | Some(PolicyKind::Identity) => self.attached_managed(),
+            Some(PolicyKind::Trust) => &[],
+        };
+        self.documents()
+            .filter(move |(r, _)| kind.is_none_or(|k| r.kind == k))
+            .map(|(r, d)| -> (&'s PolicyRecord, &'s PolicyDocument) { (r, d) })
+            .chain(attached.iter().filter_map(|r| r.document().map(|d| (r, d))))
+            .flat_map(|(r, d)| d.statements.iter().map(move |s| (r, s)))
+    }
+
     /// Every statement of every readable policy document of `kind`.
     pub fn statements(
         &self,
@@ -224,15 +254,16 @@ pub fn granting_item<'s>(s: &'s Statement, action: &str) -> Option<(Option<Locat
         .map(|(p, item)| (item.loc, p))
 }
 
-/// Allow statements of identity policies that grant `action` on every resource (`*`) with no
-/// condition that could limit it: the record, the statement, where it grants the action, and
-/// how (` (through `iam:*`)`, ` (through NotAction)`, or nothing when written out).
-pub fn granted_everywhere<'a>(
-    cx: &Context<'a>,
+/// Allow statements of identity policies (attached AWS-managed ones included) that grant
+/// `action` on every resource (`*`) with no condition that could limit it: the record, the
+/// statement, where it grants the action, and how (` (through `iam:*`)`, ` (through
+/// NotAction)`, or nothing when written out).
+pub fn granted_everywhere<'s>(
+    cx: &'s Context<'_>,
     action: &str,
-) -> Vec<(&'a PolicyRecord, &'a Statement, Option<Location>, String)> {
+) -> Vec<(&'s PolicyRecord, &'s Statement, Option<Location>, String)> {
     let mut out = Vec::new();
-    for (record, s) in cx.statements(PolicyKind::Identity) {
+    for (record, s) in cx.statements_with_attached(Some(PolicyKind::Identity)) {
         if !s.on_every_resource() || !unconditioned(s) || cx.not_action_reported(s) {
             continue;
         }

@@ -69,6 +69,17 @@ impl Finding {
     }
 }
 
+/// What to do about a statement of `record`: `help` for a policy written in the tree; for an
+/// AWS-managed policy, which nobody edits, attaching a narrower one instead.
+pub fn help_for(record: &PolicyRecord, help: impl Into<String>) -> String {
+    match record.managed {
+        None => help.into(),
+        Some(name) => format!(
+            "attach a policy that grants only the actions and resources this principal needs instead of `{name}` (an AWS-managed policy cannot be narrowed)"
+        ),
+    }
+}
+
 /// At most this many findings of one rule are kept for one root module; the rest are counted
 /// and summed up in one finding. Real modules stay far below it (the 10,000-file benchmark's
 /// largest root has under 100 of any rule); a generated policy with a million actions must not
@@ -81,6 +92,8 @@ pub struct Sink {
     pub(crate) findings: Vec<Finding>,
     /// Findings past [`MAX_PER_RULE`]: how many, the first of them, and the worst severity.
     dropped: Option<(usize, Finding)>,
+    /// Findings folded into an earlier one at the same place: its index, and how many.
+    alike: Vec<(usize, usize)>,
 }
 
 impl Sink {
@@ -89,11 +102,16 @@ impl Sink {
             meta,
             findings: Vec::new(),
             dropped: None,
+            alike: Vec::new(),
         }
     }
 
     /// The findings, with one that sums up those past the limit.
     pub(crate) fn into_findings(mut self) -> Vec<Finding> {
+        for &(i, n) in &self.alike {
+            let more = if n == 1 { "statement" } else { "statements" };
+            self.findings[i].message += &format!(" (and {n} more {more} like it here)");
+        }
         if let Some((n, first)) = self.dropped {
             let message = format!(
                 "{n} more `{}` findings in this root module are not listed, the first of them \
@@ -146,8 +164,13 @@ impl Sink {
         what: impl std::fmt::Display,
         help: impl Into<String>,
     ) -> Finding {
-        let message = format!("{} of `{}`: {what}", statement.label(), record.address);
-        self.finding(&record.address, loc.or(statement.loc), message, help)
+        let message = format!("{} of {}: {what}", statement.label(), record.holder());
+        self.finding(
+            &record.address,
+            loc.or(statement.loc),
+            message,
+            help_for(record, help),
+        )
     }
 
     /// Whether further findings are only counted: a rule may skip costly work (suggestions)
@@ -157,6 +180,23 @@ impl Sink {
     }
 
     pub fn push(&mut self, finding: Finding) {
+        // One place, one finding of a rule: the statements of an attached AWS-managed policy
+        // (all at the ARN that attaches it) say what the first of them says.
+        if let Some(i) = finding.loc.and_then(|loc| {
+            self.findings
+                .iter()
+                .position(|f| f.loc == Some(loc) && f.address == finding.address)
+        }) {
+            let first = &mut self.findings[i];
+            if finding.severity.at_least(first.severity) {
+                first.severity = finding.severity;
+            }
+            match self.alike.iter_mut().find(|(at, _)| *at == i) {
+                Some((_, n)) => *n += 1,
+                None => self.alike.push((i, 1)),
+            }
+            return;
+        }
         if self.findings.len() < MAX_PER_RULE {
             self.findings.push(finding);
             return;

@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod declare;
+mod attached;
 pub mod context;
 pub mod docs;
 pub mod finding;

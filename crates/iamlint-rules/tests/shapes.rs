@@ -786,3 +786,61 @@ resource "aws_iam_role" "deploy" {{
     // Nothing says whose tokens: no guess.
     assert!(trust("var.provider_arn", "").is_empty());
 }
+
+/// An attached AWS-managed policy is judged like the same document written out by hand, at
+/// the ARN that attaches it, through every way of attaching it; AWS's narrow service policies
+/// (and its documents' writing) stay silent (#13.14).
+#[test]
+fn attached_aws_managed_policies_are_judged_like_their_documents() {
+    let src = r#"data "aws_partition" "current" {}
+resource "aws_iam_role" "fn" {
+  name                = "fn"
+  assume_role_policy  = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "lambda.amazonaws.com" } }] })
+  managed_policy_arns = ["arn:aws:iam::aws:policy/IAMFullAccess"]
+}
+resource "aws_iam_role_policy_attachment" "s3" {
+  role       = aws_iam_role.fn.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonS3FullAccess"
+}
+resource "aws_iam_role_policy_attachment" "each" {
+  for_each   = toset(["PowerUserAccess", "service-role/AWSLambdaBasicExecutionRole", "AmazonSSMManagedInstanceCore", "AmazonEKSClusterPolicy", "ReadOnlyAccess", "AmazonEC2FullAccess"])
+  role       = aws_iam_role.fn.name
+  policy_arn = "arn:aws:iam::aws:policy/${each.value}"
+}
+"#;
+    let wildcard = fired("service-wildcard-action", src);
+    assert_eq!(
+        wildcard,
+        [
+            ("\"arn:aws:iam::aws:policy/IAMFullAccess\"".to_string(), 5),
+            (
+                "\"arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonS3FullAccess\""
+                    .to_string(),
+                9
+            ),
+            // AmazonEC2FullAccess: its four service wildcards, one finding.
+            ("\"arn:aws:iam::aws:policy/${each.value}\"".to_string(), 14),
+        ]
+    );
+    assert_eq!(
+        fired("allow-not-action", src),
+        [("\"arn:aws:iam::aws:policy/${each.value}\"".to_string(), 14)],
+        "PowerUserAccess"
+    );
+    assert_eq!(
+        fired("pass-role-unrestricted", src).len(),
+        1,
+        "IAMFullAccess"
+    );
+    // AWS's documents are not the user's to correct, and narrow service policies write on `*`
+    // by design.
+    for silent in [
+        "write-on-any-resource",
+        "unknown-action",
+        "action-resource-mismatch",
+        "policy-size-exceeded",
+        "invalid-policy-element",
+    ] {
+        assert_eq!(fired(silent, src), Vec::<(String, u32)>::new(), "{silent}");
+    }
+}

@@ -267,6 +267,7 @@ impl Builder {
                 body: policy_body(v),
                 loc,
                 uses: Vec::new(),
+                managed: None,
             };
             self.records.push((record, notes));
             return;
@@ -294,6 +295,7 @@ impl Builder {
             body: policy_body(v),
             loc: None,
             uses: vec![use_],
+            managed: None,
         };
         self.records
             .push((record, held_notes.into_iter().chain(notes).collect()));

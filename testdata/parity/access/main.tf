@@ -95,3 +95,9 @@ resource "aws_lambda_permission" "uploads" {
   function_name = aws_lambda_function.hook.function_name
   principal     = "s3.amazonaws.com"
 }
+
+# An AWS-managed policy is as broad as its document: `s3:*` on every bucket, at the ARN.
+resource "aws_iam_role_policy_attachment" "hook_s3" {
+  role       = aws_iam_role.hook.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+}

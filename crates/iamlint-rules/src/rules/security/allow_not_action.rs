@@ -1,10 +1,11 @@
 use crate::context::{Context, first_loc, with_uses};
-use crate::finding::Sink;
+use crate::finding::{Sink, help_for};
 use crate::rule::Check;
 
 declare_rule! {
     /// ## What it does
-    /// Flags an `Allow` statement that uses `NotAction`.
+    /// Flags an `Allow` statement that uses `NotAction`, also in an attached AWS-managed policy
+    /// (`PowerUserAccess`), at the ARN that attaches it.
     ///
     /// ## Why is this bad?
     /// `Allow` with `NotAction` grants every action *except* those listed — across every AWS
@@ -26,6 +27,13 @@ declare_rule! {
     ///       }]
     ///     }
     ///   EOF
+    /// }
+    /// ```
+    ///
+    /// ```hcl fail
+    /// resource "aws_iam_user_policy_attachment" "dev" {
+    ///   user       = "dev"
+    ///   policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"
     /// }
     /// ```
     ///
@@ -62,7 +70,7 @@ declare_rule! {
 
 impl Check for AllowNotAction {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        for (record, s) in cx.all_statements() {
+        for (record, s) in cx.statements_with_attached(None) {
             let Some(action) = s.action.as_ref().filter(|a| a.negated) else {
                 continue;
             };
@@ -73,12 +81,15 @@ impl Check for AllowNotAction {
                 &record.address,
                 first_loc(&[action.key.loc, action.loc, s.loc]),
                 format!(
-                    "{} of `{}` allows every action except the {} listed in NotAction",
+                    "{} of {} allows every action except the {} listed in NotAction",
                     s.label(),
-                    record.address,
+                    record.holder(),
                     action.items.len()
                 ),
-                "list the allowed actions in `Action` instead; keep `NotAction` for `Deny` statements",
+                help_for(
+                    record,
+                    "list the allowed actions in `Action` instead; keep `NotAction` for `Deny` statements",
+                ),
             );
             out.push(with_uses(f, record));
         }

@@ -1,5 +1,5 @@
 use crate::context::{Context, first_loc, with_uses};
-use crate::finding::Sink;
+use crate::finding::{Sink, help_for};
 use crate::rule::Check;
 
 declare_rule! {
@@ -53,7 +53,7 @@ declare_rule! {
 
 impl Check for AllowNotResource {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        for (record, s) in cx.all_statements() {
+        for (record, s) in cx.statements_with_attached(None) {
             let Some(resource) = s.resource.as_ref().filter(|r| r.negated) else {
                 continue;
             };
@@ -63,8 +63,8 @@ impl Check for AllowNotResource {
             let f = out.finding(
                 &record.address,
                 first_loc(&[resource.key.loc, resource.loc, s.loc]),
-                format!("{} of `{}` allows its actions on every resource except those listed in NotResource", s.label(), record.address),
-                "list the resources the actions apply to in `Resource` instead",
+                format!("{} of {} allows its actions on every resource except those listed in NotResource", s.label(), record.holder()),
+                help_for(record, "list the resources the actions apply to in `Resource` instead"),
             );
             out.push(with_uses(f, record));
         }

@@ -11,7 +11,9 @@ declare_rule! {
     /// Flags actions that allow a whole service (`s3:*`) or a verb across every service
     /// (`*:Get*`, or a bare `*` on specific resources). High for `iam`, `sts`, `organizations`,
     /// `kms` and `secretsmanager`, and for wildcards over services; medium otherwise. The
-    /// `*`-on-`*` case is [`full-admin-access`](full-admin-access.md).
+    /// `*`-on-`*` case is [`full-admin-access`](full-admin-access.md). An attached AWS-managed
+    /// policy (`AmazonS3FullAccess`) is judged like its document written out, at the ARN that
+    /// attaches it, once however many of its statements do so.
     ///
     /// ## Why is this bad?
     /// A service wildcard grants every action of the service, today's and those AWS adds later,
@@ -33,7 +35,21 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// ```hcl fail
+    /// resource "aws_iam_role_policy_attachment" "uploader" {
+    ///   role       = "uploader"
+    ///   policy_arn = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+    /// }
+    /// ```
+    ///
     /// ## Use instead
+    /// ```hcl pass
+    /// resource "aws_iam_role_policy_attachment" "uploader" {
+    ///   role       = "uploader"
+    ///   policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    /// }
+    /// ```
+    ///
     /// ```hcl pass
     /// resource "aws_iam_role_policy" "ci" {
     ///   role = "ci"
@@ -100,7 +116,7 @@ fn classify(action: &str) -> Option<Wildcard<'_>> {
 
 impl Check for ServiceWildcardAction {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        for (record, s) in cx.statements(PolicyKind::Identity) {
+        for (record, s) in cx.statements_with_attached(Some(PolicyKind::Identity)) {
             let Some(action) = s.action.as_ref().filter(|a| !a.negated) else {
                 continue;
             };
