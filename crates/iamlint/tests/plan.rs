@@ -347,3 +347,20 @@ fn an_empty_state_is_a_clean_state() {
     let run = iamlint(&args, Some(bare));
     assert_eq!(run.code, 2, "{}", run.stdout);
 }
+
+/// The provider orders a role's `inline_policy` blocks its own way: each plan policy is placed
+/// on the `.tf` block that says what it says, not on the block at its position (#13.9).
+#[test]
+fn each_inline_policy_of_a_plan_finds_its_own_block() {
+    let dir = "testdata/plans/inline-policies";
+    let hcl = json_check(&[dir], None);
+    let plan = json_check(&[&format!("{dir}/plan.json"), "--config-dir", dir], None);
+    let wildcard: Vec<_> = placed(&plan)
+        .into_iter()
+        .filter(|(rule, ..)| rule == "service-wildcard-action")
+        .collect();
+    assert_eq!(wildcard.len(), 1, "{wildcard:?}");
+    // The `ec2:*` block is the first in `.tf` and the second in the plan.
+    assert_eq!(wildcard[0].3, 11, "{wildcard:?}");
+    assert_eq!(placed(&plan), placed(&hcl));
+}

@@ -17,11 +17,14 @@ use crate::policies::Collected;
 /// Moves the locations of `plan` (read from the plan file) onto the `.tf` sources of `source`
 /// (the configuration's model, evaluated with the plan's variables).
 pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
-    let records: HashMap<(&str, PolicyKind), &PolicyRecord> = source
-        .iter()
-        .flat_map(|m| &m.policies)
-        .map(|r| ((r.address.as_str(), r.kind), r))
-        .collect();
+    // A role with several `inline_policy` blocks has several records of one address and kind.
+    let mut records: HashMap<(&str, PolicyKind), Vec<(&PolicyRecord, bool)>> = HashMap::new();
+    for r in source.iter().flat_map(|m| &m.policies) {
+        records
+            .entry((r.address.as_str(), r.kind))
+            .or_default()
+            .push((r, false));
+    }
     let blocks: HashMap<&str, Option<Location>> = source
         .iter()
         .flat_map(|m| &m.resources)
@@ -63,7 +66,10 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
         }
     }
     for record in &mut plan.policies {
-        let Some(twin) = records.get(&(record.address.as_str(), record.kind)) else {
+        let Some(twin) = records
+            .get_mut(&(record.address.as_str(), record.kind))
+            .and_then(|candidates| twin_of(record, candidates))
+        else {
             continue;
         };
         match (&mut record.body, &twin.body) {
@@ -102,6 +108,42 @@ pub(crate) fn onto_sources(plan: &mut Collected, source: &[Model]) {
             c.loc = loc.or(c.loc);
         }
     }
+}
+
+/// The `.tf` record a plan record came from, among those of its address and kind (not yet
+/// paired, while some are not): the one whose document says most of what it says. The provider orders a role's
+/// `inline_policy` blocks its own way, so position cannot pair them.
+fn twin_of<'s>(
+    record: &PolicyRecord,
+    candidates: &mut [(&'s PolicyRecord, bool)],
+) -> Option<&'s PolicyRecord> {
+    let texts = |r: &PolicyRecord| -> Vec<String> {
+        r.document()
+            .into_iter()
+            .flat_map(|d| &d.statements)
+            .flat_map(|s| s.action.iter().chain(&s.resource))
+            .flat_map(|list| list.items.iter().map(|i| i.display()))
+            .collect()
+    };
+    let mine = texts(record);
+    let likeness = |r: &PolicyRecord| texts(r).iter().filter(|t| mine.contains(t)).count();
+    // Once each is paired, a further plan record (one the source has fewer of) takes the most
+    // alike again rather than none.
+    let all_used = candidates.iter().all(|(_, used)| *used);
+    let (best, _) = candidates
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, used))| all_used || !used)
+        // The first of equally alike ones: `max_by_key` would take the last.
+        .fold(None, |best: Option<(usize, usize)>, (i, (r, _))| {
+            let score = likeness(r);
+            match best {
+                Some((_, top)) if top >= score => best,
+                _ => Some((i, score)),
+            }
+        })?;
+    candidates[best].1 = true;
+    Some(candidates[best].0)
 }
 
 /// Gives a plan value the locations of its `.tf` twin, key by key and item by item where their
