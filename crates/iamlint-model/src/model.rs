@@ -70,13 +70,22 @@ pub struct PolicyRecord {
 }
 
 impl PolicyRecord {
-    /// The policy for people: `` `aws_iam_policy.app` ``, or `` AWS-managed `AmazonS3FullAccess`
-    /// (attached by `aws_iam_role_policy_attachment.app`) ``.
+    /// The policy for people: `` `aws_iam_policy.app` ``, `` AWS-managed `AmazonS3FullAccess`
+    /// (attached by `aws_iam_role_policy_attachment.app`) ``, or for a policy document no
+    /// resource uses `` `data.aws_iam_policy_document.app` (used by no resource in the tree) ``.
     pub fn holder(&self) -> String {
         match self.managed {
-            None => format!("`{}`", self.address),
             Some(name) => format!("AWS-managed `{name}` (attached by `{}`)", self.address),
+            None if self.is_unused_document() => {
+                format!("`{}` (used by no resource in the tree)", self.address)
+            }
+            None => format!("`{}`", self.address),
         }
+    }
+
+    /// Whether it is a policy-document data source that no resource of the tree uses.
+    pub fn is_unused_document(&self) -> bool {
+        self.uses.is_empty() && self.address.contains("data.aws_iam_policy_document.")
     }
 
     pub fn document(&self) -> Option<&PolicyDocument> {

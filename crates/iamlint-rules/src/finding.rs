@@ -94,6 +94,8 @@ pub struct Sink {
     dropped: Option<(usize, Finding)>,
     /// Findings folded into an earlier one at the same place: its index, and how many.
     alike: Vec<(usize, usize)>,
+    /// The places of attached AWS-managed policies' statements, where findings fold.
+    folding: Vec<Location>,
 }
 
 impl Sink {
@@ -103,6 +105,7 @@ impl Sink {
             findings: Vec::new(),
             dropped: None,
             alike: Vec::new(),
+            folding: Vec::new(),
         }
     }
 
@@ -157,7 +160,7 @@ impl Sink {
     /// A finding about one statement of a policy, at `loc` (else the statement):
     /// "statement "Sid" of `address`: {what}".
     pub fn statement_finding(
-        &self,
+        &mut self,
         record: &PolicyRecord,
         statement: &Statement,
         loc: Option<Location>,
@@ -165,12 +168,11 @@ impl Sink {
         help: impl Into<String>,
     ) -> Finding {
         let message = format!("{} of {}: {what}", statement.label(), record.holder());
-        self.finding(
-            &record.address,
-            loc.or(statement.loc),
-            message,
-            help_for(record, help),
-        )
+        let loc = loc.or(statement.loc);
+        if let (Some(_), Some(at)) = (record.managed, loc) {
+            self.folding.push(at);
+        }
+        self.finding(&record.address, loc, message, help_for(record, help))
     }
 
     /// Whether further findings are only counted: a rule may skip costly work (suggestions)
@@ -182,11 +184,15 @@ impl Sink {
     pub fn push(&mut self, finding: Finding) {
         // One place, one finding of a rule: the statements of an attached AWS-managed policy
         // (all at the ARN that attaches it) say what the first of them says.
-        if let Some(i) = finding.loc.and_then(|loc| {
-            self.findings
-                .iter()
-                .position(|f| f.loc == Some(loc) && f.address == finding.address)
-        }) {
+        if let Some(i) = finding
+            .loc
+            .filter(|loc| self.folding.contains(loc))
+            .and_then(|loc| {
+                self.findings
+                    .iter()
+                    .position(|f| f.loc == Some(loc) && f.address == finding.address)
+            })
+        {
             let first = &mut self.findings[i];
             if finding.severity.at_least(first.severity) {
                 first.severity = finding.severity;

@@ -844,3 +844,57 @@ resource "aws_iam_role_policy_attachment" "each" {
         assert_eq!(fired(silent, src), Vec::<(String, u32)>::new(), "{silent}");
     }
 }
+
+/// A policy document no resource uses — handed to a module call that is not installed, to an
+/// output, or to nothing — is still linted, as an identity policy of unknown holder, and said
+/// so; one with principals (a resource policy) or one a resource takes (an SCP) is not (#13.13).
+#[test]
+fn policy_documents_no_resource_uses_are_linted_as_identity_policies() {
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/eval/unused-documents/main.tf"),
+    )
+    .unwrap();
+    let model = load_sources(vec![("main.tf".into(), src.clone())]);
+    let noted: Vec<&str> = model
+        .coverage
+        .iter()
+        .filter(|c| c.message.starts_with("no resource in the tree uses"))
+        .map(|c| c.address.as_str())
+        .collect();
+    assert_eq!(
+        noted,
+        [
+            "data.aws_iam_policy_document.lattice",
+            "data.aws_iam_policy_document.out"
+        ]
+    );
+    assert_eq!(
+        fired("service-wildcard-action", &src),
+        [
+            ("\"vpc-lattice:*\"".to_string(), 7),
+            ("\"s3:*\"".to_string(), 19),
+            // Used by a policy: judged once, as before.
+            ("\"ec2:*\"".to_string(), 29),
+        ]
+    );
+    // The SCP's `*` on `*` is no grant to a principal.
+    assert_eq!(
+        fired("full-admin-access", &src),
+        Vec::<(String, u32)>::new()
+    );
+    let selection = Selection {
+        select: vec!["all".into()],
+        ..Selection::default()
+    };
+    let message = run(&model, &selection)
+        .into_iter()
+        .find(|f| f.address == "data.aws_iam_policy_document.lattice")
+        .unwrap()
+        .message;
+    assert!(
+        message
+            .contains("`data.aws_iam_policy_document.lattice` (used by no resource in the tree)"),
+        "{message}"
+    );
+}

@@ -1,6 +1,6 @@
 //! From blocks to the model: resources, and the policies their attributes carry.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use iamlint_model::links::{is_json_attribute, kept_attributes};
@@ -55,6 +55,11 @@ pub(crate) struct Collector {
     resources: Vec<Resource>,
     /// JSON documents among kept attributes that could not be read.
     unread: Vec<Coverage>,
+    /// Policy-document data sources that render an identity policy (no `Principal`), with
+    /// their `json`: those no instance uses are judged on their own.
+    documents: Vec<(String, Value, Option<Location>)>,
+    /// The documents some other instance's attributes hold (by address).
+    used: HashSet<Arc<str>>,
 }
 
 impl Collector {
@@ -66,6 +71,8 @@ impl Collector {
             },
             resources: Vec::new(),
             unread: Vec::new(),
+            documents: Vec::new(),
+            used: HashSet::new(),
         }
     }
 
@@ -87,6 +94,15 @@ impl Collector {
             decode_documents(&mut resource, inst.ty, &mut self.unread);
         }
         self.resources.push(resource);
+        note_documents_used(inst.value, inst.address, &mut self.used);
+        if inst.mode == Mode::Data
+            && inst.ty == "aws_iam_policy_document"
+            && let Some((_, json)) = entry(inst.value, "json")
+                .filter(|(_, json)| renders_identity_policy(json, inst.address))
+        {
+            self.documents
+                .push((inst.address.to_string(), json.clone(), inst.loc));
+        }
         let builder = &mut self.builder;
         if inst.mode == Mode::Data {
             builder
@@ -130,7 +146,40 @@ impl Collector {
         }
     }
 
-    pub fn finish(self) -> Collected {
+    pub fn finish(mut self) -> Collected {
+        // A document no resource uses (handed to a module call that is not installed, to an
+        // output, or to nothing) is still the user's policy: judged as an identity policy of
+        // unknown holder, and said so.
+        for (address, json, loc) in std::mem::take(&mut self.documents) {
+            if self.used.contains(address.as_str()) {
+                continue;
+            }
+            let notes = self
+                .builder
+                .notes
+                .get(&address)
+                .cloned()
+                .unwrap_or_default();
+            let record = PolicyRecord {
+                address: address.clone(),
+                kind: PolicyKind::Identity,
+                size: size_of(&json),
+                body: policy_body(json),
+                loc: None,
+                uses: Vec::new(),
+                managed: None,
+            };
+            self.unread.push(Coverage {
+                message: "no resource in the tree uses this policy document (it goes to a module \
+                          that is not installed, an output, or nowhere): judged as an identity \
+                          policy of unknown holder; `terraform init` installs modules so that \
+                          iamlint sees who holds it"
+                    .to_string(),
+                address,
+                loc,
+            });
+            self.builder.records.push((record, notes));
+        }
         let mut collected = Collected {
             resources: self.resources,
             policies: Vec::new(),
@@ -312,6 +361,58 @@ impl Builder {
             model.policies.push(record);
         }
     }
+}
+
+/// Adds to `used` the policy-document data sources whose rendering `v` holds, other than
+/// `own` (a document's own `json`).
+fn note_documents_used(v: &Value, own: &str, used: &mut HashSet<Arc<str>>) {
+    match &v.data {
+        Data::String(s) => {
+            if let Some(holder) = s.encoded.as_ref().and_then(|e| e.holder.as_ref())
+                && **holder != *own
+            {
+                used.insert(holder.clone());
+            }
+        }
+        Data::List(items) => {
+            for item in items {
+                note_documents_used(item, own, used);
+            }
+        }
+        Data::Object(entries) => {
+            for (_, item) in entries {
+                note_documents_used(item, own, used);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a policy-document data source's `json` is its own rendering (the HCL front-end's;
+/// a plan holds plain text, and its consumers no trace of it) of a document without
+/// `Principal`: only an identity policy (or a boundary or SCP) has none.
+fn renders_identity_policy(json: &Value, own: &str) -> bool {
+    let Data::String(s) = &json.data else {
+        return false;
+    };
+    let Some(encoded) = s
+        .encoded
+        .as_ref()
+        .filter(|e| e.holder.as_deref() == Some(own))
+    else {
+        return false;
+    };
+    let statements = match encoded.value.get("Statement").map(|v| &v.data) {
+        Some(Data::List(items)) => items.as_slice(),
+        _ => return false,
+    };
+    statements.iter().all(|st| {
+        st.as_object().is_some_and(|entries| {
+            !entries
+                .iter()
+                .any(|(k, _)| k.name == "Principal" || k.name == "NotPrincipal")
+        })
+    })
 }
 
 /// The policy-document data source that rendered a policy attribute's value, if one did.

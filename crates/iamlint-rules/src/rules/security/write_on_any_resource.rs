@@ -171,10 +171,8 @@ impl Check for WriteOnAnyResource {
                     "name the resources in `Resource` instead of `*` (for `{}`, {example})",
                     first.full_name()
                 );
-                out.push(with_uses(
-                    out.statement_finding(record, s, item.loc, what, help),
-                    record,
-                ));
+                let f = out.statement_finding(record, s, item.loc, what, help);
+                out.push(with_uses(f, record));
             }
         }
     }
