@@ -133,9 +133,14 @@ pub struct PrincipalBlock {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Condition {
     pub operator: String,
+    /// The key; a part Terraform knows only after apply is shown as `${origin}`
+    /// (`${replace(var.provider_arn, "/^(.*provider/)/", "")}:sub`, see `key_partial`).
     pub key: String,
     pub values: Vec<Item>,
     pub unknown: Option<Unknown>,
+    /// Whether the key has unknown parts. `unknown` then says so too, so that a condition on
+    /// it is never decided; a rule may still read its known end (`:sub`) and values.
+    pub key_partial: bool,
     pub loc: Option<Location>,
 }
 
@@ -586,14 +591,19 @@ fn read_conditions(v: &Value, s: &mut Statement, issues: &mut Vec<Issue>) {
         match &keys.data {
             Data::Object(keys) => {
                 for (k, values) in keys {
+                    let key_partial = k.name.contains("${");
                     let mut c = Condition {
                         operator: op.name.clone(),
                         key: k.name.clone(),
                         values: Vec::new(),
                         unknown: None,
+                        key_partial,
                         loc: k.loc.map(|l| values.loc.map_or(l, |v| l.join(v))),
                     };
                     read_strings(values, &k.name, &mut c.values, &mut c.unknown, issues);
+                    if key_partial && c.unknown.is_none() {
+                        c.unknown = Some(Unknown::new(k.name.clone()));
+                    }
                     s.conditions.push(c);
                 }
             }
@@ -751,6 +761,7 @@ mod tests {
             key: "aws:PrincipalOrgID".into(),
             values: vec![],
             unknown: None,
+            key_partial: false,
             loc: None,
         };
         assert_eq!(c.base_operator(), "StringLike");

@@ -785,6 +785,28 @@ resource "aws_iam_role" "deploy" {{
     assert!(trust("var.provider_arn", &one_repo).is_empty());
     // Nothing says whose tokens: no guess.
     assert!(trust("var.provider_arn", "").is_empty());
+    // IRSA (terraform-aws-iam's iam-role-for-service-accounts-eks): the claim keys are built
+    // from the provider ARN, known only after apply; their claim and values still tell.
+    let irsa =
+        |claim: &str| format!("${{replace(var.provider_arn, \"/^(.*provider/)/\", \"\")}}:{claim}");
+    let irsa_aud = condition(&irsa("aud"), "StringEquals", "sts.amazonaws.com");
+    assert_eq!(
+        trust("var.provider_arn", &irsa_aud).len(),
+        1,
+        "IRSA, aud only"
+    );
+    let any_account = condition(&irsa("sub"), "StringLike", "system:serviceaccount:*");
+    assert_eq!(
+        trust("var.provider_arn", &any_account).len(),
+        1,
+        "any service account"
+    );
+    let one_account = condition(
+        &irsa("sub"),
+        "StringEquals",
+        "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+    );
+    assert!(trust("var.provider_arn", &one_account).is_empty());
 }
 
 /// An attached AWS-managed policy is judged like the same document written out by hand, at

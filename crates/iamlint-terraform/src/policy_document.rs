@@ -237,6 +237,21 @@ fn merge_into(entries: &mut Vec<(Key, Value)>, k: Key, v: Value) {
     }
 }
 
+/// A condition's key: its text, or for one with unknown parts and a known end (an IRSA
+/// trust's `"${replace(var.provider_arn, "/^(.*provider/)/", "")}:sub"`) the text with each
+/// unknown part shown as `${origin}`, which the policy reader takes as a key it cannot decide
+/// but whose claim and values a rule may still read.
+fn key_text(variable: &Value) -> Option<String> {
+    match &variable.data {
+        Data::String(s) if s.is_known() => Some(s.text.clone()),
+        Data::String(s) => {
+            let known_end = s.text.rsplit(iamlint_model::Str::UNKNOWN_MARK).next()?;
+            known_end.starts_with(':').then(|| s.display())
+        }
+        _ => None,
+    }
+}
+
 /// `condition { test = "StringEquals" variable = "k" values = [...] }` blocks, grouped by test.
 fn condition(blocks: Vec<Value>, loc: Option<Location>) -> Value {
     let mut by_test: Vec<(Key, Value)> = Vec::new();
@@ -246,7 +261,7 @@ fn condition(blocks: Vec<Value>, loc: Option<Location>) -> Value {
         else {
             continue;
         };
-        let (Some(t), Some(var)) = (test.as_known_str(), variable.as_known_str()) else {
+        let (Some(t), Some(var)) = (test.as_known_str(), key_text(variable)) else {
             let origin = if test.as_known_str().is_none() {
                 test
             } else {
@@ -254,7 +269,7 @@ fn condition(blocks: Vec<Value>, loc: Option<Location>) -> Value {
             };
             return Value::new(Data::Unknown(unknown_of(origin, "condition")), b.loc);
         };
-        let var_key = key(var, variable.loc.or(b.loc));
+        let var_key = key(&var, variable.loc.or(b.loc));
         match by_test.iter_mut().find(|(k, _)| k.name == t) {
             Some((
                 _,

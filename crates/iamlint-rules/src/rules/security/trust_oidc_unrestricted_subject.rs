@@ -17,7 +17,9 @@ declare_rule! {
     /// the provider issues for AWS has the same audience. Negated or `IfExists` conditions do not
     /// restrict. A provider named by reference (`aws_iam_openid_connect_provider.github.arn`) is
     /// known by its `url`; one Terraform knows only after apply (a variable, a module output) by
-    /// the issuer its conditions name claims of (`token.actions.githubusercontent.com:aud`).
+    /// the issuer its conditions name claims of (`token.actions.githubusercontent.com:aud`),
+    /// also when that issuer is itself built from the unknown ARN, as IRSA trusts do
+    /// (`"${replace(var.provider_arn, "/^(.*provider/)/", "")}:sub"`).
     ///
     /// ## Why is this bad?
     /// Anyone can get a token from a public provider: with GitHub's, a workflow in *any*
@@ -118,8 +120,9 @@ fn provider_host(principal: &str) -> Option<&str> {
 fn issuer_of_claims(s: &Statement) -> Option<&str> {
     let mut issuers = s.conditions.iter().filter_map(|c| {
         let (issuer, _claim) = c.key.rsplit_once(':')?;
-        // Service keys (`aws:`, `sts:`) have no dot; an issuer is a host.
-        issuer.contains('.').then_some(issuer)
+        // Service keys (`aws:`, `sts:`) have no dot; an issuer is a host, or one known only
+        // after apply (`${replace(var.provider_arn, …)}`, as IRSA trusts build it).
+        (issuer.contains('.') || c.key_partial).then_some(issuer)
     });
     let first = issuers.next()?;
     issuers
@@ -132,7 +135,11 @@ fn issuer_of_claims(s: &Statement) -> Option<&str> {
 fn unrestricted(s: &Statement, host: &str) -> Option<String> {
     let key = format!("{host}:sub");
     let on_sub: Vec<&Condition> = s.conditions.iter().filter(|c| c.key_is(&key)).collect();
-    if s.conditions_unknown.is_some() || on_sub.iter().any(|c| c.unknown.is_some()) {
+    // A key known only in part is unknown for deciding access; its values are still read
+    // (an unknown value list leaves no value to call open).
+    if s.conditions_unknown.is_some()
+        || on_sub.iter().any(|c| c.unknown.is_some() && !c.key_partial)
+    {
         return None;
     }
     let restricting: Vec<&&Condition> = on_sub
