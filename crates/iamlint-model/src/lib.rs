@@ -17,6 +17,7 @@ pub mod policy;
 pub mod reach;
 pub mod relocate;
 pub mod resource_arns;
+pub mod role_passing;
 pub mod role_sets;
 pub mod similar;
 pub mod size;

@@ -10,6 +10,7 @@ mod attached;
 pub mod context;
 pub mod docs;
 pub mod finding;
+mod launchers;
 pub mod privesc;
 pub mod registry;
 pub mod rule;

@@ -671,7 +671,12 @@ fn state_machines_from_templates_modules_and_for_each() {
     )
     .unwrap();
     let model = load_paths(std::slice::from_ref(&root), &LoadOptions::default());
-    let found = findings(&model, "missing-pass-role");
+    // The machines' role may also call `sagemaker:CreateTrainingJob` with no role to give
+    // SageMaker: reported at its policy, apart from what the machines launch.
+    let found: Vec<_> = findings(&model, "missing-pass-role")
+        .into_iter()
+        .filter(|f| f.address != "aws_iam_role_policy.sfn")
+        .collect();
     let mut got: Vec<(String, String)> = found
         .iter()
         .map(|f| (f.address.clone(), text(&model, f.loc)))
@@ -703,7 +708,12 @@ fn a_definition_that_is_not_json_is_a_coverage_note() {
         pipeline_roles("")
     );
     let (model, found) = one_file(&src, "missing-pass-role");
-    assert!(found.is_empty());
+    // The launches it would judge are unknown; what the machine's role may do alone still
+    // counts (it may call `sagemaker:CreateTrainingJob` and pass SageMaker no role).
+    assert!(
+        found.iter().all(|f| f.address == "aws_iam_role_policy.sfn"),
+        "{found:?}"
+    );
     let notes: Vec<&str> = model
         .coverage
         .iter()

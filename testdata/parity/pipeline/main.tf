@@ -91,3 +91,17 @@ resource "aws_sfn_state_machine" "training" {
     }
   EOF
 }
+
+# A deployer that creates the pipeline's functions but may pass them no role.
+resource "aws_iam_user" "deployer" {
+  name = "pipeline-deployer"
+}
+
+resource "aws_iam_user_policy" "deployer" {
+  name = "deploy"
+  user = aws_iam_user.deployer.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:UpdateFunctionCode"], Resource = "arn:aws:lambda:eu-west-1:111122223333:function:pipeline-*" }]
+  })
+}

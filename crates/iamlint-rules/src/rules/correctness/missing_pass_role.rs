@@ -12,7 +12,21 @@ use crate::rule::Check;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a launch whose role cannot pass the roles of what it launches:
+    /// Flags a user or role — typically a CI/CD deployer — whose policies allow an action that
+    /// hands a role to a service while none of them lets it pass a role to that service: it
+    /// may call `lambda:CreateFunction`, `codebuild:CreateProject`, `glue:CreateJob`,
+    /// `states:CreateStateMachine`, `sagemaker:CreateTrainingJob`… (every call passes a role),
+    /// or `ec2:RunInstances`, `ecs:RegisterTaskDefinition`… (only some do) where its own policies
+    /// show it launches with roles (it may `iam:GetInstanceProfile`, or run a task definition
+    /// of the configuration that has roles), and `iam:PassRole` is not allowed on any role, or
+    /// only with `iam:PassedToService` naming other services, or only on roles of the
+    /// configuration the service may not assume. Every policy of the principal counts, through
+    /// groups, Deny and permissions boundary included. The actions, the service each hands its
+    /// role to and the evidence are a documented table (`role-passing-actions.tsv`). A grant
+    /// through a service wildcard (`lambda:*`) says nothing of launching and is left to the
+    /// broad-grant rules; a policy iamlint cannot read keeps the principal out.
+    ///
+    /// It also flags a launch whose role cannot pass the roles of what it launches:
     /// - an EventBridge target (`aws_cloudwatch_event_target` with `ecs_target`), an
     ///   EventBridge Scheduler schedule (`aws_scheduler_schedule` with
     ///   `target.ecs_parameters`) or an EventBridge pipe (`aws_pipes_pipe` with
@@ -32,11 +46,35 @@ declare_rule! {
     /// at run time (`"RoleArn.$": "$.role"`) keeps it silent.
     ///
     /// ## Why is this bad?
-    /// `apply` succeeds and the schedule or state machine looks fine; every run then fails with
-    /// AccessDenied on `iam:PassRole`, and the failure shows only in the target's metrics or
-    /// the execution's history.
+    /// `apply` succeeds and the deployer, schedule or state machine looks fine; every launch
+    /// then fails with AccessDenied on `iam:PassRole` — in the middle of a deploy pipeline, or
+    /// in a target's metrics or an execution's history.
     ///
     /// ## Example
+    /// A deployer that creates functions, each of which needs an execution role:
+    /// ```hcl fail
+    /// resource "aws_iam_role" "deployer" {
+    ///   name = "deployer"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "codebuild.amazonaws.com" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "deployer" {
+    ///   role = aws_iam_role.deployer.name
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect   = "Allow"
+    ///       Action   = ["lambda:CreateFunction", "lambda:UpdateFunctionCode"]
+    ///       Resource = "arn:aws:lambda:eu-west-1:111122223333:function:app-*"
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
+    /// A schedule that runs a task definition its role may not pass:
     /// ```hcl fail
     /// resource "aws_iam_role" "task" {
     ///   name = "nightly-task"
@@ -129,6 +167,37 @@ declare_rule! {
     /// ```
     ///
     /// ## Use instead
+    /// Let the deployer pass the functions' role, to Lambda only:
+    /// ```hcl pass
+    /// resource "aws_iam_role" "deployer" {
+    ///   name = "deployer"
+    ///   assume_role_policy = jsonencode({
+    ///     Version   = "2012-10-17"
+    ///     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "codebuild.amazonaws.com" } }]
+    ///   })
+    /// }
+    ///
+    /// resource "aws_iam_role_policy" "deployer" {
+    ///   role = aws_iam_role.deployer.name
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [
+    ///       {
+    ///         Effect   = "Allow"
+    ///         Action   = ["lambda:CreateFunction", "lambda:UpdateFunctionCode"]
+    ///         Resource = "arn:aws:lambda:eu-west-1:111122223333:function:app-*"
+    ///       },
+    ///       {
+    ///         Effect    = "Allow"
+    ///         Action    = "iam:PassRole"
+    ///         Resource  = "arn:aws:iam::111122223333:role/app-functions"
+    ///         Condition = { StringEquals = { "iam:PassedToService" = "lambda.amazonaws.com" } }
+    ///       },
+    ///     ]
+    ///   })
+    /// }
+    /// ```
+    ///
     /// ```hcl pass
     /// resource "aws_iam_role" "task" {
     ///   name = "nightly-task"
@@ -229,7 +298,7 @@ declare_rule! {
         name: "missing-pass-role",
         category: Correctness,
         severity: High,
-        summary: "a schedule's or state machine's role cannot pass the roles of what it launches",
+        summary: "a principal launches something that runs with a role, but may pass it no role (iam:PassRole)",
     }
 }
 
@@ -257,7 +326,7 @@ const TASK_ROLES: [&str; 2] = ["task_role_arn", "execution_role_arn"];
 
 /// Whether a reference names a task definition: its ARN or family (known, or the same unknown
 /// as `aws_ecs_task_definition.x.arn`), with or without a revision.
-fn names_task_definition(reference: &Value, task: &Resource) -> bool {
+pub(crate) fn names_task_definition(reference: &Value, task: &Resource) -> bool {
     if let Some(u) = reference.whole_unknown() {
         let base = base_address(&task.address);
         return [task.address.as_str(), base].iter().any(|address| {
@@ -288,15 +357,83 @@ fn names_task_definition(reference: &Value, task: &Resource) -> bool {
 impl Check for MissingPassRole {
     fn check(&self, cx: &Context, out: &mut Sink) {
         let tasks: Vec<&Resource> = cx.model.managed_of("aws_ecs_task_definition").collect();
+        // (launcher role, service) pairs reported at a launch: its policy is not reported again.
+        let mut reported = Vec::new();
         for r in cx.model.managed() {
             if r.kind() == "aws_sfn_state_machine" {
-                state_machine(cx, out, r, &tasks);
+                state_machine(cx, out, r, &tasks, &mut reported);
             }
             for (_, role_path, task_path) in SCHEDULES.iter().filter(|(t, _, _)| *t == r.kind()) {
-                schedule(cx, out, r, role_path, task_path, &tasks);
+                schedule(cx, out, r, (role_path, task_path), &tasks, &mut reported);
+            }
+        }
+        for s in crate::launchers::stranded(cx.links(), &tasks) {
+            if !reported.contains(&(s.principal, s.passing.service)) {
+                deployer(cx, out, &s);
             }
         }
     }
+}
+
+/// A principal that may launch something that runs with a role but may pass no role to the
+/// service that would wear it: at the statement that allows the launch.
+fn deployer(cx: &Context, out: &mut Sink, s: &crate::launchers::Stranded) {
+    let links = cx.links();
+    let who = &links.principals[s.principal].resource.address;
+    let (action, service) = (s.passing.action, s.passing.service);
+    let how = if s.passing.always {
+        format!("which always hands over a role (`{}`)", s.passing.parameter)
+    } else {
+        format!(
+            "which hands over a role (`{}`) when used as {}",
+            s.passing.parameter, s.evidence
+        )
+    };
+    let roles: Vec<String> = s
+        .wearable
+        .iter()
+        .take(3)
+        .map(|&r| format!("`{}`", links.principals[r].resource.address))
+        .collect();
+    let on = if roles.is_empty() {
+        format!("the roles `{service}` is to wear")
+    } else {
+        format!("the roles `{service}` may wear ({})", roles.join(", "))
+    };
+    let mut f = out.finding(
+        s.via,
+        s.at,
+        format!(
+            "`{who}` may call `{action}`, {how}, but may pass no role to `{service}` (iam:PassRole): the call fails with AccessDenied"
+        ),
+        format!(
+            "allow `iam:PassRole` on {on} in a policy of `{who}`, with `iam:PassedToService` = `{service}`"
+        ),
+    );
+    for (also, at) in &s.also {
+        f = f.with_related(
+            format!("allows {also} here, which needs it too"),
+            Some(s.via),
+            *at,
+        );
+    }
+    for (via, at, why) in &s.misfits {
+        f = f.with_related(why.clone(), Some(via), *at);
+    }
+    for &r in s.wearable.iter().take(3) {
+        let role = links.principals[r].resource;
+        f = f.with_related(
+            format!("{} may be worn by `{service}`", role.address),
+            Some(&role.address),
+            role.loc,
+        );
+    }
+    let principal = links.principals[s.principal].resource;
+    out.push(f.with_related(
+        format!("{} defined here", principal.address),
+        Some(&principal.address),
+        principal.loc,
+    ));
 }
 
 /// The roles a launcher runs as: its role attribute's values, with where each is written.
@@ -317,16 +454,16 @@ fn schedule(
     cx: &Context,
     out: &mut Sink,
     r: &Resource,
-    role_path: &str,
-    task_path: &str,
+    (role_path, task_path): (&str, &str),
     tasks: &[&Resource],
+    reported: &mut Reported,
 ) {
     let launchers = launcher_roles(cx, r, role_path);
     for (_, task_ref) in r.at_path(task_path) {
         for task in tasks.iter().filter(|t| names_task_definition(task_ref, t)) {
             for &(at, by) in &launchers {
                 let launch = Launch::by(r, format!("`{}`", r.address), at.or(r.loc));
-                runs_task(cx, out, &launch, task, &[by]);
+                runs_task(cx, out, &launch, task, &[by], reported);
             }
         }
     }
@@ -334,7 +471,14 @@ fn schedule(
 
 /// Running a task definition passes its task role and execution role to ECS: judges both for
 /// each launcher role `by`. `launch` says who launches and where; the rest is filled here.
-fn runs_task(cx: &Context, out: &mut Sink, launch: &Launch, task: &Resource, by: &[usize]) {
+fn runs_task(
+    cx: &Context,
+    out: &mut Sink,
+    launch: &Launch,
+    task: &Resource,
+    by: &[usize],
+    reported: &mut Reported,
+) {
     for attribute in TASK_ROLES {
         let mut related = vec![(
             format!("{attribute} of {}", task.address),
@@ -352,7 +496,7 @@ fn runs_task(cx: &Context, out: &mut Sink, launch: &Launch, task: &Resource, by:
         };
         for role in task_roles(cx, task, attribute) {
             for &by in by {
-                judge(cx, out, &launch, by, role);
+                judge(cx, out, &launch, (by, role), reported);
             }
         }
     }
@@ -367,7 +511,13 @@ fn task_roles(cx: &Context, task: &Resource, attribute: &str) -> Vec<usize> {
 
 /// A state machine: each Task state that passes a role ([`states::PASSES`]), run as the
 /// machine's role.
-fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]) {
+fn state_machine(
+    cx: &Context,
+    out: &mut Sink,
+    r: &Resource,
+    tasks: &[&Resource],
+    reported: &mut Reported,
+) {
     let Some(definition) = r
         .attribute("definition")
         .and_then(Value::as_str)
@@ -400,7 +550,7 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
                         .iter()
                         .filter(|t| names_task_definition(passed.value, t))
                     {
-                        runs_task(cx, out, &launch, task, &by);
+                        runs_task(cx, out, &launch, task, &by, reported);
                     }
                 }
                 Launched::Role(holds) => {
@@ -423,7 +573,7 @@ fn state_machine(cx: &Context, out: &mut Sink, r: &Resource, tasks: &[&Resource]
                     };
                     for role in roles {
                         for &by in &by {
-                            judge(cx, out, &launch, by, role);
+                            judge(cx, out, &launch, (by, role), reported);
                         }
                     }
                 }
@@ -496,8 +646,17 @@ fn launching_statement<'l>(
     })
 }
 
+/// (launcher role, service) pairs a launch reported.
+type Reported = Vec<(usize, &'static str)>;
+
 /// Fires when the launcher's role `by` may surely not pass `role` to the launch's service.
-fn judge(cx: &Context, out: &mut Sink, launch: &Launch, by: usize, role: usize) {
+fn judge(
+    cx: &Context,
+    out: &mut Sink,
+    launch: &Launch,
+    (by, role): (usize, usize),
+    reported: &mut Reported,
+) {
     let links = cx.links();
     let (who, launched) = (&links.principals[by], &links.principals[role]);
     let Some(Data::String(arn)) = launched.resource.attribute("arn").map(|v| &v.data) else {
@@ -507,6 +666,7 @@ fn judge(cx: &Context, out: &mut Sink, launch: &Launch, by: usize, role: usize) 
     if launcher.allows_passing(&arn.text, launch.service).access != Access::Denied {
         return;
     }
+    reported.push((by, launch.service));
     let mut f = out.finding(
         &launch.launcher.address,
         launch.at,
