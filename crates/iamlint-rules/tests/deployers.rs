@@ -309,6 +309,6 @@ fn deployers_made_by_a_module_for_each_team() {
             file.path
         );
         assert_eq!(file.slice(loc), "\"glue:CreateJob\"");
-        assert!(f.help.contains("`aws_iam_role.etl`"), "{}", f.help);
+        assert!(f.help.contains("`aws_iam_role.etl.arn`"), "{}", f.help);
     }
 }

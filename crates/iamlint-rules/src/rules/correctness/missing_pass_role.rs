@@ -393,7 +393,7 @@ fn deployer(cx: &Context, out: &mut Sink, s: &crate::launchers::Stranded) {
         .wearable
         .iter()
         .take(3)
-        .map(|&r| format!("`{}`", links.principals[r].resource.address))
+        .map(|&r| format!("`{}.arn`", links.principals[r].resource.address))
         .collect();
     let on = if roles.is_empty() {
         format!("the roles `{service}` is to wear")
