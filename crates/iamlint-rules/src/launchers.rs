@@ -10,12 +10,13 @@
 use std::collections::HashSet;
 
 use iamlint_model::access::{Access, Request, Source, Subject};
-use iamlint_model::links::{Links, PrincipalType, holding};
+use iamlint_model::links::{Links, PrincipalType, Wearing, holding};
 use iamlint_model::model::Resource;
 use iamlint_model::policy::{Item, ItemText, Statement};
+use iamlint_model::resource_arns;
 use iamlint_model::role_passing::{self, Evidence, RolePassing};
-use iamlint_model::trust::{Admits, admits_service};
-use iamlint_model::{Location, Str, wildcard};
+use iamlint_model::trust::{Admits, admits_service, same_service};
+use iamlint_model::{Data, Location, Model, Str, wildcard};
 
 use crate::rules::correctness::missing_pass_role::names_task_definition;
 
@@ -39,11 +40,34 @@ pub(crate) struct Stranded<'l> {
     pub wearable: Vec<usize>,
 }
 
+/// A launch of a resource of the configuration (named by the statement that allows it) whose
+/// role the principal may not pass, though it may pass others.
+pub(crate) struct Tied<'l> {
+    pub principal: usize,
+    pub passing: &'static RolePassing,
+    pub via: &'l str,
+    /// Where the statement names the launched resource.
+    pub at: Option<Location>,
+    /// The launched resource and the role it wears (an index into [`Links::principals`]).
+    pub wearer: &'l Resource,
+    pub role: usize,
+}
+
+/// What the principals of the configuration cannot launch for want of `iam:PassRole`.
+#[derive(Default)]
+pub(crate) struct Gaps<'l> {
+    pub stranded: Vec<Stranded<'l>>,
+    pub tied: Vec<Tied<'l>>,
+}
+
 /// Every principal's stranded launches, each statement, action and holding resource once (a
-/// group's policy counts once, not once per member).
-pub(crate) fn stranded<'l>(links: &'l Links, tasks: &[&Resource]) -> Vec<Stranded<'l>> {
+/// group's policy counts once, not once per member), and the launches of resources the
+/// configuration ties to a role the launcher may not pass.
+pub(crate) fn gaps<'l>(links: &'l Links, model: &'l Model, tasks: &[&Resource]) -> Gaps<'l> {
+    let wearings = links.wearings(model);
     let mut seen: HashSet<(Option<Location>, &str, &str)> = HashSet::new();
-    let mut out = Vec::new();
+    let mut gaps = Gaps::default();
+    let out = &mut gaps.stranded;
     for (principal, p) in links.principals.iter().enumerate() {
         if p.ty == PrincipalType::Group {
             continue; // judged through its members, with their own policies and boundary
@@ -69,6 +93,16 @@ pub(crate) fn stranded<'l>(links: &'l Links, tasks: &[&Resource]) -> Vec<Strande
                 continue;
             };
             let Some(misfits) = cannot_pass(links, principal, &subject, passing.service) else {
+                for (at, wearer, role) in tied(links, &wearings, &subject, passing) {
+                    gaps.tied.push(Tied {
+                        principal,
+                        passing,
+                        via,
+                        at,
+                        wearer,
+                        role,
+                    });
+                }
                 continue;
             };
             // One finding per principal, policy and service: the other actions are related.
@@ -92,7 +126,82 @@ pub(crate) fn stranded<'l>(links: &'l Links, tasks: &[&Resource]) -> Vec<Strande
             });
         }
     }
+    gaps
+}
+
+/// The resources of the configuration that wear a role `passing.service` receives, which an
+/// Allow statement of `passing.action` names (by reference, or by a pattern that is more than
+/// a wildcard over every name), and whose role the principal may not pass: where each is
+/// named, the resource and its role.
+fn tied<'m>(
+    links: &Links,
+    wearings: &[Wearing<'m>],
+    subject: &Subject,
+    passing: &RolePassing,
+) -> Vec<(Option<Location>, &'m Resource, usize)> {
+    let mut out = Vec::new();
+    for s in allow_statements(subject) {
+        let grants = launching_item(s, passing.action).is_some();
+        let Some(resources) = s.resource.as_ref().filter(|r| grants && !r.negated) else {
+            continue;
+        };
+        // `Resource = aws_lambda_function.api.arn`: the whole list is that unknown.
+        let whole = resources.unknown.as_ref().map(|u| Item {
+            text: ItemText::Unknown(u.clone()),
+            loc: resources.loc,
+        });
+        for item in resources.items.iter().chain(whole.as_ref()) {
+            for w in wearings
+                .iter()
+                .filter(|w| same_service(w.wearer.service, passing.service))
+                .filter(|w| names_resource(item, w.resource))
+            {
+                let Some(Data::String(arn)) = links.principals[w.role]
+                    .resource
+                    .attribute("arn")
+                    .map(|v| &v.data)
+                else {
+                    continue;
+                };
+                let denied =
+                    subject.allows_passing(&arn.text, passing.service).access == Access::Denied;
+                let known = out.iter().any(|(_, r, role): &(_, &Resource, _)| {
+                    r.address == w.resource.address && *role == w.role
+                });
+                if denied && !known {
+                    out.push((item.loc.or(s.loc), w.resource, w.role));
+                }
+            }
+        }
+    }
     out
+}
+
+/// Whether a statement's resource item names resource `r`: a reference to one of its
+/// attributes, or a pattern over ARNs that may match its ARN and names more than "every".
+fn names_resource(item: &Item, r: &Resource) -> bool {
+    let refers = |origin: &str| {
+        origin
+            .strip_prefix(r.address.as_str())
+            .is_some_and(|rest| rest.starts_with('.'))
+    };
+    match &item.text {
+        ItemText::Unknown(u) => refers(&u.origin),
+        ItemText::Partial(s) if s.unknowns.iter().any(|u| refers(&u.origin)) => true,
+        _ => {
+            let pattern = request_text(item);
+            if pattern == "*" || pattern.ends_with(":*") || pattern.ends_with("/*") {
+                return false;
+            }
+            let arn = resource_arns::arn(r).replace(Str::UNKNOWN_MARK, "*");
+            arn != "*"
+                && wildcard::overlap(
+                    &wildcard::tokens(&pattern.replace(Str::UNKNOWN_MARK, "*")),
+                    &wildcard::tokens(&arn),
+                    false,
+                )
+        }
+    }
 }
 
 /// The first Allow statement (and its `Action` item) of the principal that grants `action`
@@ -107,24 +216,36 @@ fn launching_grant<'s>(subject: &Subject<'s>, action: &str) -> Option<(&'s State
             .iter()
             .filter(|s| s.is_allow())
             .find_map(|s| {
-                let list = s.action.as_ref().filter(|a| !a.negated)?;
-                // `lambda:*` or `*` says nothing of launching: the holder gets the broad-grant
-                // findings instead. A name or a verb pattern (`lambda:Create*`) does.
-                let (_, item) = list
-                    .known_items()
-                    .filter(|(p, _)| !p.ends_with(":*") && *p != "*")
-                    .find(|(p, _)| wildcard::matches(p, action, true))?;
-                let resource = s
-                    .resource
-                    .as_ref()
-                    .filter(|r| !r.negated)
-                    .and_then(|r| r.items.first())
-                    .map_or_else(|| "*".to_string(), request_text);
-                let allowed =
-                    subject.allows(Request::new(action, &resource)).access == Access::Allowed;
+                let item = launching_item(s, action)?;
+                // On the resource it names; one known only after apply is any resource.
+                let resource = match s.resource.as_ref().filter(|r| !r.negated) {
+                    Some(r) if r.unknown.is_some() && r.items.is_empty() => {
+                        Str::UNKNOWN_MARK.to_string()
+                    }
+                    r => r
+                        .and_then(|r| r.items.first())
+                        .map_or_else(|| "*".to_string(), request_text),
+                };
+                // A resource known only after apply leaves the answer open only as to which
+                // resource: with no condition, the statement does grant the launch.
+                let access = subject.allows(Request::new(action, &resource)).access;
+                let on_unknown = s.resource.as_ref().is_some_and(|r| r.unknown.is_some())
+                    && crate::context::unconditioned(s);
+                let allowed = access == Access::Allowed || (access == Access::Maybe && on_unknown);
                 allowed.then_some((s, item))
             })
     })
+}
+
+/// The `Action` item of an Allow statement that grants `action` by name or by a verb pattern
+/// (`lambda:Create*`). `lambda:*` or `*` says nothing of launching: its holder gets the
+/// broad-grant findings instead.
+fn launching_item<'s>(s: &'s Statement, action: &str) -> Option<&'s Item> {
+    let list = s.action.as_ref().filter(|a| !a.negated && s.is_allow())?;
+    list.known_items()
+        .filter(|(p, _)| !p.ends_with(":*") && *p != "*")
+        .find(|(p, _)| wildcard::matches(p, action, true))
+        .map(|(_, item)| item)
 }
 
 /// What shows that the principal's launches by this action carry a role (its own policies,

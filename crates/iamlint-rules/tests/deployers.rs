@@ -312,3 +312,55 @@ fn deployers_made_by_a_module_for_each_team() {
         assert!(f.help.contains("`aws_iam_role.etl.arn`"), "{}", f.help);
     }
 }
+
+/// A deployer that may pass some roles, whose statement names a function of the configuration
+/// whose role it may not pass: fires at the name, for that role; silent once it may pass it,
+/// and for a statement on every function (`function:*` names none in particular).
+#[test]
+fn a_named_launch_whose_role_the_deployer_may_not_pass() {
+    let function = r#"resource "aws_lambda_function" "api" {
+  function_name = "app-api"
+  role          = aws_iam_role.fn.arn
+  runtime       = "python3.12"
+  handler       = "main.handler"
+  filename      = "api.zip"
+}
+"#;
+    let other = role("other_fn", "lambda.amazonaws.com");
+    let with = |statements: &str| format!("{}{function}{other}", deployer(statements));
+    let launch = allow(
+        "\"lambda:CreateFunction\", \"lambda:UpdateFunctionConfiguration\"",
+        "\"arn:aws:lambda:eu-west-1:111122223333:function:app-*\"",
+    );
+    let other_role = format!("{launch}, {}", pass_to("other_fn", "lambda.amazonaws.com"));
+    let got = fired(&with(&other_role));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0]
+            .2
+            .contains("on `aws_lambda_function.api`, which wears `aws_iam_role.fn`"),
+        "{}",
+        got[0].2
+    );
+    assert_eq!(
+        got[0].1,
+        "\"arn:aws:lambda:eu-west-1:111122223333:function:app-*\""
+    );
+    let by_reference = format!(
+        "{}, {}",
+        allow("\"lambda:CreateFunction\"", "aws_lambda_function.api.arn"),
+        pass_to("other_fn", "lambda.amazonaws.com")
+    );
+    assert_eq!(fired(&with(&by_reference)).len(), 1, "by reference");
+    let passing = format!("{launch}, {}", pass_to("fn", "lambda.amazonaws.com"));
+    assert_eq!(fired(&with(&passing)), []);
+    let every = format!(
+        "{}, {}",
+        allow(
+            "\"lambda:CreateFunction\"",
+            "\"arn:aws:lambda:eu-west-1:111122223333:function:*\""
+        ),
+        pass_to("other_fn", "lambda.amazonaws.com")
+    );
+    assert_eq!(fired(&with(&every)), [], "function:*");
+}

@@ -24,7 +24,10 @@ declare_rule! {
     /// groups, Deny and permissions boundary included. The actions, the service each hands its
     /// role to and the evidence are a documented table (`role-passing-actions.tsv`). A grant
     /// through a service wildcard (`lambda:*`) says nothing of launching and is left to the
-    /// broad-grant rules; a policy iamlint cannot read keeps the principal out.
+    /// broad-grant rules; a policy iamlint cannot read keeps the principal out. When the
+    /// launching statement names a resource of the configuration (`aws_lambda_function.api.arn`,
+    /// or a pattern such as `function:app-*`), the principal must also be able to pass the
+    /// role that resource wears.
     ///
     /// It also flags a launch whose role cannot pass the roles of what it launches:
     /// - an EventBridge target (`aws_cloudwatch_event_target` with `ecs_target`), an
@@ -367,12 +370,51 @@ impl Check for MissingPassRole {
                 schedule(cx, out, r, (role_path, task_path), &tasks, &mut reported);
             }
         }
-        for s in crate::launchers::stranded(cx.links(), &tasks) {
+        let gaps = crate::launchers::gaps(cx.links(), cx.model, &tasks);
+        for s in &gaps.stranded {
             if !reported.contains(&(s.principal, s.passing.service)) {
-                deployer(cx, out, &s);
+                deployer(cx, out, s);
+            }
+        }
+        for t in &gaps.tied {
+            if !reported.contains(&(t.principal, t.passing.service)) {
+                tied_launch(cx, out, t);
             }
         }
     }
+}
+
+/// A principal whose statement names a resource of the configuration it may launch, while it
+/// may not pass the role that resource wears.
+fn tied_launch(cx: &Context, out: &mut Sink, t: &crate::launchers::Tied) {
+    let links = cx.links();
+    let who = &links.principals[t.principal].resource.address;
+    let role = links.principals[t.role].resource;
+    let (action, service) = (t.passing.action, t.passing.service);
+    let f = out
+        .finding(
+            t.via,
+            t.at,
+            format!(
+                "`{who}` may call `{action}` on `{}`, which wears `{}`, but may not pass that role to `{service}` (iam:PassRole): the call fails with AccessDenied",
+                t.wearer.address, role.address
+            ),
+            format!(
+                "allow `iam:PassRole` on `{}.arn` in a policy of `{who}`, with `iam:PassedToService` = `{service}`",
+                role.address
+            ),
+        )
+        .with_related(
+            format!("{} wears {}", t.wearer.address, role.address),
+            Some(&t.wearer.address),
+            t.wearer.loc,
+        )
+        .with_related(
+            format!("{} defined here", role.address),
+            Some(&role.address),
+            role.loc,
+        );
+    out.push(f);
 }
 
 /// A principal that may launch something that runs with a role but may pass no role to the
