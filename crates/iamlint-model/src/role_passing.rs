@@ -17,6 +17,9 @@ pub enum Evidence {
     /// The caller may run a task definition of the configuration that has a task or
     /// execution role.
     TaskRoles,
+    /// The caller's statement names a resource of the configuration that wears a role (a
+    /// stack with `iam_role_arn`): that role is passed.
+    Tied,
     /// Some calls pass a role and nothing in a policy tells which: not judged.
     Unjudged,
 }
@@ -50,6 +53,7 @@ pub fn all() -> &'static [RolePassing] {
                     _ if always => Evidence::None,
                     "-" => Evidence::Unjudged,
                     "task-roles" => Evidence::TaskRoles,
+                    "tied" => Evidence::Tied,
                     list => Evidence::Actions(list.split(',').collect()),
                 };
                 Some(RolePassing {

@@ -16,7 +16,8 @@ use iamlint_model::policy::{Item, ItemText, Statement};
 use iamlint_model::resource_arns;
 use iamlint_model::role_passing::{self, Evidence, RolePassing};
 use iamlint_model::trust::{Admits, admits_service, same_service};
-use iamlint_model::{Data, Location, Model, Str, wildcard};
+use iamlint_model::wildcard::{self, Token};
+use iamlint_model::{Data, Location, Model, Str};
 
 use crate::rules::correctness::missing_pass_role::names_task_definition;
 
@@ -60,6 +61,27 @@ pub(crate) struct Gaps<'l> {
     pub tied: Vec<Tied<'l>>,
 }
 
+impl<'l> Gaps<'l> {
+    fn tie(
+        &mut self,
+        principal: usize,
+        passing: &'static RolePassing,
+        via: &'l str,
+        found: Vec<(Option<Location>, &'l Resource, usize)>,
+    ) {
+        for (at, wearer, role) in found {
+            self.tied.push(Tied {
+                principal,
+                passing,
+                via,
+                at,
+                wearer,
+                role,
+            });
+        }
+    }
+}
+
 /// Every principal's stranded launches, each statement, action and holding resource once (a
 /// group's policy counts once, not once per member), and the launches of resources the
 /// configuration ties to a role the launcher may not pass.
@@ -67,7 +89,6 @@ pub(crate) fn gaps<'l>(links: &'l Links, model: &'l Model, tasks: &[&Resource]) 
     let wearings = links.wearings(model);
     let mut seen: HashSet<(Option<Location>, &str, &str)> = HashSet::new();
     let mut gaps = Gaps::default();
-    let out = &mut gaps.stranded;
     for (principal, p) in links.principals.iter().enumerate() {
         if p.ty == PrincipalType::Group {
             continue; // judged through its members, with their own policies and boundary
@@ -89,24 +110,23 @@ pub(crate) fn gaps<'l>(links: &'l Links, model: &'l Model, tasks: &[&Resource]) 
             if !seen.insert((item.loc.or(statement.loc), passing.action, via)) {
                 continue;
             }
+            // An action that passes the role a launched resource already has only when asked
+            // to (a stack's role) is judged on the resources its statement names.
+            if passing.evidence == Evidence::Tied {
+                let found = tied(links, &wearings, &subject, passing);
+                gaps.tie(principal, passing, via, found);
+                continue;
+            }
             let Some(evidence) = launches_with_roles(links, &subject, passing, tasks) else {
                 continue;
             };
             let Some(misfits) = cannot_pass(links, principal, &subject, passing.service) else {
-                for (at, wearer, role) in tied(links, &wearings, &subject, passing) {
-                    gaps.tied.push(Tied {
-                        principal,
-                        passing,
-                        via,
-                        at,
-                        wearer,
-                        role,
-                    });
-                }
+                let found = tied(links, &wearings, &subject, passing);
+                gaps.tie(principal, passing, via, found);
                 continue;
             };
             // One finding per principal, policy and service: the other actions are related.
-            if let Some(first) = out.iter_mut().find(|s: &&mut Stranded| {
+            if let Some(first) = gaps.stranded.iter_mut().find(|s: &&mut Stranded| {
                 s.principal == principal && s.via == via && s.passing.service == passing.service
             }) {
                 first
@@ -114,7 +134,7 @@ pub(crate) fn gaps<'l>(links: &'l Links, model: &'l Model, tasks: &[&Resource]) 
                     .push((passing.action, item.loc.or(statement.loc)));
                 continue;
             }
-            out.push(Stranded {
+            gaps.stranded.push(Stranded {
                 principal,
                 passing,
                 via,
@@ -190,18 +210,38 @@ fn names_resource(item: &Item, r: &Resource) -> bool {
         ItemText::Partial(s) if s.unknowns.iter().any(|u| refers(&u.origin)) => true,
         _ => {
             let pattern = request_text(item);
-            if pattern == "*" || pattern.ends_with(":*") || pattern.ends_with("/*") {
+            if names_every(&pattern) {
                 return false;
             }
-            let arn = resource_arns::arn(r).replace(Str::UNKNOWN_MARK, "*");
-            arn != "*"
+            // The ARN's unknown parts (region, account, a generated id) are one segment each.
+            let arn: Vec<Token> = wildcard::tokens(&resource_arns::arn(r))
+                .into_iter()
+                .map(|t| match t {
+                    Token::Char(Str::UNKNOWN_MARK) => Token::Segment,
+                    t => t,
+                })
+                .collect();
+            arn != [Token::Segment]
                 && wildcard::overlap(
                     &wildcard::tokens(&pattern.replace(Str::UNKNOWN_MARK, "*")),
-                    &wildcard::tokens(&arn),
+                    &arn,
                     false,
                 )
         }
     }
+}
+
+/// Whether an ARN pattern names every resource of its type (`*`, `…:function:*`,
+/// `…:stack/*`) rather than some (`…:function:app-*`, `…:stack/network/*`).
+fn names_every(pattern: &str) -> bool {
+    let Some(resource) = pattern.splitn(6, ':').nth(5) else {
+        return true;
+    };
+    let name = resource
+        .split_once(['/', ':'])
+        .map_or(resource, |(_, name)| name);
+    name.chars()
+        .all(|c| c == '*' || c == '?' || c == '/' || c == ':')
 }
 
 /// The first Allow statement (and its `Action` item) of the principal that grants `action`
@@ -259,7 +299,7 @@ fn launches_with_roles(
 ) -> Option<String> {
     match &passing.evidence {
         Evidence::None => Some(String::new()),
-        Evidence::Unjudged => None,
+        Evidence::Unjudged | Evidence::Tied => None,
         Evidence::Actions(actions) => allow_statements(subject).find_map(|s| {
             let list = s.action.as_ref().filter(|l| !l.negated)?;
             list.known_items()

@@ -364,3 +364,42 @@ fn a_named_launch_whose_role_the_deployer_may_not_pass() {
     );
     assert_eq!(fired(&with(&every)), [], "function:*");
 }
+
+/// `cloudformation:CreateStack` passes a role only when the stack has one: a deployer whose
+/// statement names a stack of the configuration with `iam_role_arn` must be able to pass that
+/// role; one that names no such stack stays silent.
+#[test]
+fn a_stack_with_a_role_needs_its_deployer_to_pass_it() {
+    let stack = format!(
+        r#"{}resource "aws_cloudformation_stack" "network" {{
+  name         = "network"
+  iam_role_arn = aws_iam_role.cfn.arn
+  template_body = "{{}}"
+}}
+"#,
+        role("cfn", "cloudformation.amazonaws.com")
+    );
+    let launch = allow(
+        "\"cloudformation:CreateStack\", \"cloudformation:UpdateStack\"",
+        "\"arn:aws:cloudformation:eu-west-1:111122223333:stack/network/*\"",
+    );
+    let got = fired(&format!("{}{stack}", deployer(&launch)));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0]
+            .2
+            .contains("on `aws_cloudformation_stack.network`, which wears `aws_iam_role.cfn`"),
+        "{}",
+        got[0].2
+    );
+    let passing = format!(
+        "{launch}, {}",
+        pass_to("cfn", "cloudformation.amazonaws.com")
+    );
+    assert_eq!(fired(&format!("{}{stack}", deployer(&passing))), []);
+    let elsewhere = allow(
+        "\"cloudformation:CreateStack\"",
+        "\"arn:aws:cloudformation:eu-west-1:111122223333:stack/other/*\"",
+    );
+    assert_eq!(fired(&format!("{}{stack}", deployer(&elsewhere))), []);
+}
