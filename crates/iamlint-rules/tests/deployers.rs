@@ -403,3 +403,31 @@ fn a_stack_with_a_role_needs_its_deployer_to_pass_it() {
     );
     assert_eq!(fired(&format!("{}{stack}", deployer(&elsewhere))), []);
 }
+
+/// A Batch compute environment named by reference: its service role must be passable to
+/// Batch by whoever may create it.
+#[test]
+fn a_batch_compute_environment_needs_its_service_role_passed() {
+    let environment = format!(
+        r#"{}resource "aws_batch_compute_environment" "jobs" {{
+  compute_environment_name = "jobs"
+  type                     = "UNMANAGED"
+  service_role             = aws_iam_role.batch.arn
+}}
+"#,
+        role("batch", "batch.amazonaws.com")
+    );
+    let launch = allow(
+        "\"batch:CreateComputeEnvironment\"",
+        "aws_batch_compute_environment.jobs.arn",
+    );
+    let got = fired(&format!("{}{environment}", deployer(&launch)));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].2.contains("which wears `aws_iam_role.batch`"),
+        "{}",
+        got[0].2
+    );
+    let passing = format!("{launch}, {}", pass_to("batch", "batch.amazonaws.com"));
+    assert_eq!(fired(&format!("{}{environment}", deployer(&passing))), []);
+}
