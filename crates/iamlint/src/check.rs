@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use iamlint_rules::{Selection, Severity, registry};
 
-use crate::cli::{CheckArgs, FailOn, Format, unknown_rule};
+use crate::cli::{self, CheckArgs, FailOn, Format, unknown_rule};
 use crate::config::{self, Config};
 use crate::render;
 use crate::report::Report;
@@ -44,32 +44,20 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     timer.lap("finish");
     let report = Report::new(&model, findings);
 
-    let text = match args.format {
-        Format::Human => render::human::render(
-            &report,
-            render::human::Style::detect(args.output.is_some()),
-            args.verbose,
-        ),
-        Format::Json => render::json::render(&report),
-        Format::Sarif => render::sarif::render(&report),
-        Format::Github => {
-            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-                append(&PathBuf::from(summary), &render::github::summary(&report))?;
+    for spec in reports(&args)? {
+        let file = spec.file.as_ref().or(args.output.as_ref());
+        let text = render_one(spec.format, file.is_some(), &args, &report)?;
+        match file {
+            Some(path) => std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+            None => {
+                let mut out = std::io::stdout().lock();
+                // A closed pipe (`| head`) is not an error of ours.
+                let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
             }
-            render::github::render(&report)
-        }
-    };
-    timer.lap("render");
-    match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => {
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error of ours.
-            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
         }
     }
-    timer.lap("write");
+    timer.lap("render and write");
     let code = exit_code(&report, fail_on);
     drop(report);
     // The process ends here: freeing every node of a large model one by one would only delay
@@ -97,6 +85,46 @@ impl Timer {
             self.last = Some(std::time::Instant::now());
         }
     }
+}
+
+/// The reports asked for: human on standard output by default; at most one without a file.
+fn reports(args: &CheckArgs) -> Result<Vec<cli::Report>, String> {
+    if args.format.is_empty() {
+        return Ok(vec![cli::Report {
+            format: Format::Human,
+            file: None,
+        }]);
+    }
+    if args.format.iter().filter(|r| r.file.is_none()).count() > 1 {
+        return Err(
+            "several --format without a file: give each but one its own (`--format sarif=iamlint.sarif`)"
+                .to_string(),
+        );
+    }
+    Ok(args.format.clone())
+}
+
+/// One report's text. The GitHub format also appends the step summary when the runner
+/// provides one (`GITHUB_STEP_SUMMARY`).
+fn render_one(
+    format: Format,
+    to_file: bool,
+    args: &CheckArgs,
+    report: &Report,
+) -> Result<String, String> {
+    Ok(match format {
+        Format::Human => {
+            render::human::render(report, render::human::Style::detect(to_file), args.verbose)
+        }
+        Format::Json => render::json::render(report),
+        Format::Sarif => render::sarif::render(report),
+        Format::Github => {
+            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+                append(&PathBuf::from(summary), &render::github::summary(report))?;
+            }
+            render::github::render(report)
+        }
+    })
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {

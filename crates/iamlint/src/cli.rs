@@ -112,6 +112,25 @@ pub enum Format {
     Github,
 }
 
+/// One report of a run: its format, and the file it goes to (else `--output` or stdout).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+/// `sarif` or `sarif=results.sarif`.
+fn parse_report(text: &str) -> Result<Report, String> {
+    let (name, file) = match text.split_once('=') {
+        Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+        Some((name, _)) => return Err(format!("`{name}=`: expected a file after `=`")),
+        None => (text, None),
+    };
+    let format = Format::from_str(name, true)
+        .map_err(|_| format!("unknown format `{name}`: expected human, json, sarif or github"))?;
+    Ok(Report { format, file })
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Critical,
@@ -125,9 +144,13 @@ pub enum FailOn {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: Format,
-    /// Write the report to this file instead of standard output
+    /// Report formats: human, json, sarif, github. Repeat for several reports of one run,
+    /// each `FORMAT=FILE` written to its file (`--format human --format sarif=iamlint.sarif
+    /// --format github`); at most one without a file, which goes to `--output` or standard
+    /// output [default: human]
+    #[arg(long, value_parser = parse_report)]
+    pub format: Vec<Report>,
+    /// Write the report without a file of its own to this file instead of standard output
     #[arg(long, short)]
     pub output: Option<PathBuf>,
     /// Exit 1 when a finding is at least this severe [default: high, or the config's fail-on]

@@ -353,6 +353,59 @@ fn output_file() {
     );
 }
 
+/// One run, several reports: annotations on stdout with the step summary, SARIF and JSON in
+/// their files, each the same bytes a run of that format alone gives; two reports without a
+/// file are a usage error.
+#[test]
+fn several_reports_in_one_run() {
+    let dir = std::env::temp_dir().join(format!("iamlint-reports-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (sarif, json, summary) = (
+        dir.join("iamlint.sarif"),
+        dir.join("iamlint.json"),
+        dir.join("summary.md"),
+    );
+    let run = iamlint_env(
+        &[
+            "check",
+            EXAMPLE,
+            "--format",
+            "github",
+            "--format",
+            &format!("sarif={}", sarif.display()),
+            "--format",
+            &format!("json={}", json.display()),
+        ],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let alone = |format: &str| iamlint(&["check", EXAMPLE, "--format", format]).stdout;
+    assert_eq!(run.stdout, alone("github"));
+    assert_eq!(std::fs::read_to_string(&sarif).unwrap(), alone("sarif"));
+    assert_eq!(std::fs::read_to_string(&json).unwrap(), alone("json"));
+    assert!(
+        std::fs::read_to_string(&summary)
+            .unwrap()
+            .contains("iamlint")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let two = iamlint(&["check", EXAMPLE, "--format", "json", "--format", "github"]);
+    assert_eq!(two.code, 2);
+    assert!(
+        two.stderr.contains("several --format without a file"),
+        "{}",
+        two.stderr
+    );
+    let unknown = iamlint(&["check", EXAMPLE, "--format", "xml"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("unknown format `xml`"),
+        "{}",
+        unknown.stderr
+    );
+}
+
 #[test]
 fn rules_and_explain() {
     let rules = iamlint(&["rules"]);
@@ -742,4 +795,15 @@ fn privesc_options_come_from_the_config() {
     let (_, stderr) = sources("[privesc]\nintended_admins = []\n");
     assert!(stderr.contains("intended-admins"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The licence files the manifest names (`MIT OR Apache-2.0`) are at the top of the tree.
+#[test]
+fn the_licence_files_match_the_manifest() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("license = \"MIT OR Apache-2.0\""));
+    let mit = std::fs::read_to_string(root().join("LICENSE-MIT")).unwrap();
+    assert!(mit.contains("Permission is hereby granted, free of charge"));
+    let apache = std::fs::read_to_string(root().join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
 }
