@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use iamlint_rules::{Selection, Severity, registry};
 
+use crate::baseline;
 use crate::cli::{self, CheckArgs, FailOn, Format, unknown_rule};
 use crate::config::{self, Config};
 use crate::render;
@@ -40,8 +41,40 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             shown.join(", ")
         );
     }
-    let findings = iamlint_rules::finish(&model, &selection, parts.into_iter().flatten().collect());
+    let mut findings =
+        iamlint_rules::finish(&model, &selection, parts.into_iter().flatten().collect());
     timer.lap("finish");
+    if let Some(path) = &args.write_baseline {
+        baseline::write(path, &model, &findings)?;
+        eprintln!(
+            "iamlint: recorded {} findings in the baseline {}",
+            findings.len(),
+            path.display()
+        );
+        findings.clear();
+    }
+    if let Some(path) = &args.baseline {
+        let applied = baseline::apply(path, &mut findings)?;
+        eprintln!(
+            "iamlint: baseline {}: {} known findings left out, {} fixed since it was written{}",
+            path.display(),
+            applied.known,
+            applied.fixed.len(),
+            if applied.fixed.is_empty() {
+                String::new()
+            } else {
+                format!(" (`--write-baseline {}` drops them)", path.display())
+            }
+        );
+        if args.verbose {
+            for e in &applied.fixed {
+                eprintln!(
+                    "  fixed: {} {} ({}): {}",
+                    e.rule, e.address, e.path, e.message
+                );
+            }
+        }
+    }
     let report = Report::new(&model, findings);
 
     for spec in reports(&args)? {

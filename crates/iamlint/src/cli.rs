@@ -153,6 +153,13 @@ pub struct CheckArgs {
     /// Write the report without a file of its own to this file instead of standard output
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// Report only findings this baseline does not record (`--write-baseline` makes one); the
+    /// recorded ones that are gone are counted as fixed
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding of this run in FILE, as a baseline for later runs
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
     /// Exit 1 when a finding is at least this severe [default: high, or the config's fail-on]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,

@@ -1,5 +1,6 @@
 //! `iamlint`: a fast linter for AWS IAM in Terraform.
 
+mod baseline;
 mod check;
 mod cli;
 mod config;

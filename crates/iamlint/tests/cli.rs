@@ -406,6 +406,73 @@ fn several_reports_in_one_run() {
     );
 }
 
+/// A baseline round trip: recorded findings stay known when their blocks move and are
+/// reformatted; a new problem is reported; a fixed one is counted.
+#[test]
+fn a_baseline_reports_only_new_findings() {
+    let dir = std::env::temp_dir().join(format!("iamlint-baseline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["iam.tf", "policies.tf", "variables.tf"] {
+        std::fs::copy(root().join(EXAMPLE).join(file), dir.join(file)).unwrap();
+    }
+    let base = dir.join("baseline.json");
+    let (d, b) = (dir.to_str().unwrap(), base.to_str().unwrap());
+    let json = |args: &[&str]| {
+        let mut all = vec!["check", d, "--format", "json"];
+        all.extend(args);
+        let run = iamlint(&all);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        (run, v["findings"].as_array().unwrap().len())
+    };
+    let (written, shown) = json(&["--write-baseline", b]);
+    assert_eq!((written.code, shown), (0, 0), "{}", written.stderr);
+    assert!(
+        written.stderr.contains("recorded 8 findings"),
+        "{}",
+        written.stderr
+    );
+
+    // Move the power-user policy below the other and reformat it: still known.
+    let policies = std::fs::read_to_string(dir.join("policies.tf")).unwrap();
+    let (power, rest) = policies.split_once("\n\n").unwrap();
+    let moved = format!(
+        "{rest}\n\n# moved\n{}\n",
+        power
+            .replace("  name   =", "  name =")
+            .replace("\"Resource\": \"*\"", "\"Resource\":   \"*\"")
+    );
+    std::fs::write(dir.join("policies.tf"), moved).unwrap();
+    let (same, shown) = json(&["--baseline", b]);
+    assert_eq!((same.code, shown), (0, 0), "{}", same.stdout);
+    assert!(
+        same.stderr.contains("8 known findings left out, 0 fixed"),
+        "{}",
+        same.stderr
+    );
+
+    // A new problem is reported; the NotAction policy, removed, is counted as fixed.
+    let policies = std::fs::read_to_string(dir.join("policies.tf")).unwrap();
+    let without = policies.split("# moved").next().unwrap().to_string();
+    std::fs::write(dir.join("policies.tf"), without).unwrap();
+    std::fs::write(
+        dir.join("new.tf"),
+        "resource \"aws_iam_policy\" \"new\" {\n  name   = \"new\"\n  policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"*\", Resource = \"*\" }] })\n}\n",
+    )
+    .unwrap();
+    let (changed, shown) = json(&["--baseline", b]);
+    assert_eq!((changed.code, shown), (1, 1), "{}", changed.stdout);
+    assert!(changed.stdout.contains("full-admin-access"));
+    assert!(
+        changed
+            .stderr
+            .contains("7 known findings left out, 1 fixed"),
+        "{}",
+        changed.stderr
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn rules_and_explain() {
     let rules = iamlint(&["rules"]);
