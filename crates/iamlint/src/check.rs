@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use iamlint_rules::{Selection, Severity, registry};
 
 use crate::baseline;
-use crate::cli::{self, CheckArgs, FailOn, Format, unknown_rule};
+use crate::cli::{self, CheckArgs, FailOn, Format, MinSeverity, unknown_rule};
 use crate::config::{self, Config};
 use crate::render;
 use crate::report::Report;
@@ -46,34 +46,52 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     timer.lap("finish");
     if let Some(path) = &args.write_baseline {
         baseline::write(path, &model, &findings)?;
-        eprintln!(
-            "iamlint: recorded {} findings in the baseline {}",
-            findings.len(),
-            path.display()
+        note(
+            &args,
+            format!(
+                "iamlint: recorded {} findings in the baseline {}",
+                findings.len(),
+                path.display()
+            ),
         );
         findings.clear();
     }
     if let Some(path) = &args.baseline {
         let applied = baseline::apply(path, &mut findings)?;
-        eprintln!(
-            "iamlint: baseline {}: {} known findings left out, {} fixed since it was written{}",
-            path.display(),
-            applied.known,
-            applied.fixed.len(),
-            if applied.fixed.is_empty() {
-                String::new()
-            } else {
-                format!(" (`--write-baseline {}` drops them)", path.display())
-            }
+        let drop = if applied.fixed.is_empty() {
+            String::new()
+        } else {
+            format!(" (`--write-baseline {}` drops them)", path.display())
+        };
+        note(
+            &args,
+            format!(
+                "iamlint: baseline {}: {} known findings left out, {} fixed since it was written{drop}",
+                path.display(),
+                applied.known,
+                applied.fixed.len(),
+            ),
         );
         if args.verbose {
             for e in &applied.fixed {
-                eprintln!(
-                    "  fixed: {} {} ({}): {}",
-                    e.rule, e.address, e.path, e.message
+                note(
+                    &args,
+                    format!(
+                        "  fixed: {} {} ({}): {}",
+                        e.rule, e.address, e.path, e.message
+                    ),
                 );
             }
         }
+    }
+    if let Some(min) = args.min_severity {
+        let shown = match min {
+            MinSeverity::Critical => Severity::Critical,
+            MinSeverity::High => Severity::High,
+            MinSeverity::Medium => Severity::Medium,
+            MinSeverity::Low => Severity::Low,
+        };
+        findings.retain(|f| f.severity.at_least(shown));
     }
     let report = Report::new(&model, findings);
 
@@ -146,9 +164,15 @@ fn render_one(
     report: &Report,
 ) -> Result<String, String> {
     Ok(match format {
-        Format::Human => {
-            render::human::render(report, render::human::Style::detect(to_file), args.verbose)
-        }
+        Format::Human => render::human::render(
+            report,
+            &render::human::Options {
+                style: render::human::Style::detect(to_file, args.color),
+                verbose: args.verbose,
+                quiet: args.quiet,
+                statistics: args.statistics,
+            },
+        ),
         Format::Json => render::json::render(report),
         Format::Sarif => render::sarif::render(report),
         Format::Github => {
@@ -250,6 +274,13 @@ fn selection(args: &CheckArgs, config: &Config) -> Result<Selection, String> {
             max_hops,
         },
     })
+}
+
+/// A note for people on standard error, unless `--quiet`.
+fn note(args: &CheckArgs, text: String) {
+    if !args.quiet {
+        eprintln!("{text}");
+    }
 }
 
 fn append(path: &PathBuf, text: &str) -> Result<(), String> {

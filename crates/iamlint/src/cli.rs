@@ -53,6 +53,12 @@ pub enum Command {
     },
     /// Draw who wears, assumes and passes which role, and which policies each principal holds
     Graph(GraphArgs),
+    /// Write a commented .iamlint.toml with every setting at its default
+    Init {
+        /// The directory to write it in
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -132,6 +138,21 @@ fn parse_report(text: &str) -> Result<Report, String> {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    Critical,
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Critical,
     High,
@@ -160,6 +181,18 @@ pub struct CheckArgs {
     /// Record every finding of this run in FILE, as a baseline for later runs
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Show only findings at least this severe; the exit code counts only those shown
+    #[arg(long, value_enum, alias = "severity")]
+    pub min_severity: Option<MinSeverity>,
+    /// Findings and load errors only: no summary line or notes on standard error
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Colour in the human report [default: auto: on a terminal, unless NO_COLOR is set]
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+    /// After the human report, a table of findings per rule
+    #[arg(long)]
+    pub statistics: bool,
     /// Exit 1 when a finding is at least this severe [default: high, or the config's fail-on]
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,

@@ -25,6 +25,52 @@ use crate::cli::FailOn;
 
 pub const FILE_NAME: &str = ".iamlint.toml";
 
+/// What `iamlint init` writes: every setting, commented out at its default.
+pub const TEMPLATE: &str = r#"# iamlint configuration: https://github.com/iamlint/iamlint#configuration
+# Every setting is commented out at its default; uncomment what you change.
+
+# Exit 1 when a finding is at least this severe: critical, high, medium, low or never.
+# fail-on = "high"
+
+# The AWS account this configuration deploys to: trusting it is not cross-account.
+# account-id = "111122223333"
+
+# Other accounts that may be trusted without an external id.
+# trusted-accounts = []
+
+[rules]
+# Rules or categories (correctness, security, suspicious) to run; "all" for every rule.
+# select = []
+# Rules or categories to leave out.
+# ignore = []
+# Severities of your own, per rule: critical, high, medium or low.
+# severity = { service-wildcard-action = "high" }
+
+[privesc]
+# Addresses (`*`, `?` allowed) of principals that are administrators by design.
+# intended-admins = []
+# How many steps an escalation path may take (1 to 16).
+# max-hops = 8
+"#;
+
+/// `iamlint init`: writes [`TEMPLATE`] to `dir/.iamlint.toml`, never over an existing file.
+pub fn init(dir: &Path) -> Result<PathBuf, String> {
+    let path = dir.join(FILE_NAME);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                format!("{} exists already: not overwritten", path.display())
+            }
+            _ => format!("cannot create {}: {e}", path.display()),
+        })?;
+    std::io::Write::write_all(&mut file, TEMPLATE.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {

@@ -27,6 +27,10 @@ fn main() -> ExitCode {
         Some(Command::Rules(args)) => cli::list_rules(&args),
         Some(Command::Explain { rule }) => cli::explain(&rule),
         Some(Command::Graph(args)) => cli::graph(&args),
+        Some(Command::Init { dir }) => config::init(&dir).map(|path| {
+            eprintln!("iamlint: wrote {}", path.display());
+            ExitCode::SUCCESS
+        }),
         None => Err("no command: see `iamlint --help`".into()),
     };
     match result {

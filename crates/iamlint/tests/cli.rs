@@ -473,6 +473,109 @@ fn a_baseline_reports_only_new_findings() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// What is shown, apart from what fails: `--min-severity`, `--quiet`, `--statistics`,
+/// `--color`.
+#[test]
+fn control_over_what_is_shown() {
+    let critical = iamlint(&[
+        "check",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--min-severity",
+        "critical",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&critical.stdout).unwrap();
+    let severities: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["critical", "critical"]);
+    // Only what is shown fails the run.
+    let low = iamlint(&[
+        "check",
+        EXAMPLE,
+        "--min-severity",
+        "high",
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(low.code, 1);
+    let hidden = iamlint(&[
+        "check",
+        EXAMPLE,
+        "--select",
+        "user-attached-policy",
+        "--severity",
+        "high",
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(hidden.code, 0, "a low finding not shown does not fail");
+
+    let quiet = iamlint(&["check", EXAMPLE, "--quiet", "--statistics"]);
+    assert!(
+        !quiet.stdout.contains("iamlint: 8 findings"),
+        "{}",
+        quiet.stdout
+    );
+    assert!(
+        quiet
+            .stdout
+            .contains("     1  critical  trust-any-principal\n")
+    );
+    let rows = quiet
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("     1  "))
+        .count();
+    assert_eq!(rows, 8, "one row per rule");
+
+    let plain = iamlint(&["check", EXAMPLE, "--color", "never"]);
+    let colour = iamlint(&["check", EXAMPLE, "--color", "always"]);
+    assert!(!plain.stdout.contains('\u{1b}'));
+    assert!(
+        colour.stdout.contains('\u{1b}'),
+        "always draws in colour, even into a pipe"
+    );
+}
+
+/// `iamlint init` writes a config that changes nothing until edited, whose every setting is
+/// valid once uncommented, and never overwrites one.
+#[test]
+fn init_writes_a_commented_config() {
+    let dir = std::env::temp_dir().join(format!("iamlint-init-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["iam.tf", "policies.tf", "variables.tf"] {
+        std::fs::copy(root().join(EXAMPLE).join(file), dir.join(file)).unwrap();
+    }
+    let d = dir.to_str().unwrap();
+    let before = iamlint(&["check", d, "--format", "json"]).stdout;
+    assert_eq!(iamlint(&["init", d]).code, 0);
+    let config = dir.join(".iamlint.toml");
+    assert_eq!(iamlint(&["check", d, "--format", "json"]).stdout, before);
+    let again = iamlint(&["init", d]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("exists already"), "{}", again.stderr);
+    // Every commented setting, uncommented, is one iamlint reads.
+    let text = std::fs::read_to_string(&config).unwrap();
+    let uncommented: String = text
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(setting) if setting.contains(" = ") => setting,
+            _ => l,
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&config, uncommented).unwrap();
+    let run = iamlint(&["check", d, "--format", "json"]);
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn rules_and_explain() {
     let rules = iamlint(&["rules"]);

@@ -11,6 +11,7 @@ use miette::{
 use iamlint_model::{Location, SourceFile};
 use iamlint_rules::{Finding, Severity};
 
+use crate::cli::Color;
 use crate::report::Report;
 
 /// Output is fixed at this width so that the same input renders the same bytes everywhere.
@@ -25,12 +26,15 @@ pub enum Style {
 }
 
 impl Style {
-    pub fn detect(to_file: bool) -> Style {
+    /// Colour when asked (`always`), else (`auto`) on a terminal unless `NO_COLOR` is set; a
+    /// report written to a file is plain unless asked.
+    pub fn detect(to_file: bool, color: Color) -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if to_file || no_color || !std::io::stdout().is_terminal() {
-            Style::Plain
-        } else {
-            Style::Terminal
+        match color {
+            Color::Always => Style::Terminal,
+            Color::Never => Style::Plain,
+            Color::Auto if to_file || no_color || !std::io::stdout().is_terminal() => Style::Plain,
+            Color::Auto => Style::Terminal,
         }
     }
 }
@@ -195,7 +199,19 @@ fn finding_diag<'a>(report: &'a Report, f: &Finding) -> Diag<'a> {
     }
 }
 
-pub fn render(report: &Report, style: Style, verbose: bool) -> String {
+/// How the human report is drawn and what it holds beside the findings.
+pub struct Options {
+    pub style: Style,
+    /// Also list what could not be evaluated.
+    pub verbose: bool,
+    /// Findings and load errors only: no summary line.
+    pub quiet: bool,
+    /// A table of findings per rule after them.
+    pub statistics: bool,
+}
+
+pub fn render(report: &Report, options: &Options) -> String {
+    let (style, verbose) = (options.style, options.verbose);
     let theme = match style {
         Style::Terminal => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::none(),
@@ -237,7 +253,34 @@ pub fn render(report: &Report, style: Style, verbose: bool) -> String {
             out.push_str(&format!("note: {at}{}: {}\n", c.address, c.message));
         }
     }
-    out.push_str(&summary_line(report, verbose));
+    if options.statistics {
+        out.push_str(&statistics(report));
+    }
+    if !options.quiet {
+        out.push_str(&summary_line(report, verbose));
+    }
+    out
+}
+
+/// Findings per rule, most first (then by name): `  12  high      write-on-any-resource`.
+fn statistics(report: &Report) -> String {
+    let mut counts: Vec<(usize, &str, Severity)> = Vec::new();
+    for f in &report.findings {
+        match counts.iter_mut().find(|(_, rule, _)| *rule == f.rule) {
+            Some((n, _, worst)) => {
+                *n += 1;
+                if f.severity.at_least(*worst) {
+                    *worst = f.severity;
+                }
+            }
+            None => counts.push((1, f.rule, f.severity)),
+        }
+    }
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    let mut out = String::new();
+    for (n, rule, worst) in counts {
+        out.push_str(&format!("{n:>6}  {:<9} {rule}\n", worst.as_str()));
+    }
     out
 }
 
