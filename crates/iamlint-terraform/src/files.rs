@@ -38,6 +38,9 @@ pub struct LoadOptions {
     /// Where the `.tf` files a plan came from are, to point its findings at them [default: the
     /// working directory, when it has Terraform files].
     pub config_dir: Option<PathBuf>,
+    /// Paths (relative to the directory given) not looked for root modules in: `examples/**`.
+    /// A module an included root calls is still read, wherever it is.
+    pub exclude: Option<globset::GlobSet>,
 }
 
 /// Loads the given paths: directories (every root module below them) and files.
@@ -321,7 +324,7 @@ fn load_tree<T: Send>(
         (
             Boundary::for_tree(&canonical),
             // Subdirectories are read even without recursion: they may be local modules.
-            module_dirs(&canonical, true, &mut model),
+            module_dirs(&canonical, true, &mut model, options.exclude.as_ref()),
         )
     };
     let installed = installed_modules(&dirs, &confine, &mut model);
@@ -347,7 +350,7 @@ fn load_tree<T: Send>(
         }
         let outside: BTreeMap<PathBuf, Vec<PathBuf>> = new
             .iter()
-            .flat_map(|d| module_dirs(d, false, &mut model))
+            .flat_map(|d| module_dirs(d, false, &mut model, None))
             .collect();
         let more = read_files(&outside, &confine, &mut model);
         let more_calls = scan_calls(&more, &confine, &model);
@@ -647,8 +650,16 @@ fn evaluate(
 const SKIPPED_DIRS: [&str; 5] = [".git", ".terraform", ".terragrunt-cache", ".hg", ".svn"];
 
 /// Directories with `.tf` or `.tf.json` files below `root` (or `root` alone), those of
-/// [`SKIPPED_DIRS`] left out.
-fn module_dirs(root: &Path, recurse: bool, model: &mut Model) -> BTreeMap<PathBuf, Vec<PathBuf>> {
+/// [`SKIPPED_DIRS`] and what `exclude` matches (relative to `root`) left out.
+fn module_dirs(
+    root: &Path,
+    recurse: bool,
+    model: &mut Model,
+    exclude: Option<&globset::GlobSet>,
+) -> BTreeMap<PathBuf, Vec<PathBuf>> {
+    let excluded = |path: &Path| {
+        exclude.is_some_and(|set| path.strip_prefix(root).is_ok_and(|rel| set.is_match(rel)))
+    };
     let mut out = BTreeMap::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
@@ -670,6 +681,9 @@ fn module_dirs(root: &Path, recurse: bool, model: &mut Model) -> BTreeMap<PathBu
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
+            if excluded(&path) {
+                continue;
+            }
             if kind.is_dir() {
                 if recurse && !SKIPPED_DIRS.contains(&name.as_str()) {
                     pending.push(path);
@@ -753,7 +767,7 @@ fn installed_modules(
             if !confine.contains(&path) {
                 continue;
             }
-            let files = module_dirs(&path, false, model)
+            let files = module_dirs(&path, false, model, None)
                 .remove(&path)
                 .unwrap_or_default();
             out.dirs.insert(path.clone(), files);

@@ -28,10 +28,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let mut timer = Timer::from_env();
     // The rules that look at policies run on each root module as soon as it is evaluated, so
     // that no run holds every root's policies at once; the rest runs on the whole model.
-    let (model, parts) =
-        iamlint_terraform::load_paths_with(&paths, &args.input.load_options()?, &|part| {
-            iamlint_rules::check(&part, &selection)
-        });
+    let (model, parts) = iamlint_terraform::load_paths_with(
+        &paths,
+        &args.input.load_options(&config.exclude)?,
+        &|part| iamlint_rules::check(&part, &selection),
+    );
     timer.lap("load and rules");
     if model.sources.is_empty() && model.errors.is_empty() {
         // A wrong path in a CI step must not look like a clean result.

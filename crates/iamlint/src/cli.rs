@@ -83,7 +83,7 @@ pub enum GraphFormat {
 /// `iamlint graph`.
 pub fn graph(args: &GraphArgs) -> Result<ExitCode, String> {
     let mut timer = crate::check::Timer::from_env();
-    let model = iamlint_terraform::load_paths(&args.input.paths(), &args.input.load_options()?);
+    let model = iamlint_terraform::load_paths(&args.input.paths(), &args.input.load_options(&[])?);
     timer.lap("load");
     for e in &model.errors {
         eprintln!("iamlint: {}: {}", e.path, e.message);
@@ -229,6 +229,10 @@ pub struct InputArgs {
     /// Read only the directories given, not every root module below them
     #[arg(long)]
     pub no_recurse: bool,
+    /// Do not look for root modules in paths matching this glob, relative to the directory
+    /// given (repeatable; `examples/**`); a module an included root calls is still read
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 impl InputArgs {
@@ -242,7 +246,11 @@ impl InputArgs {
     }
 
     /// Variables from `--var`, `--var-file` and `TF_VAR_*`, standard input when a path is `-`.
-    pub fn load_options(&self) -> Result<iamlint_terraform::LoadOptions, String> {
+    /// The loader's options; `exclude` adds globs (the config's) to `--exclude`.
+    pub fn load_options(
+        &self,
+        exclude: &[String],
+    ) -> Result<iamlint_terraform::LoadOptions, String> {
         let vars = parse_vars(&self.vars)?;
         let env_vars = std::env::vars()
             .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|name| (name.to_string(), v)))
@@ -263,8 +271,33 @@ impl InputArgs {
             recurse: !self.no_recurse,
             stdin,
             config_dir: self.config_dir.clone(),
+            exclude: exclude_set(self.exclude.iter().chain(exclude))?,
         })
     }
+}
+
+/// The exclude globs as one set, `None` when there are none. `dir/` and `dir` also exclude
+/// what is below `dir`.
+fn exclude_set<'g>(
+    globs: impl Iterator<Item = &'g String>,
+) -> Result<Option<globset::GlobSet>, String> {
+    let mut set = globset::GlobSetBuilder::new();
+    let mut any = false;
+    for glob in globs {
+        let trimmed = glob.trim_end_matches('/');
+        for pattern in [trimmed.to_string(), format!("{trimmed}/**")] {
+            let g = globset::GlobBuilder::new(&pattern)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("exclude `{glob}`: {e}"))?;
+            set.add(g);
+        }
+        any = true;
+    }
+    if !any {
+        return Ok(None);
+    }
+    set.build().map(Some).map_err(|e| e.to_string())
 }
 
 /// `--var name=value` pairs.

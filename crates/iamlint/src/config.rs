@@ -4,6 +4,7 @@
 //! fail-on = "medium"
 //! account-id = "111122223333"           # your account: trusting it is not cross-account
 //! trusted-accounts = ["444455556666"]   # accounts trusted without an external id
+//! exclude = ["examples/**"]             # not searched for root modules
 //!
 //! [rules]
 //! select = ["all"]
@@ -37,6 +38,10 @@ pub const TEMPLATE: &str = r#"# iamlint configuration: https://github.com/iamlin
 
 # Other accounts that may be trusted without an external id.
 # trusted-accounts = []
+
+# Paths not looked for root modules in (globs, relative to the directory linted); a module an
+# included root calls is still read.
+# exclude = ["examples/**"]
 
 [rules]
 # Rules or categories (correctness, security, suspicious) to run; "all" for every rule.
@@ -80,6 +85,9 @@ pub struct Config {
     /// Other accounts that may be trusted without an external id.
     #[serde(default)]
     pub trusted_accounts: Vec<String>,
+    /// Paths not looked for root modules in (globs, relative to the directory linted).
+    #[serde(default)]
+    pub exclude: Vec<String>,
     #[serde(default)]
     pub rules: RulesConfig,
     #[serde(default)]

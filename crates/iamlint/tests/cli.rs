@@ -576,6 +576,60 @@ fn init_writes_a_commented_config() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `--exclude` and the config's `exclude` keep root modules out of the search; a module an
+/// included root calls is still read, even from an excluded path.
+#[test]
+fn excluded_paths_are_not_searched_for_root_modules() {
+    let dir = std::env::temp_dir().join(format!("iamlint-exclude-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let admin = |name: &str| {
+        format!(
+            "resource \"aws_iam_policy\" \"{name}\" {{\n  name   = \"{name}\"\n  policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"*\", Resource = \"*\" }}] }})\n}}\n"
+        )
+    };
+    for (path, text) in [
+        (
+            "infra/main.tf",
+            "module \"shared\" {\n  source = \"../examples/shared\"\n}\n".to_string(),
+        ),
+        ("examples/shared/main.tf", admin("shared")),
+        ("examples/demo/main.tf", admin("demo")),
+    ] {
+        let file = dir.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
+    let d = dir.to_str().unwrap();
+    let addresses = |args: &[&str]| {
+        let mut all = vec!["check", d, "--format", "json"];
+        all.extend(args);
+        let run = iamlint(&all);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut found: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["address"].as_str().unwrap().to_string())
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(
+        addresses(&[]),
+        // `examples/shared` is a module `infra` calls, not a root of its own.
+        ["aws_iam_policy.demo", "module.shared.aws_iam_policy.shared"]
+    );
+    let without_examples = ["module.shared.aws_iam_policy.shared"];
+    assert_eq!(addresses(&["--exclude", "examples/**"]), without_examples);
+    assert_eq!(addresses(&["--exclude", "examples/"]), without_examples);
+    std::fs::write(dir.join(".iamlint.toml"), "exclude = [\"examples\"]\n").unwrap();
+    assert_eq!(addresses(&[]), without_examples, "from the config");
+    let bad = iamlint(&["check", d, "--exclude", "a{b"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("exclude `a{b`"), "{}", bad.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn rules_and_explain() {
     let rules = iamlint(&["rules"]);
