@@ -136,6 +136,10 @@ struct Fingerprints<'a> {
 #[derive(Serialize)]
 struct ResultProperties<'a> {
     severity: &'static str,
+    /// The result's own score: a finding may be more or less severe than its rule's default
+    /// (a conditional escalation, a severity set in the config).
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
     address: &'a str,
 }
 
@@ -364,6 +368,7 @@ pub fn render(report: &Report) -> String {
                 partial_fingerprints: Fingerprints { v1: &f.fingerprint },
                 properties: ResultProperties {
                     severity: f.severity.as_str(),
+                    security_severity: security_severity(f.severity),
                     address: &f.address,
                 },
             })
