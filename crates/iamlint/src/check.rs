@@ -176,6 +176,7 @@ fn render_one(
         ),
         Format::Json => render::json::render(report),
         Format::Sarif => render::sarif::render(report),
+        Format::Junit => render::junit::render(report),
         Format::Github => {
             if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
                 append(&PathBuf::from(summary), &render::github::summary(report))?;

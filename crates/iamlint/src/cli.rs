@@ -116,6 +116,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations), plus a step summary
     Github,
+    /// JUnit XML, for CI systems that show test reports
+    Junit,
 }
 
 /// One report of a run: its format, and the file it goes to (else `--output` or stdout).
@@ -132,8 +134,9 @@ fn parse_report(text: &str) -> Result<Report, String> {
         Some((name, _)) => return Err(format!("`{name}=`: expected a file after `=`")),
         None => (text, None),
     };
-    let format = Format::from_str(name, true)
-        .map_err(|_| format!("unknown format `{name}`: expected human, json, sarif or github"))?;
+    let format = Format::from_str(name, true).map_err(|_| {
+        format!("unknown format `{name}`: expected human, json, sarif, github or junit")
+    })?;
     Ok(Report { format, file })
 }
 
@@ -165,7 +168,7 @@ pub enum FailOn {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    /// Report formats: human, json, sarif, github. Repeat for several reports of one run,
+    /// Report formats: human, json, sarif, github, junit. Repeat for several reports of one run,
     /// each `FORMAT=FILE` written to its file (`--format human --format sarif=iamlint.sarif
     /// --format github`); at most one without a file, which goes to `--output` or standard
     /// output [default: human]

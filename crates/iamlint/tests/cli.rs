@@ -130,6 +130,45 @@ fn github_output_and_step_summary() {
     insta::assert_snapshot!("github_step_summary", text);
 }
 
+/// JUnit XML: a suite per rule, a failing case per finding; well-formed and counted right
+/// (checked with Python's XML parser where it is present), also for a clean run and for a
+/// file that cannot be loaded.
+#[test]
+fn junit_output() {
+    let run = iamlint(&["check", EXAMPLE, "--format", "junit"]);
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!(run.stdout);
+    let parse = |xml: &str| -> Option<String> {
+        let script = "import sys, xml.etree.ElementTree as E\nr = E.fromstring(sys.stdin.buffer.read())\ncases = r.findall('.//testcase')\nprint(r.get('tests'), r.get('failures'), r.get('errors'), len(cases), len(r.findall('.//failure')), len(r.findall('.//error')))";
+        let mut child = Command::new("python3")
+            .args(["-c", script])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        std::io::Write::write_all(child.stdin.as_mut().unwrap(), xml.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "not well-formed XML:\n{xml}");
+        Some(String::from_utf8(out.stdout).unwrap().trim().to_string())
+    };
+    let Some(counts) = parse(&run.stdout) else {
+        eprintln!("python3 is absent: the XML is not parsed");
+        return;
+    };
+    assert_eq!(counts, "8 8 0 8 8 0");
+    let clean = iamlint(&["check", "testdata/scenarios/clean", "--format", "junit"]);
+    assert_eq!(parse(&clean.stdout).unwrap(), "1 0 0 1 0 0");
+    let broken = iamlint(&[
+        "check",
+        "testdata/scenarios/broken-file",
+        "--format",
+        "junit",
+    ]);
+    let counts = parse(&broken.stdout).unwrap();
+    let errors: Vec<&str> = counts.split(' ').collect();
+    assert!(errors[2] != "0" && errors[2] == errors[5], "{counts}");
+}
+
 #[test]
 fn every_scenario_gives_schema_valid_sarif() {
     let schema_path = root().join("../shared/reference/sarif-schema-2.1.0.json");

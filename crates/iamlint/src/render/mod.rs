@@ -6,6 +6,7 @@ pub mod github;
 pub mod graph;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 /// Where each rule's page lives, for links.
