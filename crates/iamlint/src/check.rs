@@ -57,6 +57,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         );
         findings.clear();
     }
+    if !args.changed.is_empty() {
+        let changed = changed_files(&args.changed)?;
+        findings.retain(|f| {
+            f.loc.is_some_and(|l| {
+                let path = PathBuf::from(&model.sources.get(l.file).path);
+                path.canonicalize().is_ok_and(|p| changed.contains(&p))
+            })
+        });
+    }
     if let Some(path) = &args.baseline {
         let applied = baseline::apply(path, &mut findings)?;
         let drop = if applied.fixed.is_empty() {
@@ -276,6 +285,28 @@ fn selection(args: &CheckArgs, config: &Config) -> Result<Selection, String> {
             max_hops,
         },
     })
+}
+
+/// The files `--changed` names, resolved; `-` adds those standard input lists. A path that
+/// does not exist (a deleted file) has no findings to report and is left out.
+fn changed_files(given: &[PathBuf]) -> Result<std::collections::HashSet<PathBuf>, String> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for p in given {
+        if p.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|e| format!("--changed -: cannot read standard input: {e}"))?;
+            paths.extend(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(PathBuf::from),
+            );
+        } else {
+            paths.push(p.clone());
+        }
+    }
+    Ok(paths.iter().filter_map(|p| p.canonicalize().ok()).collect())
 }
 
 /// A note for people on standard error, unless `--quiet`.

@@ -184,6 +184,11 @@ pub struct CheckArgs {
     /// Record every finding of this run in FILE, as a baseline for later runs
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Report only findings located in these files (all the arguments after it; `-` reads
+    /// paths from standard input, one per line, as `git diff --name-only` prints them). Root
+    /// modules are still evaluated whole
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub changed: Vec<PathBuf>,
     /// Show only findings at least this severe; the exit code counts only those shown
     #[arg(long, value_enum, alias = "severity")]
     pub min_severity: Option<MinSeverity>,

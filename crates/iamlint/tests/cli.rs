@@ -669,6 +669,56 @@ fn excluded_paths_are_not_searched_for_root_modules() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// `--changed` reports only the findings located in the files named (or listed on standard
+/// input), from root modules evaluated whole: a finding in `iam.tf` that needs `variables.tf`
+/// is still found.
+#[test]
+fn only_findings_in_changed_files() {
+    let rules = |run: &Run| {
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let mut found: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        found.sort();
+        found
+    };
+    let policies = format!("{EXAMPLE}/policies.tf");
+    let run = iamlint(&["check", EXAMPLE, "--format", "json", "--changed", &policies]);
+    assert_eq!(
+        rules(&run),
+        [
+            "allow-not-action",
+            "invalid-policy-json",
+            "user-attached-policy"
+        ]
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iamlint"));
+    let mut child = cmd
+        .args(["check", EXAMPLE, "--format", "json", "--changed", "-"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(
+        child.stdin.as_mut().unwrap(),
+        format!("{EXAMPLE}/iam.tf\n{EXAMPLE}/deleted.tf\n").as_bytes(),
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let from_stdin = Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::new(),
+        code: out.status.code().unwrap_or(-1),
+    };
+    assert_eq!(from_stdin.code, 1);
+    assert_eq!(rules(&from_stdin).len(), 5, "{}", from_stdin.stdout);
+    assert!(!rules(&from_stdin).contains(&"allow-not-action".to_string()));
+}
+
 #[test]
 fn rules_and_explain() {
     let rules = iamlint(&["rules"]);
