@@ -4,7 +4,7 @@
 use std::process::Command;
 
 mod common;
-use common::root;
+use common::{copy_of_example, root};
 
 struct Run {
     stdout: String,
@@ -449,12 +449,7 @@ fn several_reports_in_one_run() {
 /// reformatted; a new problem is reported; a fixed one is counted.
 #[test]
 fn a_baseline_reports_only_new_findings() {
-    let dir = std::env::temp_dir().join(format!("iamlint-baseline-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for file in ["iam.tf", "policies.tf", "variables.tf"] {
-        std::fs::copy(root().join(EXAMPLE).join(file), dir.join(file)).unwrap();
-    }
+    let dir = copy_of_example("baseline");
     let base = dir.join("baseline.json");
     let (d, b) = (dir.to_str().unwrap(), base.to_str().unwrap());
     let json = |args: &[&str]| {
@@ -585,12 +580,7 @@ fn control_over_what_is_shown() {
 /// valid once uncommented, and never overwrites one.
 #[test]
 fn init_writes_a_commented_config() {
-    let dir = std::env::temp_dir().join(format!("iamlint-init-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    for file in ["iam.tf", "policies.tf", "variables.tf"] {
-        std::fs::copy(root().join(EXAMPLE).join(file), dir.join(file)).unwrap();
-    }
+    let dir = copy_of_example("init");
     let d = dir.to_str().unwrap();
     let before = iamlint(&["check", d, "--format", "json"]).stdout;
     assert_eq!(iamlint(&["init", d]).code, 0);

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::root;
+use common::{copy_of_example, root};
 
 fn available(program: &str) -> bool {
     Command::new(program)
@@ -22,12 +22,7 @@ fn the_hook_reports_the_findings_of_the_files_committed() {
         eprintln!("skipped: pre-commit or git is not available");
         return;
     }
-    let repo = std::env::temp_dir().join(format!("iamlint-pre-commit-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&repo);
-    std::fs::create_dir_all(&repo).unwrap();
-    for file in ["iam.tf", "policies.tf", "variables.tf"] {
-        std::fs::copy(root().join("testdata/example").join(file), repo.join(file)).unwrap();
-    }
+    let repo = copy_of_example("pre-commit");
     std::fs::write(
         repo.join("clean.tf"),
         "locals {\n  team = \"platform\"\n}\n",
