@@ -93,6 +93,13 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("aws_launch_template", &["user_data"]),
     // What a pipe launches (missing-pass-role).
     ("aws_pipes_pipe", &["target_parameters"]),
+    // A bucket's policy, and the block that makes a public one ineffective
+    // (resource-policy-public).
+    ("aws_s3_bucket_policy", &["bucket"]),
+    (
+        "aws_s3_bucket_public_access_block",
+        &["bucket", "restrict_public_buckets"],
+    ),
     // What a state machine launches (missing-pass-role).
     ("aws_sfn_state_machine", &["definition"]),
 ];

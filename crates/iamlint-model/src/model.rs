@@ -17,6 +17,9 @@ pub enum PolicyKind {
     Identity,
     /// Who may assume a role (`aws_iam_role.assume_role_policy`).
     Trust,
+    /// Who else may reach a resource: a bucket, queue, topic, key, secret… policy
+    /// (`aws_s3_bucket_policy.policy`, `aws_kms_key.policy`, …).
+    Resource,
 }
 
 impl PolicyKind {
@@ -24,6 +27,7 @@ impl PolicyKind {
         match self {
             PolicyKind::Identity => "identity policy",
             PolicyKind::Trust => "trust policy",
+            PolicyKind::Resource => "resource policy",
         }
     }
 }

@@ -203,7 +203,7 @@ impl<'a> Context<'a> {
     ) -> impl Iterator<Item = (&'s PolicyRecord, &'s Statement)> + 's {
         let attached = match kind {
             None | Some(PolicyKind::Identity) => self.attached_managed(),
-            Some(PolicyKind::Trust) => &[],
+            Some(PolicyKind::Trust | PolicyKind::Resource) => &[],
         };
         self.documents()
             .filter(move |(r, _)| kind.is_none_or(|k| r.kind == k))
@@ -230,6 +230,7 @@ pub fn with_uses(mut finding: Finding, record: &PolicyRecord) -> Finding {
         let what = match record.kind {
             PolicyKind::Trust => "used as the trust policy of",
             PolicyKind::Identity => "used as a policy by",
+            PolicyKind::Resource => "used as the resource policy of",
         };
         finding = finding.with_related(format!("{what} {}", u.address), Some(&u.address), u.loc);
     }

@@ -920,3 +920,40 @@ fn policy_documents_no_resource_uses_are_linted_as_identity_policies() {
         "{message}"
     );
 }
+
+/// Resource policies are read as policies in every shape; `resource-policy-public` fires on
+/// those anyone may use, at the principal, lowered behind a public access block, silent where
+/// a condition or a Deny restricts who (#16).
+#[test]
+fn resource_policies_open_to_anyone() {
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/eval/resource-policies/main.tf"),
+    )
+    .unwrap();
+    assert_eq!(
+        fired("resource-policy-public", &src),
+        [
+            ("\"*\"".to_string(), 19),
+            ("\"*\"".to_string(), 31),
+            ("\"*\"".to_string(), 46),
+        ]
+    );
+    let model = load_sources(vec![("main.tf".into(), src)]);
+    let selection = Selection {
+        select: vec!["resource-policy-public".into()],
+        ..Selection::default()
+    };
+    let severities: Vec<(String, &str)> = run(&model, &selection)
+        .into_iter()
+        .map(|f| (f.address, f.severity.as_str()))
+        .collect();
+    assert_eq!(
+        severities,
+        [
+            ("data.aws_iam_policy_document.site".to_string(), "low"),
+            ("aws_sqs_queue.jobs".to_string(), "critical"),
+            ("aws_kms_key.k".to_string(), "critical"),
+        ]
+    );
+}

@@ -14,13 +14,54 @@ use iamlint_model::{
 
 use crate::module::ModuleEnv;
 
-/// Resource types whose attribute holds a policy, and what kind of policy it is.
-const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 5] = [
+/// Resource types whose attribute holds a policy, and what kind of policy it is. Resource
+/// policies: a bucket's, queue's, topic's, key's, secret's, repository's, domain's, file
+/// system's, event bus's, vault's or REST API's own, on the policy resource or the resource.
+const POLICY_ATTRIBUTES: [(&str, &str, PolicyKind); 24] = [
     ("aws_iam_policy", "policy", PolicyKind::Identity),
     ("aws_iam_role_policy", "policy", PolicyKind::Identity),
     ("aws_iam_user_policy", "policy", PolicyKind::Identity),
     ("aws_iam_group_policy", "policy", PolicyKind::Identity),
     ("aws_iam_role", "assume_role_policy", PolicyKind::Trust),
+    ("aws_s3_bucket_policy", "policy", PolicyKind::Resource),
+    ("aws_s3_bucket", "policy", PolicyKind::Resource),
+    ("aws_sqs_queue_policy", "policy", PolicyKind::Resource),
+    ("aws_sqs_queue", "policy", PolicyKind::Resource),
+    ("aws_sns_topic_policy", "policy", PolicyKind::Resource),
+    ("aws_sns_topic", "policy", PolicyKind::Resource),
+    ("aws_kms_key", "policy", PolicyKind::Resource),
+    ("aws_kms_key_policy", "policy", PolicyKind::Resource),
+    ("aws_ecr_repository_policy", "policy", PolicyKind::Resource),
+    ("aws_ecr_registry_policy", "policy", PolicyKind::Resource),
+    (
+        "aws_secretsmanager_secret_policy",
+        "policy",
+        PolicyKind::Resource,
+    ),
+    ("aws_secretsmanager_secret", "policy", PolicyKind::Resource),
+    (
+        "aws_opensearch_domain_policy",
+        "access_policies",
+        PolicyKind::Resource,
+    ),
+    (
+        "aws_elasticsearch_domain_policy",
+        "access_policies",
+        PolicyKind::Resource,
+    ),
+    ("aws_efs_file_system_policy", "policy", PolicyKind::Resource),
+    (
+        "aws_cloudwatch_event_bus_policy",
+        "policy",
+        PolicyKind::Resource,
+    ),
+    ("aws_glacier_vault", "access_policy", PolicyKind::Resource),
+    ("aws_backup_vault_policy", "policy", PolicyKind::Resource),
+    (
+        "aws_api_gateway_rest_api_policy",
+        "policy",
+        PolicyKind::Resource,
+    ),
 ];
 
 /// The attributes of a resource type that hold policies (`inline_policy` blocks included).

@@ -131,6 +131,17 @@ fn kind_issues(kind: PolicyKind, s: &Statement) -> Vec<Issue> {
                 ));
             }
         }
+        PolicyKind::Resource => {
+            if s.principal.is_none() {
+                out.push(issue(
+                    s.loc,
+                    format!(
+                        "{} has no Principal: a resource policy must say whom it lets in",
+                        s.label()
+                    ),
+                ));
+            }
+        }
     }
     out
 }

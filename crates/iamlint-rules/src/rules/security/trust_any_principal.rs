@@ -72,7 +72,7 @@ declare_rule! {
 }
 
 /// Condition keys that pin down who the caller is.
-const IDENTITY_KEYS: [&str; 9] = [
+pub(crate) const IDENTITY_KEYS: [&str; 9] = [
     "aws:PrincipalOrgID",
     "aws:PrincipalOrgPaths",
     "aws:PrincipalArn",
@@ -86,7 +86,12 @@ const IDENTITY_KEYS: [&str; 9] = [
 
 /// A condition that only admits callers it names: a positive operator on an identity key,
 /// required to be present, with no value that matches everything.
-fn restricts_who(c: &Condition) -> bool {
+pub(crate) fn restricts_who(c: &Condition) -> bool {
+    restricts_by(c, &IDENTITY_KEYS)
+}
+
+/// [`restricts_who`] on the keys `keys`.
+pub(crate) fn restricts_by(c: &Condition, keys: &[&str]) -> bool {
     let op = c.base_operator();
     let positive = matches!(
         op,
@@ -95,7 +100,7 @@ fn restricts_who(c: &Condition) -> bool {
     positive
         && !c.is_if_exists()
         && !c.operator.starts_with("ForAllValues:")
-        && IDENTITY_KEYS.iter().any(|k| c.key_is(k))
+        && keys.iter().any(|k| c.key_is(k))
         && !c.values.is_empty()
         && c.values
             .iter()
