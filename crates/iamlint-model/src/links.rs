@@ -84,6 +84,7 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
             "source_account",
             "principal_org_id",
             "function_name",
+            "action",
         ],
     ),
     (

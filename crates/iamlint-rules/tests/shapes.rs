@@ -937,6 +937,8 @@ fn resource_policies_open_to_anyone() {
             ("\"*\"".to_string(), 19),
             ("\"*\"".to_string(), 31),
             ("\"*\"".to_string(), 46),
+            // A Lambda permission for anyone, with no source or organization.
+            ("principal".to_string(), 62),
         ]
     );
     let model = load_sources(vec![("main.tf".into(), src)]);
@@ -954,6 +956,7 @@ fn resource_policies_open_to_anyone() {
             ("data.aws_iam_policy_document.site".to_string(), "low"),
             ("aws_sqs_queue.jobs".to_string(), "critical"),
             ("aws_kms_key.k".to_string(), "critical"),
+            ("aws_lambda_permission.public".to_string(), "critical"),
         ]
     );
 }

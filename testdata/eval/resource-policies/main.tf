@@ -54,3 +54,18 @@ resource "aws_sns_topic" "t" {
     { Effect = "Allow", Principal = { AWS = "*" }, Action = "sns:Publish", Resource = "*", Condition = { StringEquals = { "aws:SourceAccount" = "111122223333" } } },
   ] })
 }
+
+resource "aws_lambda_permission" "public" {
+  statement_id  = "public"
+  action        = "lambda:InvokeFunction"
+  function_name = "api"
+  principal     = "*"
+}
+
+resource "aws_lambda_permission" "bounded" {
+  statement_id     = "bounded"
+  action           = "lambda:InvokeFunction"
+  function_name    = "api"
+  principal        = "*"
+  principal_org_id = "o-abc"
+}

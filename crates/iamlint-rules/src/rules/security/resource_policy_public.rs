@@ -17,7 +17,8 @@ declare_rule! {
     /// policy that shuts out everyone the restricting keys do not name carves the public part
     /// out. A bucket whose `aws_s3_bucket_public_access_block` sets
     /// `restrict_public_buckets` is not reachable through its public policy: reported as low,
-    /// saying why.
+    /// saying why. A Lambda permission (`aws_lambda_permission`) for principal `*` with no
+    /// `source_arn`, `source_account` or `principal_org_id` is such a statement too.
     ///
     /// ## Why is this bad?
     /// Anyone on the internet, in any AWS account, can call the allowed actions on the
@@ -36,6 +37,15 @@ declare_rule! {
     ///       Resource  = "arn:aws:s3:::acme-site/*"
     ///     }]
     ///   })
+    /// }
+    /// ```
+    ///
+    /// ```hcl fail
+    /// resource "aws_lambda_permission" "api" {
+    ///   statement_id  = "api"
+    ///   action        = "lambda:InvokeFunction"
+    ///   function_name = "api"
+    ///   principal     = "*"
     /// }
     /// ```
     ///
@@ -122,6 +132,7 @@ fn carved_out(deny: &Statement, pattern: &str) -> bool {
 
 impl Check for ResourcePolicyPublic {
     fn check(&self, cx: &Context, out: &mut Sink) {
+        lambda_permissions(cx, out);
         for (record, doc) in cx
             .documents()
             .filter(|(r, _)| r.kind == PolicyKind::Resource)
@@ -192,6 +203,40 @@ impl Check for ResourcePolicyPublic {
                 out.push(with_uses(f, record));
             }
         }
+    }
+}
+
+/// A Lambda permission for principal `*` with no `source_arn`, `source_account` or
+/// `principal_org_id`: a statement of the function's policy that anyone may invoke through.
+fn lambda_permissions(cx: &Context, out: &mut Sink) {
+    for r in cx.model.managed_of("aws_lambda_permission") {
+        if r.attribute("principal").and_then(Value::as_known_str) != Some("*") {
+            continue;
+        }
+        let set = |name: &str| {
+            r.attribute(name)
+                .is_some_and(|v| !matches!(v.data, Data::Null))
+        };
+        if ["source_arn", "source_account", "principal_org_id"]
+            .iter()
+            .any(|a| set(a))
+        {
+            continue;
+        }
+        let action = r
+            .attribute("action")
+            .and_then(Value::as_known_str)
+            .unwrap_or("lambda:InvokeFunction");
+        let f = out.finding(
+            &r.address,
+            r.written("principal").or(r.loc),
+            format!(
+                "`{}` lets anyone (`*`) call `{action}` on the function",
+                r.address
+            ),
+            "name the account or service in `principal`, or bound it with `principal_org_id`, `source_account` or `source_arn`",
+        );
+        out.push(f);
     }
 }
 
