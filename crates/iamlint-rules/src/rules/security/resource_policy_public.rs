@@ -1,3 +1,4 @@
+use iamlint_model::links;
 use iamlint_model::policy::{Condition, Statement};
 use iamlint_model::{Data, PolicyKind, PolicyRecord, Value, wildcard};
 
@@ -256,19 +257,7 @@ fn blocked_bucket<'c>(cx: &Context<'c>, record: &PolicyRecord) -> Option<&'c str
             b.attribute("restrict_public_buckets")
                 .is_some_and(|v| matches!(v.data, Data::Bool(true)))
                 && b.attribute("bucket")
-                    .is_some_and(|v| same_bucket(v, bucket))
+                    .is_some_and(|v| links::same(v, bucket))
         })
         .map(|b| b.address.as_str())
-}
-
-/// Whether two references name one bucket: the same known name, or the same unknown value
-/// (`aws_s3_bucket.site.id`).
-fn same_bucket(a: &Value, b: &Value) -> bool {
-    match (&a.data, &b.data) {
-        (Data::Unknown(x), Data::Unknown(y)) => x.origin == y.origin,
-        _ => match (a.as_known_str(), b.as_known_str()) {
-            (Some(x), Some(y)) => x == y,
-            _ => false,
-        },
-    }
 }
