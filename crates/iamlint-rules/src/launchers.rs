@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use iamlint_model::access::{Access, Request, Source, Subject};
 use iamlint_model::links::{Links, PrincipalType, Wearing, holding};
 use iamlint_model::model::Resource;
-use iamlint_model::policy::{Item, ItemText, Statement};
+use iamlint_model::policy::{ElementList, Item, ItemText, Statement};
 use iamlint_model::resource_arns;
 use iamlint_model::role_passing::{self, Evidence, RolePassing};
 use iamlint_model::trust::{Admits, admits_service, same_service};
@@ -165,12 +165,7 @@ fn tied<'m>(
         let Some(resources) = s.resource.as_ref().filter(|r| grants && !r.negated) else {
             continue;
         };
-        // `Resource = aws_lambda_function.api.arn`: the whole list is that unknown.
-        let whole = resources.unknown.as_ref().map(|u| Item {
-            text: ItemText::Unknown(u.clone()),
-            loc: resources.loc,
-        });
-        for item in resources.items.iter().chain(whole.as_ref()) {
+        for item in &resource_items(resources) {
             for w in wearings
                 .iter()
                 .filter(|w| same_service(w.wearer.service, passing.service))
@@ -195,6 +190,19 @@ fn tied<'m>(
         }
     }
     out
+}
+
+/// A statement's resource items, the whole list as one item when it is a single unknown
+/// (`Resource = aws_lambda_function.api.arn`).
+fn resource_items(list: &ElementList) -> Vec<Item> {
+    let mut items = list.items.clone();
+    if let Some(u) = &list.unknown {
+        items.push(Item {
+            text: ItemText::Unknown(u.clone()),
+            loc: list.loc,
+        });
+    }
+    items
 }
 
 /// Whether a statement's resource item names resource `r`: a reference to one of its
@@ -326,7 +334,7 @@ fn launches_with_roles(
                         })
                 });
                 let resources = s.resource.as_ref().filter(|r| runs && !r.negated)?;
-                resources.items.iter().find_map(|item| {
+                resource_items(resources).iter().find_map(|item| {
                     role_bearing
                         .iter()
                         .find(|t| runs_task_definition(item, t))

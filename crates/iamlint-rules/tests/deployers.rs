@@ -431,3 +431,40 @@ fn a_batch_compute_environment_needs_its_service_role_passed() {
     let passing = format!("{launch}, {}", pass_to("batch", "batch.amazonaws.com"));
     assert_eq!(fired(&format!("{}{environment}", deployer(&passing))), []);
 }
+
+/// Running a task definition hands over its task role and its execution role: a deployer that
+/// may pass only the task role fails on the execution role, named by the task definition it
+/// runs.
+#[test]
+fn running_a_task_needs_its_execution_role_passed_too() {
+    let job = r#"resource "aws_ecs_task_definition" "etl" {
+  family                = "etl"
+  task_role_arn         = aws_iam_role.task.arn
+  execution_role_arn    = aws_iam_role.exec.arn
+  container_definitions = "[]"
+}
+"#;
+    let with = |statements: &str| {
+        format!(
+            "{}{}{job}",
+            deployer(statements),
+            role("exec", "ecs-tasks.amazonaws.com")
+        )
+    };
+    let run = allow("\"ecs:RunTask\"", "aws_ecs_task_definition.etl.arn");
+    let task_only = format!("{run}, {}", pass_to("task", "ecs-tasks.amazonaws.com"));
+    let got = fired(&with(&task_only));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0]
+            .2
+            .contains("on `aws_ecs_task_definition.etl`, which wears `aws_iam_role.exec`"),
+        "{}",
+        got[0].2
+    );
+    let both = format!(
+        "{task_only}, {}",
+        pass_to("exec", "ecs-tasks.amazonaws.com")
+    );
+    assert_eq!(fired(&with(&both)), []);
+}
