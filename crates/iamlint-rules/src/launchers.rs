@@ -7,7 +7,7 @@
 //! and boundary counted, and only on a definite answer: a policy iamlint cannot read keeps it
 //! silent.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use iamlint_model::access::{Access, Request, Source, Subject};
 use iamlint_model::links::{Links, PrincipalType, Wearing, holding};
@@ -20,6 +20,10 @@ use iamlint_model::wildcard::{self, Token};
 use iamlint_model::{Data, Location, Model, Str};
 
 use crate::rules::correctness::missing_pass_role::names_task_definition;
+
+/// A statement that allows `iam:PassRole` but not what a launch needs: the resource that
+/// gives it, where, and why.
+pub(crate) type Misfit<'l> = (&'l str, Option<Location>, String);
 
 /// A launch a principal may make but cannot hand its role over for.
 pub(crate) struct Stranded<'l> {
@@ -36,7 +40,7 @@ pub(crate) struct Stranded<'l> {
     pub also: Vec<(&'static str, Option<Location>)>,
     /// Statements that allow `iam:PassRole`, but not to this service or not on a role it can
     /// wear: where, and why they do not fit.
-    pub misfits: Vec<(&'l str, Option<Location>, String)>,
+    pub misfits: Vec<Misfit<'l>>,
     /// Roles of the configuration the service may wear: what to allow passing.
     pub wearable: Vec<usize>,
 }
@@ -99,6 +103,9 @@ pub(crate) fn gaps<'l>(links: &'l Links, model: &'l Model, tasks: &[&Resource]) 
         if subject.policies.iter().any(unread) || subject.boundary.as_ref().is_some_and(unread) {
             continue;
         }
+        // Whether the principal may pass a role to a service, once per service: several
+        // actions hand their roles to the same one (seven SageMaker actions).
+        let mut to_service: HashMap<&str, Option<Vec<Misfit>>> = HashMap::new();
         for passing in role_passing::all() {
             let Some((statement, item)) = launching_grant(&subject, passing.action) else {
                 continue;
@@ -120,7 +127,11 @@ pub(crate) fn gaps<'l>(links: &'l Links, model: &'l Model, tasks: &[&Resource]) 
             let Some(evidence) = launches_with_roles(links, &subject, passing, tasks) else {
                 continue;
             };
-            let Some(misfits) = cannot_pass(links, principal, &subject, passing.service) else {
+            let misfits = to_service
+                .entry(passing.service)
+                .or_insert_with(|| cannot_pass(links, principal, &subject, passing.service))
+                .clone();
+            let Some(misfits) = misfits else {
                 let found = tied(links, &wearings, &subject, passing);
                 gaps.tie(principal, passing, via, found);
                 continue;
@@ -391,7 +402,7 @@ fn cannot_pass<'l>(
     principal: usize,
     subject: &Subject,
     service: &str,
-) -> Option<Vec<(&'l str, Option<Location>, String)>> {
+) -> Option<Vec<Misfit<'l>>> {
     let mut misfits = Vec::new();
     for held in links.effective(principal) {
         let Source::Document(doc) = held.source() else {

@@ -82,12 +82,9 @@ impl Check for LambdaPermissionWithoutSource {
             else {
                 continue;
             };
-            // `null` (what `try(each.value.source_arn, null)` gives) is not set; an unknown
-            // value might be, and is not guessed at.
-            let set = |name: &str| {
-                r.attribute(name)
-                    .is_some_and(|v| !matches!(v.data, iamlint_model::Data::Null))
-            };
+            // `null` (what `try(each.value.source_arn, null)` gives) is not set, as
+            // `Resource::attribute` reads it; an unknown value might be, and is not guessed at.
+            let set = |name: &str| r.attribute(name).is_some();
             // An organization, or one account, already bounds who can be the source; S3
             // bucket ARNs carry no account, so a bucket source still needs the account.
             let s3 = service == "s3.amazonaws.com";

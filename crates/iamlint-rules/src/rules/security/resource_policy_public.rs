@@ -214,13 +214,10 @@ fn lambda_permissions(cx: &Context, out: &mut Sink) {
         if r.attribute("principal").and_then(Value::as_known_str) != Some("*") {
             continue;
         }
-        let set = |name: &str| {
-            r.attribute(name)
-                .is_some_and(|v| !matches!(v.data, Data::Null))
-        };
+        // `Resource::attribute` leaves out what is set to `null`.
         if ["source_arn", "source_account", "principal_org_id"]
             .iter()
-            .any(|a| set(a))
+            .any(|a| r.attribute(a).is_some())
         {
             continue;
         }
