@@ -135,6 +135,21 @@ impl<'p> Subject<'p> {
         })
     }
 
+    /// Whether some statement this subject holds may allow `action` on some resource: when none
+    /// does, every request for it is denied, whatever its resource. A cheap first question
+    /// before asking about each of many resources.
+    pub fn may_allow_action(&self, action: &str) -> bool {
+        self.policies.iter().any(|source| match source {
+            Source::Document(doc) => doc.statements.iter().any(|s| {
+                s.is_allow()
+                    && s.action.as_ref().is_some_and(|list| {
+                        list_fit(list, |item| action_fit(item, action)) != Fit::No
+                    })
+            }),
+            Source::Unread(_) => false,
+        })
+    }
+
     pub fn allows(&self, request: Request) -> Decision<'p> {
         let identity = evaluate(&self.policies, request);
         let Some(boundary) = &self.boundary else {

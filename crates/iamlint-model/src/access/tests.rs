@@ -332,3 +332,24 @@ fn time_conditions_are_judged_on_the_reference_date() {
         Access::Allowed
     );
 }
+
+#[test]
+fn an_action_no_allow_names_is_denied_on_every_resource() {
+    let scoped = doc(
+        r#"{"Effect":"Allow","Action":"iam:PutRolePolicy","Resource":"arn:aws:iam::1:role/app/*"},
+           {"Effect":"Allow","NotAction":["iam:*","s3:*"],"NotResource":"arn:aws:s3:::x"},
+           {"Effect":"Deny","Action":"iam:AttachRolePolicy","Resource":"*"}"#,
+    );
+    let s = subject(&[&scoped], None);
+    // On a resource no one names, with a path: still possibly allowed.
+    assert!(s.may_allow_action("iam:PutRolePolicy"));
+    assert!(s.may_allow_action("ec2:RunInstances"));
+    // Only a Deny names it, or the NotAction leaves it out.
+    assert!(!s.may_allow_action("iam:AttachRolePolicy"));
+    assert!(!s.may_allow_action("s3:GetObject"));
+    let unread = Subject {
+        policies: vec![Source::Unread("aws_iam_policy.x")],
+        boundary: None,
+    };
+    assert!(!unread.may_allow_action("iam:PutRolePolicy"));
+}

@@ -180,6 +180,8 @@ struct Engine<'a, 'r> {
     becomes: HashMap<usize, Vec<Hop<'a>>>,
     /// Whether `from` may make `to` an administrator.
     empowers: HashMap<(usize, usize), Option<Hop<'a>>>,
+    /// Per principal, once asked: whether it may empower anyone ([`Engine::may_empower_any`]).
+    empowering: Vec<Option<bool>>,
     /// Whether an administrator policy put on a principal makes it one (its boundary and its
     /// Denies still count).
     admin_if_empowered: HashMap<usize, bool>,
@@ -197,6 +199,7 @@ impl<'a, 'r> Engine<'a, 'r> {
             subjects: vec![None; links.principals.len()],
             becomes: HashMap::new(),
             empowers: HashMap::new(),
+            empowering: vec![None; links.principals.len()],
             admin_if_empowered: HashMap::new(),
             capabilities: Capabilities::default(),
         }
@@ -249,11 +252,19 @@ impl<'a, 'r> Engine<'a, 'r> {
             }
         }
         // Then `empower`: any principal held may make any principal held an administrator.
+        // Only those that may take some empowering technique's steps on some target are asked
+        // about each target: a deployer that may assume every role holds them all, and asking
+        // every pair would be quadratic in the roles.
+        let empowering: Vec<usize> = held
+            .iter()
+            .copied()
+            .filter(|&h| self.may_empower_any(h))
+            .collect();
         for &x in &held {
             if self.admin[x] {
                 continue;
             }
-            for &h in &held {
+            for &h in &empowering {
                 let Some(hop) = self.empower(h, x) else {
                     continue;
                 };
@@ -471,8 +482,27 @@ impl<'a, 'r> Engine<'a, 'r> {
         }
     }
 
+    /// Whether some statement of `h` may allow every action of some `empower` or `join`
+    /// technique: when none does, `h` may empower no principal, itself included. (A policy
+    /// iamlint could not read grants nothing here, as in [`may_take`].)
+    fn may_empower_any(&mut self, h: usize) -> bool {
+        if let Some(known) = self.empowering[h] {
+            return known;
+        }
+        let subject = self.subject(h);
+        let known = technique::all().iter().any(|t| {
+            matches!(t.effect, Effect::Empower | Effect::Join)
+                && t.step.iter().all(|s| subject.may_allow_action(&s.action))
+        });
+        self.empowering[h] = Some(known);
+        known
+    }
+
     /// Whether `h` may make `x` an administrator, by the first `empower` technique that works.
     fn empower(&mut self, h: usize, x: usize) -> Option<Hop<'a>> {
+        if !self.may_empower_any(h) {
+            return None;
+        }
         if let Some(found) = self.empowers.get(&(h, x)) {
             return found.clone();
         }
