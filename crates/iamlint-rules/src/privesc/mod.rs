@@ -107,9 +107,9 @@ pub fn latent<'a>(
             // Takeovers of roles and of what runs as them; users and trusts are all in view.
             let role_taking = target.kind == Kind::Wearer || target.trusts_service.is_some();
             if !role_taking
-                || t.step.iter().any(|step| {
-                    step.context.is_empty() && !everywhere_allowed.contains_action(&step.action)
-                })
+                || t.step
+                    .iter()
+                    .any(|step| step.context.is_empty() && !step.in_set(&everywhere_allowed))
             {
                 continue;
             }
@@ -306,6 +306,10 @@ impl<'a, 'r> Engine<'a, 'r> {
             .filter(|t| t.effect == Effect::Become)
         {
             let Some(target) = &t.target else { continue };
+            // An action no statement may allow rules the technique out at once.
+            if !t.step.iter().all(|s| subject.may_allow_action(&s.action)) {
+                continue;
+            }
             // Steps that do not name the target are asked once: most principals may take
             // none of them, and then no target need be looked at.
             let mut untargeted = t

@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use iamlint_model::action_set::ActionSet;
 use serde::Deserialize;
 
 use super::catalogue::FILES;
@@ -74,6 +75,18 @@ pub struct Step {
     /// Condition keys the call carries, with their values.
     #[serde(default)]
     pub context: std::collections::BTreeMap<String, String>,
+    /// The action's place in an [`ActionSet`], looked up once.
+    #[serde(skip)]
+    bit: OnceLock<Option<usize>>,
+}
+
+impl Step {
+    /// Whether `set` holds this step's action (never, for one the catalogue lacks).
+    pub fn in_set(&self, set: &ActionSet) -> bool {
+        self.bit
+            .get_or_init(|| ActionSet::bit_of(&self.action))
+            .is_some_and(|bit| set.contains_bit(bit))
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -1398,28 +1398,53 @@ fn encode_json(v: &Value, out: &mut String, unknowns: &mut Vec<Unknown>) {
 /// JSON string encoding as Terraform's `jsonencode` does it (it escapes `<`, `>` and `&`).
 fn encode_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
+    // Runs of characters that need no escape are copied whole: most strings are all one run.
+    let plain = |c: char| {
+        !matches!(c, '"' | '\\' | '<' | '>' | '&' | '\u{2028}' | '\u{2029}') && (c as u32) >= 0x20
+    };
+    let mut rest = s;
+    while let Some(at) = rest.find(|c: char| !plain(c)) {
+        out.push_str(&rest[..at]);
+        let Some(c) = rest[at..].chars().next() else {
+            break;
+        };
+        encode_char(c, out);
+        rest = &rest[at + c.len_utf8()..];
     }
+    out.push_str(rest);
     out.push('"');
+}
+
+fn encode_char(c: char, out: &mut String) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '<' => out.push_str("\\u003c"),
+        '>' => out.push_str("\\u003e"),
+        '&' => out.push_str("\\u0026"),
+        '\u{2028}' => out.push_str("\\u2028"),
+        '\u{2029}' => out.push_str("\\u2029"),
+        c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+        c => out.push(c),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jsonencode_escapes_as_terraform_does_between_plain_runs() {
+        let mut out = String::new();
+        encode_string("a\"b\\c<d>&e\n\u{1}\u{2028}é\tz", &mut out);
+        assert_eq!(out, r#""a\"b\\c\u003cd\u003e\u0026e\n\u0001\u2028é\tz""#);
+        out.clear();
+        encode_string("arn:aws:s3:::bucket/*", &mut out);
+        assert_eq!(out, r#""arn:aws:s3:::bucket/*""#);
+    }
 
     #[test]
     fn title_follows_go() {
