@@ -109,9 +109,8 @@ fn too_deep(text: &str, mode: Mode) -> Option<usize> {
     // (`a[…]`), not a call's parenthesis or a list.
     let mut open: Vec<bool> = Vec::new();
     let mut depth = 0;
-    let mut previous = b' ';
     let mut found = None;
-    scan(text, mode, |i, c, stack| {
+    scan_code(text, mode, |i, c, stack, previous| {
         // A heredoc is a template of its own.
         if c == b'<' && found.is_none() && text[i..].starts_with("<<") {
             if let Some(end) = heredoc_end(text, i) {
@@ -146,9 +145,6 @@ fn too_deep(text: &str, mode: Mode) -> Option<usize> {
             }
             b')' | b']' => depth -= usize::from(open.pop().unwrap_or(false)),
             _ => {}
-        }
-        if !c.is_ascii_whitespace() {
-            previous = c;
         }
     });
     found
@@ -186,6 +182,44 @@ enum Mode {
 /// Walks the code of an HCL file or template — not strings, heredocs or comments — calling
 /// `visit` for each code byte with the brackets open around it.
 fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
+    walk(text, mode, false, |i, c, stack, _| visit(i, c, stack));
+}
+
+/// [`scan`] for visitors that look only at brackets, quotes, comments, heredocs and line ends,
+/// and at the first byte of each interpolation: the other code bytes are skipped, and each
+/// visit is told the last code byte before it that is not whitespace. Every file goes through
+/// this before it is parsed, so it must cost little next to the parse.
+fn scan_code(text: &str, mode: Mode, visit: impl FnMut(usize, u8, &[Bracket], u8)) {
+    walk(text, mode, true, visit);
+}
+
+/// Code bytes a [`scan_code`] visitor never needs to see, and which of them are whitespace:
+/// a table, since every byte of every file is looked up here.
+const PLAIN: [u8; 256] = {
+    let mut table = [PLAIN_TERM; 256];
+    let special = b"\"#/<([{)]}\n\r";
+    let mut k = 0;
+    while k < special.len() {
+        table[special[k] as usize] = 0;
+        k += 1;
+    }
+    let space = b" \t\x0c";
+    let mut k = 0;
+    while k < space.len() {
+        table[space[k] as usize] = PLAIN_SPACE;
+        k += 1;
+    }
+    table
+};
+const PLAIN_TERM: u8 = 1;
+const PLAIN_SPACE: u8 = 2;
+
+fn walk(
+    text: &str,
+    mode: Mode,
+    skip_plain: bool,
+    mut visit: impl FnMut(usize, u8, &[Bracket], u8),
+) {
     #[derive(PartialEq)]
     enum State {
         Code,
@@ -204,9 +238,47 @@ fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
         state = State::Str;
     }
     let outermost = |strings: &[usize]| mode == Mode::Template && strings.len() == 1;
+    // The last visited code byte that is not whitespace.
+    let mut previous = b' ';
+    // An interpolation just opened: its first byte is visited, plain or not (the nesting it
+    // adds is seen there).
+    let mut opened = false;
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
+        // Runs of bytes no visitor of this walk needs (and, in any walk, the inside of strings
+        // and comments) are passed over in tight loops.
+        match state {
+            State::Code if skip_plain && !opened => {
+                while let Some(&c) = b.get(i) {
+                    match PLAIN[c as usize] {
+                        PLAIN_TERM => previous = c,
+                        PLAIN_SPACE => {}
+                        _ => break,
+                    }
+                    i += 1;
+                }
+            }
+            State::Str => {
+                while i < b.len() && !matches!(b[i], b'\\' | b'"' | b'$' | b'%') {
+                    i += 1;
+                }
+            }
+            State::LineComment => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            State::BlockComment => {
+                while i < b.len() && b[i] != b'*' {
+                    i += 1;
+                }
+            }
+            State::Code => {}
+        }
+        opened = false;
+        let Some(&c) = b.get(i) else {
+            break;
+        };
         match state {
             State::Code => {
                 match c {
@@ -223,7 +295,7 @@ fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
                     b'<' if b.get(i + 1) == Some(&b'<') => {
                         if let Some(end) = heredoc_end(text, i) {
                             // The heredoc's start, for visitors that read its template.
-                            visit(i, c, &stack);
+                            visit(i, c, &stack, previous);
                             i = end;
                             continue;
                         }
@@ -255,7 +327,11 @@ fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
                     _ => {}
                 }
                 if state == State::Code || matches!(c, b'"' | b'#' | b'/') {
-                    visit(i, c, &stack);
+                    visit(i, c, &stack, previous);
+                    // What a heredoc's `<<` follows is what the heredoc follows.
+                    if !c.is_ascii_whitespace() && !text[i..].starts_with("<<") {
+                        previous = c;
+                    }
                 }
             }
             State::Str => match c {
@@ -272,6 +348,7 @@ fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
                         *top = stack.len();
                     }
                     state = State::Code;
+                    opened = true;
                     i += 1;
                 }
                 _ => {}
@@ -279,7 +356,7 @@ fn scan(text: &str, mode: Mode, mut visit: impl FnMut(usize, u8, &[Bracket])) {
             State::LineComment => {
                 if c == b'\n' {
                     state = State::Code;
-                    visit(i, c, &stack);
+                    visit(i, c, &stack, previous);
                 }
             }
             State::BlockComment => {
