@@ -1,5 +1,6 @@
 //! Findings: plain data, produced by rules through a [`Sink`].
 
+use iamlint_model::model::Coverage;
 use iamlint_model::policy::Statement;
 use iamlint_model::{Location, PolicyRecord};
 
@@ -96,6 +97,8 @@ pub struct Sink {
     alike: Vec<(usize, usize)>,
     /// The places of attached AWS-managed policies' statements, where findings fold.
     folding: Vec<Location>,
+    /// Judgements withheld, as coverage notes.
+    coverage: Vec<Coverage>,
 }
 
 impl Sink {
@@ -106,7 +109,24 @@ impl Sink {
             dropped: None,
             alike: Vec::new(),
             folding: Vec::new(),
+            coverage: Vec::new(),
         }
+    }
+
+    /// A judgement this rule withholds (something it needs could not be read): a coverage note
+    /// at `loc`, so that silence is never taken for a pass.
+    pub fn withheld(&mut self, address: &str, message: String, loc: Option<Location>) {
+        self.coverage.push(Coverage {
+            address: address.to_string(),
+            message,
+            loc,
+        });
+    }
+
+    /// The findings, and the coverage notes of judgements withheld.
+    pub(crate) fn into_parts(mut self) -> (Vec<Finding>, Vec<Coverage>) {
+        let coverage = std::mem::take(&mut self.coverage);
+        (self.into_findings(), coverage)
     }
 
     /// The findings, with one that sums up those past the limit.

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use iamlint_model::access::{Access, Request, Source, Subject};
-use iamlint_model::links::{Links, PrincipalType, Wearing, holding};
+use iamlint_model::links::{HeldPolicy, Links, PrincipalType, Wearing, holding};
 use iamlint_model::model::Resource;
 use iamlint_model::policy::{ElementList, Item, ItemText, Statement};
 use iamlint_model::resource_arns;
@@ -63,6 +63,16 @@ pub(crate) struct Tied<'l> {
 pub(crate) struct Gaps<'l> {
     pub stranded: Vec<Stranded<'l>>,
     pub tied: Vec<Tied<'l>>,
+    /// Principals that may launch but hold a policy (or boundary) iamlint could not read,
+    /// which may pass the role: not judged.
+    pub unjudged: Vec<Unjudged<'l>>,
+}
+
+/// A launcher left unjudged: its first launching action, and the policy that could not be read.
+pub(crate) struct Unjudged<'l> {
+    pub principal: usize,
+    pub action: &'static str,
+    pub unread: &'l HeldPolicy<'l>,
 }
 
 impl<'l> Gaps<'l> {
@@ -98,9 +108,25 @@ pub(crate) fn gaps<'l>(links: &'l Links, model: &'l Model, tasks: &[&Resource]) 
             continue; // judged through its members, with their own policies and boundary
         }
         let subject = links.subject(principal);
-        // A policy iamlint cannot read may pass the role: no definite answer.
-        let unread = |s: &Source| matches!(s, Source::Unread(_));
-        if subject.policies.iter().any(unread) || subject.boundary.as_ref().is_some_and(unread) {
+        // A policy iamlint cannot read may pass the role: no definite answer, and a coverage
+        // note that says so when the principal may launch at all.
+        let unread = links
+            .effective(principal)
+            .chain(&p.boundary)
+            .find(|h| matches!(h.source(), Source::Unread(_)));
+        if let Some(unread) = unread {
+            // Whether the launch itself is allowed is open too (the unread policy may deny
+            // it): a statement that names it is enough to say so.
+            let launching = role_passing::all().iter().find(|passing| {
+                allow_statements(&subject).any(|s| launching_item(s, passing.action).is_some())
+            });
+            if let Some(passing) = launching {
+                gaps.unjudged.push(Unjudged {
+                    principal,
+                    action: passing.action,
+                    unread,
+                });
+            }
             continue;
         }
         // Whether the principal may pass a role to a service, once per service: several

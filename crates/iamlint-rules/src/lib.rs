@@ -20,4 +20,4 @@ pub mod run;
 pub use context::Context;
 pub use finding::{Finding, Related};
 pub use rule::{Category, Phase, Rule, RuleMeta, Severity};
-pub use run::{Accounts, Privesc, Selection, check, finish, run};
+pub use run::{Accounts, Checked, Privesc, Selection, check, check_part, finish, run};

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use iamlint_model::model::Coverage;
 use iamlint_model::{Model, Suppression};
 
 use crate::context::Context;
@@ -102,16 +103,32 @@ fn selected(selection: &Selection) -> Vec<&'static dyn Rule> {
 /// The rules that look at policies and resources, on one part of a model (a root module's):
 /// unsorted, not yet suppressed. [`finish`] completes them over the whole run.
 pub fn check(model: &Model, selection: &Selection) -> Vec<Finding> {
+    check_part(model, selection).findings
+}
+
+/// What [`check_part`] found in one part of a model.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    /// Judgements the rules withheld, and why: coverage notes beside the front-end's.
+    pub coverage: Vec<Coverage>,
+}
+
+/// [`check`], with the coverage notes of judgements the rules withheld (a principal whose
+/// policy iamlint could not read is not said to lack a permission).
+pub fn check_part(model: &Model, selection: &Selection) -> Checked {
     let rules = selected(selection);
     let names: Vec<&'static str> = rules.iter().map(|r| r.meta().name).collect();
     let cx = Context::new(model, &[], &names, selection);
-    let mut findings = Vec::new();
+    let mut checked = Checked::default();
     for rule in rules.iter().filter(|r| r.meta().phase == Phase::Model) {
         let mut sink = Sink::new(rule.meta());
         rule.check(&cx, &mut sink);
-        findings.extend(sink.into_findings());
+        let (findings, coverage) = sink.into_parts();
+        checked.findings.extend(findings);
+        checked.coverage.extend(coverage);
     }
-    findings
+    checked
 }
 
 /// Completes the findings of [`check`] with the whole run's model (its sources, resources and

@@ -468,3 +468,65 @@ fn running_a_task_needs_its_execution_role_passed_too() {
     );
     assert_eq!(fired(&with(&both)), []);
 }
+
+#[test]
+fn a_launcher_with_a_policy_iamlint_cannot_read_gets_a_note_not_a_verdict() {
+    let notes = |src: &str| -> Vec<(String, String)> {
+        let model = load_sources(vec![("main.tf".into(), src.to_string())]);
+        let checked = iamlint_rules::check_part(&model, &Selection::default());
+        assert!(
+            checked.findings.iter().all(|f| f.rule != RULE),
+            "{:?}",
+            checked.findings
+        );
+        checked
+            .coverage
+            .into_iter()
+            .map(|c| {
+                let at = c
+                    .loc
+                    .map(|l| src[l.start as usize..l.end as usize].to_string())
+                    .unwrap_or_default();
+                (at, c.message)
+            })
+            .collect()
+    };
+    let launch = r#"{ Effect = "Allow", Action = ["lambda:CreateFunction"], Resource = "*" }"#;
+    // An attachment whose policy is known only after apply.
+    let attached = deployer(launch)
+        + r#"variable "extra_arn" { type = string }
+resource "aws_iam_role_policy_attachment" "extra" {
+  role       = aws_iam_role.deployer.name
+  policy_arn = var.extra_arn
+}
+"#;
+    let found = notes(&attached);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "var.extra_arn");
+    assert!(
+        found[0].1.starts_with("whether `aws_iam_role.deployer` may pass the role `lambda:CreateFunction` hands to its service (iam:PassRole) is not judged")
+            && found[0].1.contains("(through `aws_iam_role_policy_attachment.extra`)"),
+        "{}",
+        found[0].1
+    );
+    // A boundary in the tree that could not be read.
+    let bounded = attached
+        .replace(
+            "policy_arn = var.extra_arn",
+            "policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"",
+        )
+        .replace(
+            "name               = \"deployer\"",
+            "name               = \"deployer\"\n  permissions_boundary = var.extra_arn",
+        );
+    let found = notes(&bounded);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains("it holds `${var.extra_arn}`"),
+        "{}",
+        found[0].1
+    );
+    // Near miss: a principal that launches nothing is not worth a note.
+    let idle = attached.replace("lambda:CreateFunction", "lambda:GetFunction");
+    assert_eq!(notes(&idle), []);
+}

@@ -329,7 +329,8 @@ fn walk(
                 if state == State::Code || matches!(c, b'"' | b'#' | b'/') {
                     visit(i, c, &stack, previous);
                     // What a heredoc's `<<` follows is what the heredoc follows.
-                    if !c.is_ascii_whitespace() && !text[i..].starts_with("<<") {
+                    let heredoc = c == b'<' && b.get(i + 1) == Some(&b'<');
+                    if !c.is_ascii_whitespace() && !heredoc {
                         previous = c;
                     }
                 }
@@ -513,6 +514,17 @@ mod tests {
             }
         });
         assert!(seen.is_empty(), "{seen:?}");
+    }
+
+    #[test]
+    fn code_bytes_of_characters_beyond_ascii_are_passed_over() {
+        // A multi-byte character in code, right before brackets and a `<<`: never sliced.
+        let src = format!("t = é{}1{} <é <<é\n", "(".repeat(17), ")".repeat(17));
+        assert!(parse_body(&src).is_err());
+        // To the guard `é` is no name, so its parentheses group: refused at the 17th.
+        assert_eq!(too_deep(&src, Mode::Body), Some(6 + 16));
+        let call = src.replace('é', "e");
+        assert_eq!(too_deep(&call, Mode::Body), None, "`e(` is a call");
     }
 
     #[test]

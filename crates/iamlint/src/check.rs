@@ -28,11 +28,21 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let mut timer = Timer::from_env();
     // The rules that look at policies run on each root module as soon as it is evaluated, so
     // that no run holds every root's policies at once; the rest runs on the whole model.
-    let (model, parts) = iamlint_terraform::load_paths_with(
+    let (mut model, parts) = iamlint_terraform::load_paths_with(
         &paths,
         &args.input.load_options(&config.exclude)?,
-        &|part| iamlint_rules::check(&part, &selection),
+        &|part| iamlint_rules::check_part(&part, &selection),
     );
+    let mut found = Vec::new();
+    for part in parts {
+        found.extend(part.findings);
+        model.coverage.extend(part.coverage);
+    }
+    // In the front-end's order, whatever thread found them.
+    model
+        .coverage
+        .sort_by(|a, b| (&a.address, a.loc, &a.message).cmp(&(&b.address, b.loc, &b.message)));
+    model.coverage.dedup();
     timer.lap("load and rules");
     if model.sources.is_empty() && model.errors.is_empty() {
         // A wrong path in a CI step must not look like a clean result.
@@ -42,8 +52,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
             shown.join(", ")
         );
     }
-    let mut findings =
-        iamlint_rules::finish(&model, &selection, parts.into_iter().flatten().collect());
+    let mut findings = iamlint_rules::finish(&model, &selection, found);
     timer.lap("finish");
     if let Some(path) = &args.write_baseline {
         baseline::write(path, &model, &findings)?;

@@ -1110,3 +1110,68 @@ fn the_licence_files_match_the_manifest() {
     let apache = std::fs::read_to_string(root().join("LICENSE-APACHE")).unwrap();
     assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
 }
+
+#[test]
+fn judgements_the_rules_withhold_are_coverage_notes_in_every_report() {
+    let dir = std::env::temp_dir().join(format!("iamlint-withheld-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"variable "extra_arn" { type = string }
+variable "doc" { type = string }
+resource "aws_iam_role" "deployer" {
+  name               = "deployer"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "codebuild.amazonaws.com" } }] })
+}
+resource "aws_iam_role_policy" "deploy" {
+  role   = aws_iam_role.deployer.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["lambda:CreateFunction"], Resource = "arn:aws:lambda:*:*:function:app-*" }] })
+}
+resource "aws_iam_role_policy_attachment" "extra" {
+  role       = aws_iam_role.deployer.name
+  policy_arn = var.extra_arn
+}
+resource "aws_iam_policy" "other" {
+  policy = var.doc
+}
+"#,
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let run = iamlint(&["check", d, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let notes: Vec<(String, u64)> = v["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap().to_string(),
+                c["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The rules' note (at the attachment's ARN) beside the front-end's, in address order.
+    assert_eq!(
+        notes,
+        [
+            ("aws_iam_policy.other".to_string(), 16),
+            ("aws_iam_role.deployer".to_string(), 13)
+        ]
+    );
+    let human = iamlint(&["check", d, "-v"]);
+    assert!(
+        human.stdout.contains("whether `aws_iam_role.deployer` may pass the role `lambda:CreateFunction` hands to its service (iam:PassRole) is not judged"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("2 items could not be fully evaluated"),
+        "{}",
+        human.stdout
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1398,12 +1398,12 @@ fn encode_json(v: &Value, out: &mut String, unknowns: &mut Vec<Unknown>) {
 /// JSON string encoding as Terraform's `jsonencode` does it (it escapes `<`, `>` and `&`).
 fn encode_string(s: &str, out: &mut String) {
     out.push('"');
-    // Runs of characters that need no escape are copied whole: most strings are all one run.
-    let plain = |c: char| {
-        !matches!(c, '"' | '\\' | '<' | '>' | '&' | '\u{2028}' | '\u{2029}') && (c as u32) >= 0x20
-    };
+    // Runs of bytes that need no escape are copied whole: most strings are all one run. A
+    // byte that may need one is an ASCII special, a control, or 0xE2, which starts U+2028
+    // and U+2029 (and other characters, copied as they are).
+    let special = |b: u8| matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xE2) || b < 0x20;
     let mut rest = s;
-    while let Some(at) = rest.find(|c: char| !plain(c)) {
+    while let Some(at) = rest.bytes().position(special) {
         out.push_str(&rest[..at]);
         let Some(c) = rest[at..].chars().next() else {
             break;
@@ -1439,8 +1439,11 @@ mod tests {
     #[test]
     fn jsonencode_escapes_as_terraform_does_between_plain_runs() {
         let mut out = String::new();
-        encode_string("a\"b\\c<d>&e\n\u{1}\u{2028}é\tz", &mut out);
-        assert_eq!(out, r#""a\"b\\c\u003cd\u003e\u0026e\n\u0001\u2028é\tz""#);
+        encode_string("a\"b\\c<d>&e\n\u{1}\u{2028}é€\u{2029}\tz", &mut out);
+        assert_eq!(
+            out,
+            r#""a\"b\\c\u003cd\u003e\u0026e\n\u0001\u2028é€\u2029\tz""#
+        );
         out.clear();
         encode_string("arn:aws:s3:::bucket/*", &mut out);
         assert_eq!(out, r#""arn:aws:s3:::bucket/*""#);

@@ -24,10 +24,11 @@ declare_rule! {
     /// groups, Deny and permissions boundary included. The actions, the service each hands its
     /// role to and the evidence are a documented table (`role-passing-actions.tsv`). A grant
     /// through a service wildcard (`lambda:*`) says nothing of launching and is left to the
-    /// broad-grant rules; a policy iamlint cannot read keeps the principal out. When the
-    /// launching statement names a resource of the configuration (`aws_lambda_function.api.arn`,
-    /// or a pattern such as `function:app-*`), the principal must also be able to pass the
-    /// role that resource wears.
+    /// broad-grant rules; a policy iamlint cannot read keeps the principal out, with a coverage
+    /// note at that policy saying which launch was not judged. When the launching statement
+    /// names a resource of the configuration (`aws_lambda_function.api.arn`, or a pattern such
+    /// as `function:app-*`), the principal must also be able to pass the role that resource
+    /// wears.
     ///
     /// It also flags a launch whose role cannot pass the roles of what it launches:
     /// - an EventBridge target (`aws_cloudwatch_event_target` with `ecs_target`), an
@@ -381,7 +382,32 @@ impl Check for MissingPassRole {
                 tied_launch(cx, out, t);
             }
         }
+        for u in &gaps.unjudged {
+            unjudged(cx, out, u);
+        }
     }
+}
+
+/// A launcher whose policies iamlint could not all read: said, not judged.
+fn unjudged(cx: &Context, out: &mut Sink, u: &crate::launchers::Unjudged) {
+    let who = &cx.links().principals[u.principal].resource.address;
+    let what = match u.unread.source() {
+        Source::Unread(text) => text.to_string(),
+        Source::Document(_) => return,
+    };
+    let through = if what == u.unread.via {
+        String::new()
+    } else {
+        format!(" (through `{}`)", u.unread.via)
+    };
+    out.withheld(
+        who,
+        format!(
+            "whether `{who}` may pass the role `{}` hands to its service (iam:PassRole) is not judged: it holds `{what}`{through}, which iamlint could not read",
+            u.action
+        ),
+        u.unread.loc,
+    );
 }
 
 /// A principal whose statement names a resource of the configuration it may launch, while it
