@@ -76,6 +76,11 @@ pub const KEPT_ATTRIBUTES: &[(&str, &[&str])] = &[
     ),
     ("aws_instance", &["user_data", "user_data_base64"]),
     ("aws_lambda_function", &["environment"]),
+    // A URL that takes requests without credentials (lambda-function-public).
+    (
+        "aws_lambda_function_url",
+        &["function_name", "authorization_type"],
+    ),
     (
         "aws_lambda_permission",
         &[

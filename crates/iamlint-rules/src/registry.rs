@@ -29,6 +29,7 @@ static ALL: &[&dyn Rule] = &[
     &security::trust_oidc_unrestricted_subject::TrustOidcUnrestrictedSubject,
     &security::trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId,
     &security::write_on_any_resource::WriteOnAnyResource,
+    &security::lambda_function_public::LambdaFunctionPublic,
     &security::lambda_permission_without_source::LambdaPermissionWithoutSource,
     &security::static_aws_credentials::StaticAwsCredentials,
     &security::iam_user_access_key::IamUserAccessKey,

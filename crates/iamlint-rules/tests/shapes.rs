@@ -937,9 +937,12 @@ fn resource_policies_open_to_anyone() {
             ("\"*\"".to_string(), 19),
             ("\"*\"".to_string(), 31),
             ("\"*\"".to_string(), 46),
-            // A Lambda permission for anyone, with no source or organization.
-            ("principal".to_string(), 62),
         ]
+    );
+    // A Lambda permission for anyone, with no source or organization: the function's own rule.
+    assert_eq!(
+        fired("lambda-function-public", &src),
+        [("principal".to_string(), 62)]
     );
     let model = load_sources(vec![("main.tf".into(), src)]);
     let selection = Selection {
@@ -956,7 +959,48 @@ fn resource_policies_open_to_anyone() {
             ("data.aws_iam_policy_document.site".to_string(), "low"),
             ("aws_sqs_queue.jobs".to_string(), "critical"),
             ("aws_kms_key.k".to_string(), "critical"),
-            ("aws_lambda_permission.public".to_string(), "critical"),
         ]
     );
+}
+
+/// `lambda-function-public` on function URLs and permissions through modules, `count` and
+/// variables: a module's default `NONE` fires in the module, a caller's `AWS_IAM` does not,
+/// an unknown type is a coverage note, a permission bounded by account is silent (#16).
+#[test]
+fn lambda_functions_anyone_may_invoke() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/eval/public-lambda");
+    let model = iamlint_terraform::load_paths(&[dir], &iamlint_terraform::LoadOptions::default());
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let selection = Selection {
+        select: vec!["lambda-function-public".into()],
+        ..Selection::default()
+    };
+    let checked = iamlint_rules::check_part(&model, &selection);
+    let mut found: Vec<(String, u32)> = checked
+        .findings
+        .iter()
+        .map(|f| {
+            let loc = f.loc.unwrap();
+            let line = model.sources.get(loc.file).line_col(loc.start).line;
+            (f.address.clone(), line)
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("aws_lambda_function_url.counted[0]".to_string(), 22),
+            (
+                "module.webhook.aws_lambda_function_url.this".to_string(),
+                12
+            ),
+        ]
+    );
+    let notes: Vec<&str> = checked
+        .coverage
+        .iter()
+        .map(|c| c.address.as_str())
+        .collect();
+    assert_eq!(notes, ["aws_lambda_function_url.chosen"]);
 }

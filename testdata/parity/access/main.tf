@@ -101,3 +101,17 @@ resource "aws_iam_role_policy_attachment" "hook_s3" {
   role       = aws_iam_role.hook.name
   policy_arn = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
 }
+
+# Lambda functions anyone may invoke (lambda-function-public).
+resource "aws_lambda_function_url" "hooks" {
+  for_each           = { github = "NONE", internal = "AWS_IAM" }
+  function_name      = "hook-${each.key}"
+  authorization_type = each.value
+}
+
+resource "aws_lambda_permission" "anyone" {
+  statement_id  = "anyone"
+  action        = "lambda:InvokeFunctionUrl"
+  function_name = "hook-github"
+  principal     = "*"
+}

@@ -3,6 +3,7 @@ pub mod allow_not_resource;
 pub mod assume_role_unrestricted;
 pub mod full_admin_access;
 pub mod iam_user_access_key;
+pub mod lambda_function_public;
 pub mod lambda_permission_without_source;
 pub mod pass_role_unrestricted;
 pub mod privilege_escalation;

@@ -1,6 +1,6 @@
 use iamlint_model::links;
 use iamlint_model::policy::{Condition, Statement};
-use iamlint_model::{Data, PolicyKind, PolicyRecord, Value, wildcard};
+use iamlint_model::{Data, PolicyKind, PolicyRecord, wildcard};
 
 use crate::context::{Context, first_loc, with_uses};
 use crate::finding::Sink;
@@ -18,8 +18,7 @@ declare_rule! {
     /// policy that shuts out everyone the restricting keys do not name carves the public part
     /// out. A bucket whose `aws_s3_bucket_public_access_block` sets
     /// `restrict_public_buckets` is not reachable through its public policy: reported as low,
-    /// saying why. A Lambda permission (`aws_lambda_permission`) for principal `*` with no
-    /// `source_arn`, `source_account` or `principal_org_id` is such a statement too.
+    /// saying why. A function's policy for anyone is `lambda-function-public`'s.
     ///
     /// ## Why is this bad?
     /// Anyone on the internet, in any AWS account, can call the allowed actions on the
@@ -38,15 +37,6 @@ declare_rule! {
     ///       Resource  = "arn:aws:s3:::acme-site/*"
     ///     }]
     ///   })
-    /// }
-    /// ```
-    ///
-    /// ```hcl fail
-    /// resource "aws_lambda_permission" "api" {
-    ///   statement_id  = "api"
-    ///   action        = "lambda:InvokeFunction"
-    ///   function_name = "api"
-    ///   principal     = "*"
     /// }
     /// ```
     ///
@@ -133,7 +123,6 @@ fn carved_out(deny: &Statement, pattern: &str) -> bool {
 
 impl Check for ResourcePolicyPublic {
     fn check(&self, cx: &Context, out: &mut Sink) {
-        lambda_permissions(cx, out);
         for (record, doc) in cx
             .documents()
             .filter(|(r, _)| r.kind == PolicyKind::Resource)
@@ -204,37 +193,6 @@ impl Check for ResourcePolicyPublic {
                 out.push(with_uses(f, record));
             }
         }
-    }
-}
-
-/// A Lambda permission for principal `*` with no `source_arn`, `source_account` or
-/// `principal_org_id`: a statement of the function's policy that anyone may invoke through.
-fn lambda_permissions(cx: &Context, out: &mut Sink) {
-    for r in cx.model.managed_of("aws_lambda_permission") {
-        if r.attribute("principal").and_then(Value::as_known_str) != Some("*") {
-            continue;
-        }
-        // `Resource::attribute` leaves out what is set to `null`.
-        if ["source_arn", "source_account", "principal_org_id"]
-            .iter()
-            .any(|a| r.attribute(a).is_some())
-        {
-            continue;
-        }
-        let action = r
-            .attribute("action")
-            .and_then(Value::as_known_str)
-            .unwrap_or("lambda:InvokeFunction");
-        let f = out.finding(
-            &r.address,
-            r.written("principal").or(r.loc),
-            format!(
-                "`{}` lets anyone (`*`) call `{action}` on the function",
-                r.address
-            ),
-            "name the account or service in `principal`, or bound it with `principal_org_id`, `source_account` or `source_arn`",
-        );
-        out.push(f);
     }
 }
 
