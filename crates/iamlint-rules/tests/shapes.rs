@@ -1004,3 +1004,61 @@ fn lambda_functions_anyone_may_invoke() {
         .collect();
     assert_eq!(notes, ["aws_lambda_function_url.chosen"]);
 }
+
+/// `resource-policy-cross-account` in every shape, at the account: high when the statement may
+/// write, silent for the resource's owner (its ARN, a key's `kms:*` root), the caller identity,
+/// an organization condition and the accounts `.iamlint.toml` trusts (#16).
+#[test]
+fn resource_policies_open_to_other_accounts() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/eval/cross-account");
+    let model = iamlint_terraform::load_paths(&[dir], &iamlint_terraform::LoadOptions::default());
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let found = |trusted: &[&str]| -> Vec<(String, u32, &'static str)> {
+        let selection = Selection {
+            select: vec!["resource-policy-cross-account".into()],
+            accounts: iamlint_rules::Accounts {
+                own: None,
+                trusted: trusted.iter().map(|t| t.to_string()).collect(),
+            },
+            ..Selection::default()
+        };
+        run(&model, &selection)
+            .into_iter()
+            .map(|f| {
+                let loc = f.loc.unwrap();
+                let line = model.sources.get(loc.file).line_col(loc.start).line;
+                (f.address, line, f.severity.as_str())
+            })
+            .collect()
+    };
+    assert_eq!(
+        found(&[]),
+        [
+            (
+                "data.aws_iam_policy_document.reports".to_string(),
+                13,
+                "medium"
+            ),
+            ("aws_sqs_queue.jobs".to_string(), 40, "high"),
+            ("aws_kms_key.shared".to_string(), 61, "high"),
+            (
+                "aws_sns_topic_policy.alerts[\"audit\"]".to_string(),
+                73,
+                "high"
+            ),
+            (
+                "aws_sns_topic_policy.alerts[\"partner\"]".to_string(),
+                73,
+                "high"
+            ),
+        ]
+    );
+    let trusted = found(&["121212121212", "999988887777"]);
+    assert_eq!(trusted.len(), 3, "{trusted:?}");
+    assert!(
+        trusted
+            .iter()
+            .all(|(a, _, _)| !a.contains("partner") && !a.contains("reports"))
+    );
+}

@@ -8,6 +8,7 @@ pub mod lambda_permission_without_source;
 pub mod pass_role_unrestricted;
 pub mod privilege_escalation;
 pub mod privilege_escalation_latent;
+pub mod resource_policy_cross_account;
 pub mod resource_policy_public;
 pub mod service_wildcard_action;
 pub mod static_aws_credentials;

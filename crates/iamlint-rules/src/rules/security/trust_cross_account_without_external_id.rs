@@ -81,7 +81,7 @@ fn tied(s: &Statement) -> bool {
 
 /// The account an AWS principal names: `123456789012`, `arn:aws:iam::123456789012:root`, a
 /// role or user in it. `None` for `*`, services, and accounts not written out.
-fn account_of(principal: &str) -> Option<&str> {
+pub(crate) fn account_of(principal: &str) -> Option<&str> {
     let account = match principal.strip_prefix("arn:") {
         Some(arn) => arn.split(':').nth(3)?,
         None => principal,
