@@ -27,6 +27,7 @@ static ALL: &[&dyn Rule] = &[
     &security::trust_any_principal::TrustAnyPrincipal,
     &security::resource_policy_public::ResourcePolicyPublic,
     &security::resource_policy_cross_account::ResourcePolicyCrossAccount,
+    &security::resource_policy_service_without_source::ResourcePolicyServiceWithoutSource,
     &security::trust_oidc_unrestricted_subject::TrustOidcUnrestrictedSubject,
     &security::trust_cross_account_without_external_id::TrustCrossAccountWithoutExternalId,
     &security::write_on_any_resource::WriteOnAnyResource,

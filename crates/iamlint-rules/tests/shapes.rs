@@ -1062,3 +1062,35 @@ fn resource_policies_open_to_other_accounts() {
             .all(|(a, _, _)| !a.contains("partner") && !a.contains("reports"))
     );
 }
+
+/// `resource-policy-service-without-source` at the service, in every shape: silent where a
+/// condition names the source, or a key policy's encryption context ties the use (#16).
+#[test]
+fn resource_policies_open_to_services_for_any_source() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/eval/service-principals");
+    let model = iamlint_terraform::load_paths(&[dir], &iamlint_terraform::LoadOptions::default());
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    let selection = Selection {
+        select: vec!["resource-policy-service-without-source".into()],
+        ..Selection::default()
+    };
+    let found: Vec<(String, u32)> = run(&model, &selection)
+        .into_iter()
+        .map(|f| {
+            let loc = f.loc.unwrap();
+            (
+                f.address,
+                model.sources.get(loc.file).line_col(loc.start).line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("data.aws_iam_policy_document.logs".to_string(), 12),
+            ("aws_sqs_queue_policy.fanout[\"orders\"]".to_string(), 44),
+            ("aws_sqs_queue_policy.fanout[\"refunds\"]".to_string(), 44),
+        ]
+    );
+}

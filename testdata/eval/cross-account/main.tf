@@ -73,3 +73,16 @@ resource "aws_sns_topic_policy" "alerts" {
     Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::${each.value}:root" }, Action = "sns:Subscribe", Resource = "arn:aws:sns:eu-west-1:111122223333:alerts-${each.key}" }]
   })
 }
+
+# An organization known only after apply still ties the request.
+variable "org_id" {
+  type = string
+}
+
+resource "aws_ecr_repository_policy" "images" {
+  repository = "images"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::565656565656:root" }, Action = "ecr:BatchGetImage", Resource = "*", Condition = { StringEquals = { "aws:PrincipalOrgID" = var.org_id } } }]
+  })
+}

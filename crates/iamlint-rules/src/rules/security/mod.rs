@@ -10,6 +10,7 @@ pub mod privilege_escalation;
 pub mod privilege_escalation_latent;
 pub mod resource_policy_cross_account;
 pub mod resource_policy_public;
+pub mod resource_policy_service_without_source;
 pub mod service_wildcard_action;
 pub mod static_aws_credentials;
 pub mod trust_any_principal;

@@ -4,7 +4,7 @@ use iamlint_model::{PolicyKind, PolicyRecord};
 use crate::context::{Context, with_uses};
 use crate::finding::Sink;
 use crate::rule::{Check, Severity};
-use crate::rules::security::trust_any_principal::restricts_by;
+use crate::rules::security::trust_any_principal::names_by;
 use crate::rules::security::trust_cross_account_without_external_id::account_of;
 
 declare_rule! {
@@ -83,7 +83,7 @@ const TYING_KEYS: [&str; 6] = [
 ];
 
 fn tied(s: &Statement) -> bool {
-    s.conditions_unknown.is_some() || s.conditions.iter().any(|c| restricts_by(c, &TYING_KEYS))
+    s.conditions_unknown.is_some() || s.conditions.iter().any(|c| names_by(c, &TYING_KEYS))
 }
 
 /// The accounts the statement's `Resource` ARNs are in: the resource's owner.

@@ -91,6 +91,23 @@ pub(crate) fn restricts_who(c: &Condition) -> bool {
 }
 
 /// [`restricts_who`] on the keys `keys`.
+/// [`restricts_by`], where a value known only after apply (`data.aws_caller_identity`'s
+/// account, a variable's organization id) still names someone: for rules that flag the
+/// absence of such a condition, never a finding on a guess.
+pub(crate) fn names_by(c: &Condition, keys: &[&str]) -> bool {
+    let op = c.base_operator();
+    matches!(
+        op,
+        "StringEquals" | "StringLike" | "ArnEquals" | "ArnLike" | "StringEqualsIgnoreCase"
+    ) && !c.is_if_exists()
+        && !c.operator.starts_with("ForAllValues:")
+        && keys.iter().any(|k| c.key_is(k))
+        && (!c.values.is_empty() || c.unknown.is_some())
+        && c.values
+            .iter()
+            .all(|v| v.known().is_none_or(|t| !t.is_empty() && t != "*"))
+}
+
 pub(crate) fn restricts_by(c: &Condition, keys: &[&str]) -> bool {
     let op = c.base_operator();
     let positive = matches!(
