@@ -1,6 +1,6 @@
 //! `iamlint check`: load, run the rules, render, and choose the exit code.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,6 +9,7 @@ use iamlint_rules::{Selection, Severity, registry};
 use crate::baseline;
 use crate::cli::{self, CheckArgs, FailOn, Format, MinSeverity, unknown_rule};
 use crate::config::{self, Config};
+use crate::progress::Progress;
 use crate::render;
 use crate::report::Report;
 
@@ -28,11 +29,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let mut timer = Timer::from_env();
     // The rules that look at policies run on each root module as soon as it is evaluated, so
     // that no run holds every root's policies at once; the rest runs on the whole model.
+    // A progress line on a terminal (standard error), never in a log or on standard output.
+    let progress = Progress::start(std::io::stderr().is_terminal() && !args.quiet);
     let (mut model, parts) = iamlint_terraform::load_paths_with(
         &paths,
         &args.input.load_options(&config.exclude)?,
-        &|part| iamlint_rules::check_part(&part, &selection),
+        &|part| {
+            let checked = iamlint_rules::check_part(&part, &selection);
+            progress.root_done(checked.findings.len());
+            checked
+        },
     );
+    let roots = progress.finish();
     let mut found = Vec::new();
     for part in parts {
         found.extend(part.findings);
@@ -112,7 +120,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         };
         findings.retain(|f| f.severity.at_least(shown));
     }
-    let report = Report::new(&model, findings);
+    let mut report = Report::new(&model, findings);
+    report.roots = roots;
 
     for spec in reports(&args)? {
         let file = spec.file.as_ref().or(args.output.as_ref());
@@ -128,6 +137,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         }
     }
     timer.lap("render and write");
+    progress.closing(roots, model.sources.len());
     let code = exit_code(&report, fail_on);
     drop(report);
     // The process ends here: freeing every node of a large model one by one would only delay

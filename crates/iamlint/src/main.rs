@@ -4,6 +4,7 @@ mod baseline;
 mod check;
 mod cli;
 mod config;
+mod progress;
 mod render;
 mod report;
 

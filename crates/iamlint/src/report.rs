@@ -24,6 +24,8 @@ pub struct Report<'a> {
     /// The repository root (the nearest `.git` above the current directory), for SARIF and
     /// GitHub paths.
     repo_root: Option<PathBuf>,
+    /// Root modules linted (a plan is one).
+    pub roots: usize,
 }
 
 impl<'a> Report<'a> {
@@ -37,6 +39,7 @@ impl<'a> Report<'a> {
             model,
             findings,
             repo_root,
+            roots: 0,
         }
     }
 

@@ -1175,3 +1175,32 @@ resource "aws_iam_policy" "other" {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn progress_and_time_only_on_a_terminal() {
+    // Not a terminal: standard error holds no progress and no time, so logs stay the same.
+    let run = iamlint(&["check", EXAMPLE]);
+    assert!(!run.stderr.contains("linted in"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains("in 2 of 3 files (1 root module)"),
+        "{}",
+        run.stdout
+    );
+    // On a terminal (a pseudo-terminal from Python's pty), the closing line says how long.
+    let script = format!(
+        "import os, pty, sys\npid, fd = pty.fork()\nif pid == 0:\n    os.execv({bin:?}, [{bin:?}, 'check', {ex:?}, '--fail-on', 'never'])\nout = b''\nwhile True:\n    try:\n        d = os.read(fd, 4096)\n    except OSError:\n        break\n    if not d:\n        break\n    out += d\nos.waitpid(pid, 0)\nsys.stdout.write(out.decode())\n",
+        bin = env!("CARGO_BIN_EXE_iamlint"),
+        ex = root().join(EXAMPLE).to_str().unwrap(),
+    );
+    let Ok(out) = Command::new("python3").args(["-c", &script]).output() else {
+        eprintln!("python3 unavailable: the terminal half of this test is skipped");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("iamlint: 1 root module and 3 files linted in "),
+        "{text}"
+    );
+    let quiet = iamlint(&["check", EXAMPLE, "--quiet"]);
+    assert!(!quiet.stderr.contains("linted in"));
+}

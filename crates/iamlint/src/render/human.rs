@@ -304,6 +304,17 @@ fn summary_line(report: &Report, verbose: bool) -> String {
             report.files_with_findings()
         )
     };
+    if report.roots > 0 {
+        let roots = report.roots;
+        line.push_str(&format!(
+            " ({roots} {})",
+            if roots == 1 {
+                "root module"
+            } else {
+                "root modules"
+            }
+        ));
+    }
     let errors = report.model.errors.len();
     if errors > 0 {
         line.push_str(&format!(
