@@ -122,6 +122,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let mut report = Report::new(&model, findings);
     report.roots = roots;
+    report.severities = selection.severity.clone();
 
     for spec in reports(&args)? {
         let file = spec.file.as_ref().or(args.output.as_ref());

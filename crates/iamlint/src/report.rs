@@ -26,6 +26,9 @@ pub struct Report<'a> {
     repo_root: Option<PathBuf>,
     /// Root modules linted (a plan is one).
     pub roots: usize,
+    /// Rule severities the configuration sets, by rule name: what reports give as the rules'
+    /// defaults.
+    pub severities: std::collections::BTreeMap<String, iamlint_rules::Severity>,
 }
 
 impl<'a> Report<'a> {
@@ -40,7 +43,16 @@ impl<'a> Report<'a> {
             findings,
             repo_root,
             roots: 0,
+            severities: Default::default(),
         }
+    }
+
+    /// A rule's severity in this run: the configuration's, or the rule's own.
+    pub fn severity_of(&self, meta: &iamlint_rules::RuleMeta) -> iamlint_rules::Severity {
+        self.severities
+            .get(meta.name)
+            .copied()
+            .unwrap_or(meta.severity)
     }
 
     pub fn position(&self, loc: Location) -> Position {

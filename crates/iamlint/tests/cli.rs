@@ -336,6 +336,23 @@ fn config_file_selects_rules_severities_and_fail_on() {
     ]);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+    // SARIF gives the rule the configured severity as its default, as its results carry it.
+    let run = iamlint(&["check", "testdata/scenarios/config", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rule = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap().clone();
+    let configured = rule("service-wildcard-action");
+    assert_eq!(configured["defaultConfiguration"]["level"], "note");
+    assert_eq!(configured["properties"]["security-severity"], "3.0");
+    let result = &v["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "service-wildcard-action");
+    assert_eq!(result["level"], "note");
+    assert_eq!(result["properties"]["security-severity"], "3.0");
+    // A rule the configuration leaves alone keeps its own.
+    assert_eq!(
+        rule("full-admin-access")["properties"]["security-severity"],
+        "9.5"
+    );
 }
 
 #[test]

@@ -195,7 +195,7 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
-fn rule(meta: &'static RuleMeta) -> Rule {
+fn rule(meta: &'static RuleMeta, severity: Severity) -> Rule {
     let what = docs::markdown(meta)
         .split("## ")
         .find_map(|s| s.strip_prefix("What it does\n"))
@@ -214,13 +214,13 @@ fn rule(meta: &'static RuleMeta) -> Rule {
         },
         help_uri: format!("{RULES_URL}{}.md", meta.name),
         default_configuration: Configuration {
-            level: level(meta.severity),
+            level: level(severity),
         },
         properties: RuleProperties {
             tags: vec![meta.category.as_str(), "iam", "terraform", "aws"],
             precision: "very-high",
-            security_severity: security_severity(meta.severity),
-            problem_severity: match meta.severity {
+            security_severity: security_severity(severity),
+            problem_severity: match severity {
                 Severity::Critical | Severity::High => "error",
                 Severity::Medium => "warning",
                 Severity::Low => "recommendation",
@@ -414,7 +414,10 @@ pub fn render(report: &Report) -> String {
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: "https://github.com/iamlint/iamlint",
-                    rules: rules.iter().map(|r| rule(r.meta())).collect(),
+                    rules: rules
+                        .iter()
+                        .map(|r| rule(r.meta(), report.severity_of(r.meta())))
+                        .collect(),
                 },
             },
             invocations: vec![Invocation {
