@@ -20,4 +20,5 @@ pub mod run;
 pub use context::Context;
 pub use finding::{Finding, Related};
 pub use rule::{Category, Phase, Rule, RuleMeta, Severity};
+pub use rules::suspicious::unused_suppression::stale_baseline_entry;
 pub use run::{Accounts, Checked, Privesc, Selection, check, check_part, finish, run};

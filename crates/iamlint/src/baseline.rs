@@ -1,7 +1,8 @@
 //! A baseline: today's findings, recorded by fingerprint, so that a check reports only the
 //! new ones. Fingerprints name the rule, the address, the file and the flagged text (spacing
 //! ignored), not lines: moving a block or reformatting keeps a finding known. Entries that no
-//! longer match (fixed findings) are counted, so the file can be refreshed.
+//! longer match (fixed findings) are counted, and reported as unused suppressions at their
+//! place in the file, so that it is kept current.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -32,6 +33,18 @@ pub struct Applied {
     pub known: usize,
     /// Entries no finding matches any more.
     pub fixed: Vec<Entry>,
+    /// The baseline's text, where the fixed entries are.
+    pub text: String,
+}
+
+impl Applied {
+    /// Where an entry is in the baseline's text: its fingerprint's value.
+    pub fn place(&self, entry: &Entry) -> Option<(u32, u32)> {
+        let quoted = format!("\"{}\"", entry.fingerprint);
+        let key = self.text.find(&format!("\"fingerprint\": {quoted}"))?;
+        let start = key + self.text[key..].find(&quoted)?;
+        Some((start as u32, (start + quoted.len()) as u32))
+    }
 }
 
 fn entry(model: &Model, f: &Finding) -> Entry {
@@ -95,5 +108,6 @@ pub fn apply(path: &Path, findings: &mut Vec<Finding>) -> Result<Applied, String
     Ok(Applied {
         known: before - findings.len(),
         fixed,
+        text,
     })
 }

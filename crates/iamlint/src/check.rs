@@ -85,6 +85,35 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     }
     if let Some(path) = &args.baseline {
         let applied = baseline::apply(path, &mut findings)?;
+        // Stale entries are unused suppressions, at their place in the baseline (not in a run
+        // limited to changed files, which judges only those).
+        let unused = registry::find("unused-suppression").map(|r| r.meta());
+        if let Some(meta) = unused.filter(|m| selection.enabled(m) && args.changed.is_empty())
+            && !applied.fixed.is_empty()
+        {
+            let severity = selection
+                .severity
+                .get(meta.name)
+                .copied()
+                .unwrap_or(meta.severity);
+            let file = model.sources.add(iamlint_model::source::SourceFile::new(
+                path.display().to_string(),
+                applied.text.clone(),
+            ));
+            for e in &applied.fixed {
+                let Some((start, end)) = applied.place(e) else {
+                    continue;
+                };
+                let loc = iamlint_model::Location { file, start, end };
+                findings.push(iamlint_rules::stale_baseline_entry(
+                    severity,
+                    loc,
+                    &e.rule,
+                    &e.address,
+                    &e.fingerprint,
+                ));
+            }
+        }
         let drop = if applied.fixed.is_empty() {
             String::new()
         } else {

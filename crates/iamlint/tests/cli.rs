@@ -512,8 +512,47 @@ fn a_baseline_reports_only_new_findings() {
     )
     .unwrap();
     let (changed, shown) = json(&["--baseline", b]);
-    assert_eq!((changed.code, shown), (1, 1), "{}", changed.stdout);
-    assert!(changed.stdout.contains("full-admin-access"));
+    // The new finding, and the fixed one's entry as an unused suppression in the baseline.
+    assert_eq!((changed.code, shown), (1, 2), "{}", changed.stdout);
+    let v: serde_json::Value = serde_json::from_str(&changed.stdout).unwrap();
+    let found: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found[0].0, "full-admin-access");
+    assert_eq!(
+        found[1],
+        (
+            "unused-suppression".to_string(),
+            "low".to_string(),
+            b.to_string()
+        )
+    );
+    let stale = &v["findings"][1];
+    let text = std::fs::read_to_string(&base).unwrap();
+    let line = stale["location"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("\"fingerprint\""),
+        "{stale}"
+    );
+    assert!(
+        stale["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("baseline entry for `allow-not-action`"),
+        "{stale}"
+    );
     assert!(
         changed
             .stderr
@@ -521,6 +560,17 @@ fn a_baseline_reports_only_new_findings() {
         "{}",
         changed.stderr
     );
+    // Written again, the baseline holds no stale entry; a run on changed files judges only them.
+    let (_, shown) = json(&[
+        "--baseline",
+        b,
+        "--changed",
+        dir.join("new.tf").to_str().unwrap(),
+    ]);
+    assert_eq!(shown, 1);
+    json(&["--write-baseline", b]);
+    let (clean, shown) = json(&["--baseline", b]);
+    assert_eq!((clean.code, shown), (0, 0), "{}", clean.stdout);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

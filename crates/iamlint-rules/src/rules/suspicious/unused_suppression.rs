@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Flags `# iamlint:ignore RULE -- reason` comments that suppress nothing: no finding of
     /// that rule on the comment's line, the line below it, or the block that starts below it.
-    /// Also flags suppressions without a reason (they are ignored) and unknown rule names.
+    /// Also flags suppressions without a reason (they are ignored) and unknown rule names, and
+    /// the entries of a baseline (`--baseline FILE`) that match no finding any more: the
+    /// finding was fixed, and the entry would hide its return.
     ///
     /// ## Why is this bad?
     /// A stale suppression hides the next real finding at that place, and a suppression
@@ -103,5 +105,30 @@ impl Check for UnusedSuppression {
                 ));
             }
         }
+    }
+}
+
+/// A baseline entry that matches no finding: an unused suppression at the entry, in the
+/// baseline file (`loc`). `severity` is the rule's in this run.
+pub fn stale_baseline_entry(
+    severity: crate::Severity,
+    loc: iamlint_model::Location,
+    entry_rule: &str,
+    entry_address: &str,
+    fingerprint: &str,
+) -> crate::Finding {
+    crate::Finding {
+        rule: <UnusedSuppression as crate::rule::Declared>::META.name,
+        severity,
+        category: <UnusedSuppression as crate::rule::Declared>::META.category,
+        message: format!(
+            "baseline entry for `{entry_rule}` on `{entry_address}` matches no finding: it was fixed, and the entry would hide it if it came back"
+        ),
+        help: "remove the entry, or write the baseline again with `--write-baseline`".to_string(),
+        address: entry_address.to_string(),
+        loc: Some(loc),
+        related: Vec::new(),
+        path: Vec::new(),
+        fingerprint: format!("baseline-{fingerprint}"),
     }
 }
