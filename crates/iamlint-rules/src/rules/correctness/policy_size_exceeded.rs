@@ -14,7 +14,9 @@ declare_rule! {
     /// Flags policies longer than AWS accepts, counted as AWS counts them (characters,
     /// whitespace excluded): a customer-managed policy over 6,144 characters, a trust policy over
     /// 2,048 (the default quota), and inline policies whose sum for one principal is over 10,240
-    /// for a role, 2,048 for a user or 5,120 for a group.
+    /// for a role, 2,048 for a user or 5,120 for a group; and resource policies over their
+    /// service's quota: 20,480 bytes for an S3 bucket or a Secrets Manager secret, 8,192 for an
+    /// SQS queue, 32,768 for a KMS key.
     ///
     /// Parts known only at apply count as nothing (an account id as its 12 digits), and a
     /// policy-document data source counts its most compact rendering: a finding means the
@@ -44,6 +46,23 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// A queue policy over SQS's 8,192 bytes, one statement per sending account:
+    /// ```hcl fail
+    /// resource "aws_sqs_queue_policy" "jobs" {
+    ///   queue_url = "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs"
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [for i in range(60) : {
+    ///       Sid       = "Sender${i}"
+    ///       Effect    = "Allow"
+    ///       Principal = { AWS = format("arn:aws:iam::1111222233%02d:root", i) }
+    ///       Action    = "sqs:SendMessage"
+    ///       Resource  = "arn:aws:sqs:eu-west-1:111122223333:jobs"
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
     /// ## Use instead
     /// Name the resources with a wildcard, or move the policy to a managed policy (6,144
     /// characters each, several per principal):
@@ -65,7 +84,25 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// The senders by organization, in one statement:
+    /// ```hcl pass
+    /// resource "aws_sqs_queue_policy" "jobs" {
+    ///   queue_url = "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs"
+    ///   policy = jsonencode({
+    ///     Version = "2012-10-17"
+    ///     Statement = [{
+    ///       Effect    = "Allow"
+    ///       Principal = { AWS = "*" }
+    ///       Action    = "sqs:SendMessage"
+    ///       Resource  = "arn:aws:sqs:eu-west-1:111122223333:jobs"
+    ///       Condition = { StringEquals = { "aws:PrincipalOrgID" = "o-a1b2c3d4e5" } }
+    ///     }]
+    ///   })
+    /// }
+    /// ```
+    ///
     /// ## References
+    /// - [Amazon SQS policy quotas](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html)
     /// - [IAM and AWS STS quotas: character limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length)
     pub struct PolicySizeExceeded {
         name: "policy-size-exceeded",
@@ -77,6 +114,38 @@ declare_rule! {
 
 const MANAGED_POLICY: usize = 6_144;
 const TRUST_POLICY: usize = 2_048;
+
+/// Resource policies' own quotas, in bytes of the policy as sent, whitespace included (so the
+/// compact length iamlint counts is at most that), by the resource that holds the policy or
+/// uses its document: S3 (bucket policies "are limited to 20 KB"), SQS (8,192 bytes, "Amazon
+/// SQS policy quotas"), KMS (PutKeyPolicy: 32,768 bytes) and Secrets Manager
+/// (PutResourcePolicy: 20,480).
+const RESOURCE_QUOTAS: [(&str, usize, &str); 8] = [
+    ("aws_s3_bucket", 20_480, "-byte quota for bucket policies"),
+    (
+        "aws_s3_bucket_policy",
+        20_480,
+        "-byte quota for bucket policies",
+    ),
+    ("aws_sqs_queue", 8_192, "-byte quota for queue policies"),
+    (
+        "aws_sqs_queue_policy",
+        8_192,
+        "-byte quota for queue policies",
+    ),
+    ("aws_kms_key", 32_768, "-byte quota for key policies"),
+    ("aws_kms_key_policy", 32_768, "-byte quota for key policies"),
+    (
+        "aws_kms_replica_key",
+        32_768,
+        "-byte quota for key policies",
+    ),
+    (
+        "aws_secretsmanager_secret_policy",
+        20_480,
+        "-byte quota for secret policies",
+    ),
+];
 
 /// The quota on the sum of a principal's inline policies.
 fn inline_quota(ty: PrincipalType) -> (usize, &'static str) {
@@ -126,14 +195,29 @@ impl Check for PolicySizeExceeded {
             let (quota, what, help) = match record.kind {
                 PolicyKind::Trust => (
                     TRUST_POLICY,
-                    "default quota for trust policies",
+                    "-character default quota for trust policies",
                     "shorten it (list principals by account root or use conditions such as `aws:PrincipalOrgID` instead of many ARNs), or raise the quota (up to 4,096) with Service Quotas",
                 ),
                 _ if managed => (
                     MANAGED_POLICY,
-                    "quota for managed policies",
+                    "-character quota for managed policies",
                     "split it into several managed policies, or shorten it: combine actions with wildcards (`s3:Get*`) and merge statements that share resources",
                 ),
+                PolicyKind::Resource => {
+                    let holders = std::iter::once(record.address.as_str())
+                        .chain(record.uses.iter().map(|u| u.address.as_str()));
+                    let Some((_, quota, what)) = holders
+                        .filter_map(kind_of)
+                        .find_map(|k| RESOURCE_QUOTAS.iter().find(|(q, _, _)| *q == k))
+                    else {
+                        continue;
+                    };
+                    (
+                        *quota,
+                        *what,
+                        "shorten it: name principals by account or with `aws:PrincipalOrgID` instead of one ARN each, combine actions with wildcards and merge statements that share principals and resources",
+                    )
+                }
                 _ => continue,
             };
             if size.chars <= quota {
@@ -143,7 +227,7 @@ impl Check for PolicySizeExceeded {
                 &record.address,
                 record.loc,
                 format!(
-                    "`{}` is {} long, over AWS's {}-character {what}: apply fails with LimitExceeded",
+                    "`{}` is {} long, over AWS's {}{what}: apply fails with LimitExceeded",
                     record.address,
                     length(size),
                     thousands(quota)
