@@ -2,6 +2,8 @@
 //! each principal holds, and which principals are administrators. Drawn from [`Links`],
 //! [`Reach`] and the wearer table; rendered by the binary as DOT, Mermaid or JSON.
 
+mod access;
+
 use std::collections::BTreeMap;
 
 use crate::access::{Source, Subject};
@@ -27,6 +29,11 @@ pub enum NodeKind {
     /// Roles that many principals reach alike ("every role", "roles matching …"), drawn once
     /// with their members (see [`crate::role_sets`]).
     RoleSet,
+    /// A resource a resource policy guards (a bucket, queue, key…).
+    Guarded,
+    /// A principal outside the configuration a resource policy lets in: another account, a
+    /// role or user in it, or anyone (`*`).
+    Outside,
 }
 
 impl NodeKind {
@@ -41,6 +48,8 @@ impl NodeKind {
             NodeKind::Wearer => "wearer",
             NodeKind::Service => "service",
             NodeKind::RoleSet => "role-set",
+            NodeKind::Guarded => "resource",
+            NodeKind::Outside => "outside",
         }
     }
 }
@@ -80,6 +89,8 @@ pub enum EdgeKind {
     MayPass,
     /// A set of roles holds a role.
     Includes,
+    /// A resource policy lets a principal in (label: the actions).
+    MayAccess,
 }
 
 impl EdgeKind {
@@ -93,6 +104,7 @@ impl EdgeKind {
             EdgeKind::MayAssume => "may-assume",
             EdgeKind::MayPass => "may-pass",
             EdgeKind::Includes => "includes",
+            EdgeKind::MayAccess => "may-access",
         }
     }
 }
@@ -321,6 +333,7 @@ pub fn build_with(model: &Model, options: Options) -> Graph {
             w.at.into_iter().collect(),
         );
     }
+    access::draw(&mut g, model, &links);
     g.edges.sort();
     g.edges
         .dedup_by(|a, b| (&a.from, &a.to, a.kind, &a.label) == (&b.from, &b.to, b.kind, &b.label));

@@ -71,6 +71,8 @@ pub fn dot(graph: &Graph, sources: &SourceMap) -> String {
                 NodeKind::Wearer => "component",
                 NodeKind::Service => "hexagon",
                 NodeKind::RoleSet => "ellipse, peripheries=2",
+                NodeKind::Guarded => "cylinder",
+                NodeKind::Outside => "box, style=dashed",
             };
             let color = if n.admin {
                 ", color=red, fontcolor=red"
@@ -98,6 +100,8 @@ pub fn dot(graph: &Graph, sources: &SourceMap) -> String {
             EdgeKind::MayAssume => "color=blue",
             EdgeKind::MayPass => "color=purple, style=dashed",
             EdgeKind::Includes => "style=dotted, color=gray40",
+            EdgeKind::MayAccess if e.from == "*" => "color=red, fontcolor=red",
+            EdgeKind::MayAccess => "color=darkgreen",
         };
         let text = if e.label.is_empty() {
             e.kind.as_str().to_string()
@@ -150,6 +154,8 @@ pub fn mermaid(graph: &Graph) -> String {
                 NodeKind::Wearer => writeln!(out, "{indent}{id}[[\"{text}\"]]"),
                 NodeKind::Service => writeln!(out, "{indent}{id}{{{{\"{text}\"}}}}"),
                 NodeKind::RoleSet => writeln!(out, "{indent}{id}(((\"{text}\")))"),
+                NodeKind::Guarded => writeln!(out, "{indent}{id}[(\"{text}\")]"),
+                NodeKind::Outside => writeln!(out, "{indent}{id}[\"{text}\"]"),
             };
         }
         if !module.is_empty() {
