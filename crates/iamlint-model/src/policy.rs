@@ -195,6 +195,13 @@ impl Statement {
         self.effect() == Some(Effect::Allow)
     }
 
+    /// Whether its `Action` (not `NotAction`) lists a known pattern that `fits`.
+    pub fn lists_action(&self, fits: impl Fn(&str) -> bool) -> bool {
+        self.action
+            .as_ref()
+            .is_some_and(|a| !a.negated && a.known_items().any(|(p, _)| fits(p)))
+    }
+
     /// `"Resource"` (not `NotResource`) lists the literal `*`: the statement applies to
     /// every resource its actions can name.
     pub fn on_every_resource(&self) -> bool {

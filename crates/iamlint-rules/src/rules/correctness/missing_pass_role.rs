@@ -701,14 +701,7 @@ fn launching_statement<'l>(
         };
         doc.statements
             .iter()
-            .filter(|s| s.is_allow())
-            .filter(|s| {
-                s.action.as_ref().is_some_and(|a| {
-                    !a.negated
-                        && a.known_items()
-                            .any(|(p, _)| wildcard::matches(p, action, true))
-                })
-            })
+            .filter(|s| s.is_allow() && s.lists_action(|p| wildcard::matches(p, action, true)))
             .find_map(|s| s.loc)
             .map(|at| (h.via, at))
     })

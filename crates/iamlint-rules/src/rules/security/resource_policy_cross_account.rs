@@ -103,14 +103,7 @@ fn owners(s: &Statement) -> Vec<&str> {
 fn key_owners(doc: &PolicyDocument) -> Vec<&str> {
     doc.statements
         .iter()
-        .filter(|s| s.is_allow())
-        .filter(|s| {
-            s.action.as_ref().is_some_and(|a| {
-                !a.negated
-                    && a.known_items()
-                        .any(|(p, _)| p.eq_ignore_ascii_case("kms:*"))
-            })
-        })
+        .filter(|s| s.is_allow() && s.lists_action(|p| p.eq_ignore_ascii_case("kms:*")))
         .filter_map(|s| s.principal.as_ref())
         .flat_map(|b| &b.principals)
         .filter_map(|p| match (&p.kind, &p.item.text) {
