@@ -319,6 +319,14 @@ pub struct Model {
 }
 
 impl Model {
+    /// Coverage notes in one order (by address, place and message) and once each, however and
+    /// in whatever thread order they were found.
+    pub fn order_coverage(&mut self) {
+        self.coverage
+            .sort_by(|a, b| (&a.address, a.loc, &a.message).cmp(&(&b.address, b.loc, &b.message)));
+        self.coverage.dedup();
+    }
+
     /// The managed resources (not data sources).
     pub fn managed(&self) -> impl Iterator<Item = &Resource> {
         self.resources.iter().filter(|r| r.mode == Mode::Managed)

@@ -416,10 +416,7 @@ fn finish(shared: Shared, results: Vec<Collected>) -> Model {
         r.into_model(&mut model);
     }
     // Coverage notes and errors arrive in thread order; sorted, they read the same every run.
-    model
-        .coverage
-        .sort_by(|a, b| (&a.address, a.loc, &a.message).cmp(&(&b.address, b.loc, &b.message)));
-    model.coverage.dedup();
+    model.order_coverage();
     model
         .errors
         .sort_by(|a, b| (&a.path, a.loc, &a.message).cmp(&(&b.path, b.loc, &b.message)));

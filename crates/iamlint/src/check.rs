@@ -47,10 +47,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
         model.coverage.extend(part.coverage);
     }
     // In the front-end's order, whatever thread found them.
-    model
-        .coverage
-        .sort_by(|a, b| (&a.address, a.loc, &a.message).cmp(&(&b.address, b.loc, &b.message)));
-    model.coverage.dedup();
+    model.order_coverage();
     timer.lap("load and rules");
     if model.sources.is_empty() && model.errors.is_empty() {
         // A wrong path in a CI step must not look like a clean result.
