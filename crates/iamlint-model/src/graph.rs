@@ -4,6 +4,14 @@
 
 mod access;
 
+/// The attribute by which a policy resource names what it guards, kept for the graph.
+pub fn guarding_attribute(kind: &str) -> Option<&'static str> {
+    access::GUARDING
+        .iter()
+        .find(|(t, _, _)| *t == kind)
+        .map(|(_, a, _)| *a)
+}
+
 use std::collections::BTreeMap;
 
 use crate::access::{Source, Subject};

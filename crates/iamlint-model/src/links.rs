@@ -156,6 +156,7 @@ pub fn kept_attributes(kind: &str) -> impl Iterator<Item = &'static str> {
         .copied()
         .chain(crate::wearers::kept_attributes(kind))
         .chain(crate::resource_arns::kept_attributes(kind))
+        .chain(crate::graph::guarding_attribute(kind))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

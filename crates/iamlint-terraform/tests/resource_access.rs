@@ -1,6 +1,7 @@
 //! The graph's `may-access` edges: who a resource policy lets in, from the principal written
 //! (a role of the configuration by reference, another account, a service, anyone) to the
-//! resource that holds the policy, labelled with the actions and placed at the principal (#16).
+//! resource the policy guards (the bucket a bucket policy names by reference, else the resource
+//! that holds the policy), labelled with the actions and placed at the principal (#16).
 
 use iamlint_model::graph::{NodeKind, build};
 use iamlint_terraform::load_sources;
@@ -39,6 +40,16 @@ resource "aws_s3_bucket_policy" "data" {
   policy = data.aws_iam_policy_document.data.json
 }
 
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+}
+
+# By reference, the policy's edges go to the bucket itself.
+resource "aws_s3_bucket_policy" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:aws:iam::999988887777:root" }, Action = "s3:GetObject", Resource = "arn:aws:s3:::logs/*" }] })
+}
+
 resource "aws_sqs_queue" "jobs" {
   for_each = toset(["a", "b"])
   name     = "jobs-${each.key}"
@@ -68,14 +79,21 @@ resource "aws_sqs_queue" "jobs" {
                 "*",
                 "aws_sqs_queue.jobs[\"a\"]",
                 "sqs:SendMessage, sqs:GetQueueUrl, sqs:GetQueueAttributes, …",
-                37
+                47
             ),
             (
                 "*",
                 "aws_sqs_queue.jobs[\"b\"]",
                 "sqs:SendMessage, sqs:GetQueueUrl, sqs:GetQueueAttributes, …",
-                37
+                47
             ),
+            (
+                "arn:aws:iam::999988887777:root",
+                "aws_s3_bucket.logs",
+                "s3:GetObject",
+                40
+            ),
+            // A bucket named by a literal stays the policy resource's node.
             (
                 "arn:aws:iam::999988887777:root",
                 "aws_s3_bucket_policy.data",
@@ -99,6 +117,8 @@ resource "aws_sqs_queue" "jobs" {
     );
     let kind = |id: &str| g.nodes.iter().find(|n| n.id == id).map(|n| n.kind);
     assert_eq!(kind("aws_s3_bucket_policy.data"), Some(NodeKind::Guarded));
+    assert_eq!(kind("aws_s3_bucket.logs"), Some(NodeKind::Guarded));
+    assert_eq!(kind("aws_s3_bucket_policy.logs"), None);
     assert_eq!(kind("*"), Some(NodeKind::Outside));
     assert_eq!(kind("aws_iam_role.reader"), Some(NodeKind::Role));
     // A Deny lets no one in.

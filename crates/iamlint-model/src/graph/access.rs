@@ -53,14 +53,67 @@ fn actions(s: &Statement) -> String {
     }
 }
 
-/// The resources a resource policy guards: the resource that holds it, or those that use its
-/// document (a policy-document data source).
-fn guarded(record: &PolicyRecord) -> Vec<&str> {
-    if record.address.starts_with("data.") {
+/// Policy resources that guard another resource, by the attribute that names it: the node is
+/// the bucket, queue or key itself when that attribute refers to one of the configuration.
+pub(crate) const GUARDING: [(&str, &str, &str); 8] = [
+    (
+        "aws_cloudwatch_event_bus_policy",
+        "event_bus_name",
+        "aws_cloudwatch_event_bus",
+    ),
+    (
+        "aws_ecr_repository_policy",
+        "repository",
+        "aws_ecr_repository",
+    ),
+    ("aws_kms_key_policy", "key_id", "aws_kms_key"),
+    ("aws_s3_bucket_policy", "bucket", "aws_s3_bucket"),
+    (
+        "aws_secretsmanager_secret_policy",
+        "secret_arn",
+        "aws_secretsmanager_secret",
+    ),
+    ("aws_sns_topic_policy", "arn", "aws_sns_topic"),
+    ("aws_sqs_queue_policy", "queue_url", "aws_sqs_queue"),
+    (
+        "aws_efs_file_system_policy",
+        "file_system_id",
+        "aws_efs_file_system",
+    ),
+];
+
+/// The resource a policy resource guards, when its attribute refers to one of the
+/// configuration (`bucket = aws_s3_bucket.data.id`, in the same module instance).
+fn guarded_by<'m>(model: &'m Model, holder: &str) -> Option<&'m str> {
+    let r = model.resources.iter().find(|r| r.address == holder)?;
+    let (_, attribute, ty) = GUARDING.iter().find(|(t, _, _)| *t == r.kind())?;
+    let origin = &r.attribute(attribute)?.whole_unknown()?.origin;
+    let (address, _) = origin.rsplit_once('.')?;
+    let module = super::module_of(holder);
+    let qualified = if module.is_empty() {
+        address.to_string()
+    } else {
+        format!("{module}.{address}")
+    };
+    model
+        .resources
+        .iter()
+        .find(|g| g.kind() == *ty && (g.address == qualified || g.address == address))
+        .map(|g| g.address.as_str())
+}
+
+/// The resources a resource policy guards: the resource that holds it (or the one its policy
+/// resource names), or those that use its document (a policy-document data source).
+fn guarded<'m>(model: &'m Model, record: &'m PolicyRecord) -> Vec<&'m str> {
+    let holders: Vec<&str> = if record.address.starts_with("data.") {
         record.uses.iter().map(|u| u.address.as_str()).collect()
     } else {
         vec![record.address.as_str()]
-    }
+    };
+    holders
+        .into_iter()
+        .map(|h| guarded_by(model, h).unwrap_or(h))
+        .collect()
 }
 
 pub(super) fn draw(g: &mut Builder, model: &Model, links: &Links) {
@@ -72,7 +125,7 @@ pub(super) fn draw(g: &mut Builder, model: &Model, links: &Links) {
         let Some(doc) = record.document() else {
             continue;
         };
-        let targets = guarded(record);
+        let targets = guarded(model, record);
         for target in &targets {
             g.node(target, NodeKind::Guarded);
         }
