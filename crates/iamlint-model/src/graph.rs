@@ -69,6 +69,11 @@ pub struct Node {
     pub kind: NodeKind,
     /// The module instance it is in (`module.a["x"]`), empty for the root module.
     pub module: String,
+    /// The root module it belongs to (its directory as shown), when a run draws several: then
+    /// `id` is `root:address`, as Terraform addresses are unique only within a root. Empty
+    /// for a single root, and for what no root owns (AWS-managed policies, services, outside
+    /// principals), which every root shares.
+    pub root: String,
     /// Allowed every action on every resource, all of its policies, Denies and boundary
     /// counted ([`crate::capability`]).
     pub admin: bool,
@@ -132,6 +137,61 @@ pub struct Edge {
 pub struct Graph {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+}
+
+impl Node {
+    /// The Terraform address (or ARN, service, principal) without its root.
+    pub fn address(&self) -> &str {
+        match self.root.is_empty() {
+            true => &self.id,
+            false => self.id[self.root.len()..].trim_start_matches(':'),
+        }
+    }
+
+    /// What every root module shares: an AWS-managed policy, a service, a principal outside
+    /// the configuration.
+    fn shared(&self) -> bool {
+        match self.kind {
+            NodeKind::ManagedPolicy => self.id.starts_with("arn:"),
+            NodeKind::Service | NodeKind::Outside => true,
+            _ => false,
+        }
+    }
+}
+
+/// One graph of several root modules, each drawn on its own (a root is its own deployment,
+/// and its addresses mean nothing in another): with more than one, each root's nodes are named
+/// `root:address`, and the nodes every root shares are drawn once. In root order.
+pub fn of_roots(roots: Vec<(String, Graph)>) -> Graph {
+    if roots.len() == 1 {
+        return roots.into_iter().next().map(|(_, g)| g).unwrap_or_default();
+    }
+    let mut nodes: BTreeMap<String, Node> = BTreeMap::new();
+    let mut edges = Vec::new();
+    for (root, graph) in roots {
+        let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        for mut n in graph.nodes {
+            if !n.shared() {
+                let id = format!("{root}:{}", n.id);
+                renamed.insert(std::mem::replace(&mut n.id, id), n.id.clone());
+                n.root.clone_from(&root);
+            }
+            // A shared node is drawn alike by every root (it is no principal of theirs).
+            nodes.entry(n.id.clone()).or_insert(n);
+        }
+        for mut e in graph.edges {
+            for end in [&mut e.from, &mut e.to] {
+                if let Some(id) = renamed.get(end.as_str()) {
+                    end.clone_from(id);
+                }
+            }
+            edges.push(e);
+        }
+    }
+    Graph {
+        nodes: nodes.into_values().collect(),
+        edges,
+    }
 }
 
 /// The module instance part of an address: everything before the last `type.name`.
@@ -205,6 +265,7 @@ impl Builder {
                 NodeKind::ManagedPolicy | NodeKind::Service | NodeKind::RoleSet => String::new(),
                 _ => module_of(id),
             },
+            root: String::new(),
             admin: false,
             access: "",
         })

@@ -45,7 +45,7 @@ pub struct LoadOptions {
 
 /// Loads the given paths: directories (every root module below them) and files.
 pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Model {
-    let (mut model, parts) = load_paths_with(paths, options, &|part| part);
+    let (mut model, parts) = load_paths_with(paths, options, &|_, part| part);
     // The same resources, in the same order, with their attributes.
     model.resources.clear();
     for part in parts {
@@ -55,6 +55,10 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Model {
     model
 }
 
+/// What is done with each root module as soon as it is evaluated: given the root's name as
+/// shown (its directory, or the plan's name) and its policies and resources.
+pub type PerRoot<'a, T> = dyn Fn(&str, Model) -> T + Sync + 'a;
+
 /// Loads the given paths, handing each root module's policies and resources to `per_root` as
 /// soon as the root is evaluated, so that they need not all be held at once. The model returned
 /// has everything else (sources, resources without their attributes, coverage, errors,
@@ -62,7 +66,7 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Model {
 pub fn load_paths_with<T: Send>(
     paths: &[PathBuf],
     options: &LoadOptions,
-    per_root: &(dyn Fn(Model) -> T + Sync),
+    per_root: &PerRoot<'_, T>,
 ) -> (Model, Vec<T>) {
     // One pool for all the work: its threads have room on their stacks for evaluation, which
     // recurses (each recursion bounded), and fewer threads keep fewer allocator heaps.
@@ -180,7 +184,7 @@ fn load_plan<T>(
     name: String,
     bytes: Vec<u8>,
     options: &LoadOptions,
-    per_root: &(dyn Fn(Model) -> T + Sync),
+    per_root: &PerRoot<'_, T>,
 ) -> (Model, Vec<T>) {
     let text = match crate::plan::input::decode(bytes) {
         Ok(text) => text,
@@ -227,7 +231,7 @@ fn load_plan<T>(
     }
     let part = split_part(&mut collected);
     collected.into_model(&mut model);
-    (model, vec![per_root(part)])
+    (model, vec![per_root(&name, part)])
 }
 
 /// The directory with the `.tf` files a plan came from: the one given, or the working
@@ -266,7 +270,7 @@ fn load_configuration(
         config_dir: None,
         ..options.clone()
     };
-    let (mut model, parts) = load_tree(model, dir, &options, &|part| part);
+    let (mut model, parts) = load_tree(model, dir, &options, &|_, part| part);
     model.resources = resources;
     model.coverage = coverage;
     model.errors = errors;
@@ -301,7 +305,7 @@ fn load_tree<T: Send>(
     mut model: Model,
     path: &Path,
     options: &LoadOptions,
-    per_root: &(dyn Fn(Model) -> T + Sync),
+    per_root: &PerRoot<'_, T>,
 ) -> (Model, Vec<T>) {
     let Ok(canonical) = path.canonicalize() else {
         model.errors.push(LoadError {
@@ -384,7 +388,8 @@ fn load_tree<T: Send>(
             .map(|root| {
                 let mut collected = evaluate_root(&shared, &tree, root, &vars);
                 let part = split_part(&mut collected);
-                (root.clone(), collected, per_root(part))
+                let name = display_path(root);
+                (root.clone(), collected, per_root(&name, part))
             })
             .collect()
     };

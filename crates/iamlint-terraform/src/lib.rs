@@ -20,5 +20,5 @@ pub mod vars;
 mod files;
 
 pub use files::{
-    LoadOptions, display_path, eval_locals, load_paths, load_paths_with, load_sources,
+    LoadOptions, PerRoot, display_path, eval_locals, load_paths, load_paths_with, load_sources,
 };

@@ -34,7 +34,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, String> {
     let (mut model, parts) = iamlint_terraform::load_paths_with(
         &paths,
         &args.input.load_options(&config.exclude)?,
-        &|part| {
+        &|_root, part| {
             let checked = iamlint_rules::check_part(&part, &selection);
             progress.root_done(checked.findings.len());
             checked

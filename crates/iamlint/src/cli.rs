@@ -83,16 +83,26 @@ pub enum GraphFormat {
 /// `iamlint graph`.
 pub fn graph(args: &GraphArgs) -> Result<ExitCode, String> {
     let mut timer = crate::check::Timer::from_env();
-    let model = iamlint_terraform::load_paths(&args.input.paths(), &args.input.load_options(&[])?);
-    timer.lap("load");
-    for e in &model.errors {
-        eprintln!("iamlint: {}: {}", e.path, e.message);
-    }
     let options = iamlint_model::graph::Options {
         expand: args.expand,
     };
-    let graph = iamlint_model::graph::build_with(&model, options);
-    timer.lap("graph");
+    // Each root module drawn as soon as it is evaluated, so that no run holds every root's
+    // policies at once; its addresses are its own.
+    let (model, roots) = iamlint_terraform::load_paths_with(
+        &args.input.paths(),
+        &args.input.load_options(&[])?,
+        &|root, part| {
+            (
+                root.to_string(),
+                iamlint_model::graph::build_with(&part, options),
+            )
+        },
+    );
+    timer.lap("load and graph");
+    for e in &model.errors {
+        eprintln!("iamlint: {}: {}", e.path, e.message);
+    }
+    let graph = iamlint_model::graph::of_roots(roots);
     let text = match args.format {
         GraphFormat::Dot => crate::render::graph::dot(&graph, &model.sources),
         GraphFormat::Mermaid => crate::render::graph::mermaid(&graph),

@@ -928,6 +928,75 @@ fn version_and_the_aws_data_it_carries() {
     }
 }
 
+/// Two root modules are two deployments: the same address in each is two principals, never
+/// one node holding both roots' policies (which drew staging's read-only deployer as prod's
+/// admin, and let staging's user assume prod's role).
+#[test]
+fn a_graph_of_several_roots_keeps_each_roots_addresses_apart() {
+    let scenario = "testdata/scenarios/graph-roots";
+    let run = iamlint(&["graph", scenario, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let node = |id: &str| {
+        json["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no node {id}: {}", run.stdout))
+    };
+    let prod = node(&format!("{scenario}/prod:aws_iam_role.deployer"));
+    let staging = node(&format!("{scenario}/staging:aws_iam_role.deployer"));
+    assert_eq!(
+        (&prod["access"], &prod["root"]),
+        (&"admin".into(), &format!("{scenario}/prod").into())
+    );
+    assert_eq!(staging["access"], "read");
+    // What every root shares is drawn once, outside the roots.
+    let managed = node("arn:aws:iam::aws:policy/ReadOnlyAccess");
+    assert_eq!(managed["root"], "");
+    let edges: Vec<(String, String, String)> = json["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let part = |k: &str| e[k].as_str().unwrap().replace(&format!("{scenario}/"), "");
+            (part("from"), part("kind"), part("to"))
+        })
+        .collect();
+    let edge =
+        |from: &str, kind: &str, to: &str| (from.to_string(), kind.to_string(), to.to_string());
+    assert_eq!(
+        edges,
+        [
+            edge(
+                "arn:aws:iam::aws:policy/AdministratorAccess",
+                "attached-to",
+                "prod:aws_iam_role.deployer"
+            ),
+            edge(
+                "arn:aws:iam::aws:policy/ReadOnlyAccess",
+                "attached-to",
+                "staging:aws_iam_role.deployer"
+            ),
+            edge(
+                "staging:aws_iam_user.ci",
+                "may-assume",
+                "staging:aws_iam_role.deployer"
+            ),
+            edge(
+                "staging:aws_iam_user_policy.ci",
+                "attached-to",
+                "staging:aws_iam_user.ci"
+            ),
+        ]
+    );
+    // One cluster per root, the nodes labelled by their addresses.
+    let dot = iamlint(&["graph", scenario]).stdout;
+    insta::assert_snapshot!("graph_of_roots_dot", dot);
+}
+
 #[test]
 fn graph_formats() {
     let scenario = "testdata/scenarios/graph";

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use serde::Serialize;
+
 use iamlint_model::graph::{Edge, EdgeKind, Graph, Node, NodeKind};
 use iamlint_model::{Location, SourceMap};
 
@@ -17,21 +19,34 @@ fn places(e: &Edge, sources: &SourceMap) -> Vec<(String, u32, u32)> {
         .collect()
 }
 
-/// Nodes grouped by module, the root module first.
-fn by_module(graph: &Graph) -> BTreeMap<&str, Vec<&Node>> {
-    let mut out: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
+/// Nodes grouped by root module and module: what no root owns first, then each root's own
+/// module before the modules it calls.
+fn by_module(graph: &Graph) -> BTreeMap<(&str, &str), Vec<&Node>> {
+    let mut out: BTreeMap<(&str, &str), Vec<&Node>> = BTreeMap::new();
     for n in &graph.nodes {
-        out.entry(&n.module).or_default().push(n);
+        out.entry((&n.root, &n.module)).or_default().push(n);
     }
     out
 }
 
-/// What a node is called in a picture: its address without the module, and what it is.
+/// A cluster's title: the root module's directory (when the picture has several) and the
+/// module instance; empty for nodes drawn outside any cluster.
+fn cluster_title(root: &str, module: &str) -> String {
+    match (root.is_empty(), module.is_empty()) {
+        (_, true) => root.to_string(),
+        (true, false) => module.to_string(),
+        (false, false) => format!("{root}: {module}"),
+    }
+}
+
+/// What a node is called in a picture: its address without the root and module, and what it
+/// is.
 fn label(n: &Node) -> String {
-    let short =
-        n.id.strip_prefix(&n.module)
-            .unwrap_or(&n.id)
-            .trim_start_matches('.');
+    let address = n.address();
+    let short = address
+        .strip_prefix(&n.module)
+        .unwrap_or(address)
+        .trim_start_matches('.');
     let short = short
         .strip_prefix("arn:aws:iam::aws:policy/")
         .unwrap_or(short);
@@ -51,13 +66,14 @@ pub fn dot(graph: &Graph, sources: &SourceMap) -> String {
     let mut out = String::from(
         "digraph iam {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n",
     );
-    for (i, (module, nodes)) in by_module(graph).into_iter().enumerate() {
-        let indent = if module.is_empty() { "  " } else { "    " };
-        if !module.is_empty() {
+    for (i, ((root, module), nodes)) in by_module(graph).into_iter().enumerate() {
+        let title = cluster_title(root, module);
+        let indent = if title.is_empty() { "  " } else { "    " };
+        if !title.is_empty() {
             let _ = writeln!(
                 out,
                 "  subgraph \"cluster_{i}\" {{\n    label=\"{}\";\n    style=rounded;",
-                dot_escape(module)
+                dot_escape(&title)
             );
         }
         for n in nodes {
@@ -86,7 +102,7 @@ pub fn dot(graph: &Graph, sources: &SourceMap) -> String {
                 dot_escape(&label(n))
             );
         }
-        if !module.is_empty() {
+        if !title.is_empty() {
             out.push_str("  }\n");
         }
     }
@@ -136,10 +152,11 @@ pub fn mermaid(graph: &Graph) -> String {
         .collect();
     let quote = |s: &str| s.replace('"', "#quot;");
     let mut out = String::from("flowchart LR\n");
-    for (i, (module, nodes)) in by_module(graph).into_iter().enumerate() {
-        let indent = if module.is_empty() { "  " } else { "    " };
-        if !module.is_empty() {
-            let _ = writeln!(out, "  subgraph m{i}[\"{}\"]", quote(module));
+    for (i, ((root, module), nodes)) in by_module(graph).into_iter().enumerate() {
+        let title = cluster_title(root, module);
+        let indent = if title.is_empty() { "  " } else { "    " };
+        if !title.is_empty() {
+            let _ = writeln!(out, "  subgraph m{i}[\"{}\"]", quote(&title));
         }
         for n in nodes {
             let text = quote(&format!("{}: {}", n.kind.as_str(), label(n)));
@@ -158,7 +175,7 @@ pub fn mermaid(graph: &Graph) -> String {
                 NodeKind::Outside => writeln!(out, "{indent}{id}[\"{text}\"]"),
             };
         }
-        if !module.is_empty() {
+        if !title.is_empty() {
             out.push_str("  end\n");
         }
     }
@@ -187,28 +204,72 @@ pub fn mermaid(graph: &Graph) -> String {
     out
 }
 
+// The JSON document, serialized from borrowed parts: a tree of `serde_json::Value`s for a
+// big graph costs several times the text it prints. Fields in name order, as printed.
+#[derive(Serialize)]
+struct JsonGraph<'a> {
+    edges: Vec<JsonEdge<'a>>,
+    nodes: Vec<JsonNode<'a>>,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct JsonNode<'a> {
+    access: &'a str,
+    admin: bool,
+    id: &'a str,
+    kind: &'static str,
+    module: &'a str,
+    root: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonEdge<'a> {
+    at: Vec<JsonPlace>,
+    from: &'a str,
+    kind: &'static str,
+    label: &'a str,
+    to: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonPlace {
+    column: u32,
+    line: u32,
+    path: String,
+}
+
 pub fn json(graph: &Graph, sources: &SourceMap) -> String {
-    let nodes: Vec<serde_json::Value> = graph
+    let nodes = graph
         .nodes
         .iter()
-        .map(|n| {
-            serde_json::json!({
-                "id": n.id, "kind": n.kind.as_str(), "module": n.module, "admin": n.admin,
-                "access": n.access,
-            })
+        .map(|n| JsonNode {
+            access: n.access,
+            admin: n.admin,
+            id: &n.id,
+            kind: n.kind.as_str(),
+            module: &n.module,
+            root: &n.root,
         })
         .collect();
-    let edges: Vec<serde_json::Value> = graph
+    let edges = graph
         .edges
         .iter()
-        .map(|e| {
-            let at: Vec<serde_json::Value> = places(e, sources)
+        .map(|e| JsonEdge {
+            at: places(e, sources)
                 .into_iter()
-                .map(|(path, line, column)| serde_json::json!({ "path": path, "line": line, "column": column }))
-                .collect();
-            serde_json::json!({ "from": e.from, "to": e.to, "kind": e.kind.as_str(), "label": e.label, "at": at })
+                .map(|(path, line, column)| JsonPlace { column, line, path })
+                .collect(),
+            from: &e.from,
+            kind: e.kind.as_str(),
+            label: &e.label,
+            to: &e.to,
         })
         .collect();
-    let doc = serde_json::json!({ "version": 1, "nodes": nodes, "edges": edges });
+    let doc = JsonGraph {
+        edges,
+        nodes,
+        version: 1,
+    };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
