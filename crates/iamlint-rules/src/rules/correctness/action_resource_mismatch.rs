@@ -113,7 +113,8 @@ fn template_pieces(template: &str) -> Vec<Token> {
 /// the same resources across policies.
 #[derive(Default)]
 struct Fitter<'w> {
-    templates: HashMap<&'static str, Vec<Token>>,
+    /// By service and resource type: the catalog's ARN template, read.
+    templates: HashMap<(&'static str, &'static str), Option<Vec<Token>>>,
     /// By service, resource type and resource as written.
     verdicts: HashMap<(&'static str, &'static str, &'w str), bool>,
 }
@@ -137,16 +138,13 @@ impl<'w> Fitter<'w> {
             if let Some(&verdict) = self.verdicts.get(&key) {
                 return verdict;
             }
-            let verdict = match catalog.arn_template(action.service, t) {
-                None => true,
-                Some(arn) => {
-                    let template = self
-                        .templates
-                        .entry(arn)
-                        .or_insert_with(|| template_pieces(arn));
-                    wildcard::overlap(resource, template, false)
-                }
-            };
+            let template = self
+                .templates
+                .entry((action.service, t))
+                .or_insert_with(|| catalog.arn_template(action.service, t).map(template_pieces));
+            let verdict = template
+                .as_ref()
+                .is_none_or(|template| wildcard::overlap(resource, template, false));
             self.verdicts.insert(key, verdict);
             verdict
         })
