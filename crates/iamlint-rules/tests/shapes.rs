@@ -310,6 +310,59 @@ fn policy_size_counts_like_aws_through_every_shape() {
     );
 }
 
+/// A resource policy letting `n` accounts in, one ARN each: compact and with its keys sorted,
+/// `{"Statement":[{"Action":"ACTION","Effect":"Allow","Principal":{"AWS":[` ... `]}}],
+/// "Version":"2012-10-17"}` is 92 characters and the action, each ARN
+/// `"arn:aws:iam::1000000NNNNN:root"` 32 and a comma between two.
+fn accounts(n: usize, action: &str) -> String {
+    format!(
+        r#"{{Version = "2012-10-17", Statement = [{{Effect = "Allow", Principal = {{ AWS = [for i in range({n}) : format("arn:aws:iam::1000000%05d:root", i)] }}, Action = "{action}"}}]}}"#
+    )
+}
+
+#[test]
+fn resource_policies_are_judged_against_their_own_services_quotas() {
+    let rule = "policy-size-exceeded";
+    let size = |n: usize, action: &str| 92 + action.len() + n * 33 - 1;
+    let over = |quota: usize, action: &str| (1..2_000).find(|&n| size(n, action) > quota).unwrap();
+    let topic = |n: usize| {
+        format!(
+            "resource \"aws_sns_topic_policy\" \"t\" {{\n  arn    = \"arn:aws:sns:eu-west-1:111122223333:t\"\n  policy = jsonencode({})\n}}\n",
+            accounts(n, "sns:Publish")
+        )
+    };
+    let sns = over(30_720, "sns:Publish");
+    assert!(
+        fired(rule, &topic(sns - 1)).is_empty(),
+        "within SNS's 30 KB"
+    );
+    let got = fired(rule, &topic(sns));
+    assert_eq!(got.len(), 1, "{got:?}");
+    // Over S3's 20 KB, under SNS's 30 KB: a topic's own quota is the one that counts.
+    assert!(fired(rule, &topic(over(20_480, "sns:Publish"))).is_empty());
+    // A topic with its policy inline, through `for_each`: one finding per instance.
+    let inline = format!(
+        "resource \"aws_sns_topic\" \"t\" {{\n  for_each = toset([\"a\", \"b\"])\n  name     = each.key\n  policy   = jsonencode({})\n}}\n",
+        accounts(sns, "sns:Publish")
+    );
+    assert_eq!(fired(rule, &inline).len(), 2);
+    // An ECR repository's 10,240 characters, through a policy document data source.
+    let repository = |n: usize| {
+        format!(
+            "data \"aws_iam_policy_document\" \"pull\" {{\n  statement {{\n    actions = [\"ecr:BatchGetImage\"]\n    principals {{\n      type        = \"AWS\"\n      identifiers = [for i in range({n}) : format(\"arn:aws:iam::1000000%05d:root\", i)]\n    }}\n  }}\n}}\n\nresource \"aws_ecr_repository_policy\" \"r\" {{\n  repository = \"app\"\n  policy     = data.aws_iam_policy_document.pull.json\n}}\n"
+        )
+    };
+    // 10,240 characters hold some 310 account ARNs.
+    assert!(fired(rule, &repository(300)).is_empty());
+    assert_eq!(fired(rule, &repository(312)).len(), 1);
+    // An EventBridge bus's 10,240 characters is a default an account may raise: not judged.
+    let bus = format!(
+        "resource \"aws_cloudwatch_event_bus_policy\" \"b\" {{\n  event_bus_name = \"default\"\n  policy         = jsonencode({})\n}}\n",
+        accounts(over(10_240, "events:PutEvents") * 2, "events:PutEvents")
+    );
+    assert!(fired(rule, &bus).is_empty());
+}
+
 #[test]
 fn inline_policies_add_up_per_principal_across_resources_and_blocks() {
     let rule = "policy-size-exceeded";

@@ -16,7 +16,9 @@ declare_rule! {
     /// 2,048 (the default quota), and inline policies whose sum for one principal is over 10,240
     /// for a role, 2,048 for a user or 5,120 for a group; and resource policies over their
     /// service's quota: 20,480 bytes for an S3 bucket or a Secrets Manager secret, 8,192 for an
-    /// SQS queue, 32,768 for a KMS key.
+    /// SQS queue, 32,768 for a KMS key, 30 KB (30,720) for an SNS topic, 10,240 characters for an
+    /// ECR repository. An EventBridge bus's 10,240 is a default that Service Quotas raises, so it
+    /// is not judged.
     ///
     /// Parts known only at apply count as nothing (an account id as its 12 digits), and a
     /// policy-document data source counts its most compact rendering: a finding means the
@@ -102,6 +104,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
+    /// - [Amazon SNS policy quotas](https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-language-api-permissions-reference.html)
+    /// - [ECR SetRepositoryPolicy](https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html)
     /// - [Amazon SQS policy quotas](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-policies.html)
     /// - [IAM and AWS STS quotas: character limits](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length)
     pub struct PolicySizeExceeded {
@@ -118,9 +122,11 @@ const TRUST_POLICY: usize = 2_048;
 /// Resource policies' own quotas, in bytes of the policy as sent, whitespace included (so the
 /// compact length iamlint counts is at most that), by the resource that holds the policy or
 /// uses its document: S3 (bucket policies "are limited to 20 KB"), SQS (8,192 bytes, "Amazon
-/// SQS policy quotas"), KMS (PutKeyPolicy: 32,768 bytes) and Secrets Manager
-/// (PutResourcePolicy: 20,480).
-const RESOURCE_QUOTAS: [(&str, usize, &str); 8] = [
+/// SQS policy quotas"), KMS (PutKeyPolicy: 32,768 bytes), Secrets Manager
+/// (PutResourcePolicy: 20,480), SNS ("Policy quotas": 30 kb, read as 30,720 so that a finding is
+/// sure whichever kilobyte is meant) and ECR (SetRepositoryPolicy: `policyText` at most 10,240).
+/// Not here: quotas an account can raise (an EventBridge bus's 10,240 characters).
+const RESOURCE_QUOTAS: [(&str, usize, &str); 11] = [
     ("aws_s3_bucket", 20_480, "-byte quota for bucket policies"),
     (
         "aws_s3_bucket_policy",
@@ -144,6 +150,17 @@ const RESOURCE_QUOTAS: [(&str, usize, &str); 8] = [
         "aws_secretsmanager_secret_policy",
         20_480,
         "-byte quota for secret policies",
+    ),
+    ("aws_sns_topic", 30_720, "-byte quota for topic policies"),
+    (
+        "aws_sns_topic_policy",
+        30_720,
+        "-byte quota for topic policies",
+    ),
+    (
+        "aws_ecr_repository_policy",
+        10_240,
+        "-character quota for repository policies",
     ),
 ];
 
