@@ -142,10 +142,10 @@ pub struct Graph {
 impl Node {
     /// The Terraform address (or ARN, service, principal) without its root.
     pub fn address(&self) -> &str {
-        match self.root.is_empty() {
-            true => &self.id,
-            false => self.id[self.root.len()..].trim_start_matches(':'),
-        }
+        self.id
+            .strip_prefix(self.root.as_str())
+            .and_then(|rest| rest.strip_prefix(':'))
+            .unwrap_or(&self.id)
     }
 
     /// What every root module shares: an AWS-managed policy, a service, a principal outside
