@@ -85,47 +85,36 @@ fn pieces_overlap(a: &[Token], b: &[Token], case_insensitive: bool) -> bool {
         }
         _ => true,
     };
-    let plain = |t: &&Token| **t != Token::Segment;
+    let plain = |t: &&Token| matches!(t, Token::Char(_));
     let agree = |a: &mut dyn Iterator<Item = (&Token, &Token)>| {
         a.take_while(|(x, y)| plain(x) && plain(y))
             .all(|(x, y)| same(x, y))
     };
     match (a.iter().all(|t| plain(&t)), b.iter().all(|t| plain(&t))) {
         (true, true) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
-        (false, true) => runs_match(a, b, &same),
-        (true, false) => runs_match(b, a, &same),
+        (false, true) => runs_match(a, b, case_insensitive),
+        (true, false) => runs_match(b, a, case_insensitive),
         (false, false) => {
             agree(&mut a.iter().zip(b)) && agree(&mut a.iter().rev().zip(b.iter().rev()))
         }
     }
 }
 
-/// Whether a pattern whose only wildcard is a run of any characters matches a text of
-/// characters (the classic greedy match: back to the last run on a mismatch).
-fn runs_match(pattern: &[Token], text: &[Token], same: &dyn Fn(&Token, &Token) -> bool) -> bool {
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < text.len() {
-        match pattern.get(pi) {
-            Some(Token::Segment) => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(p) if same(p, &text[ti]) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[pi..].iter().all(|t| *t == Token::Segment)
+/// Whether a piece with runs matches a piece of characters only: [`glob`], which reads a
+/// segment as `*`.
+fn runs_match(pattern: &[Token], text: &[Token], case_insensitive: bool) -> bool {
+    // Every token of `text` is a character ([`pieces_overlap`] checks it).
+    let at = |i: usize| match text[i] {
+        Token::Char(c) => c,
+        _ => '*',
+    };
+    glob(
+        pattern.len(),
+        |i| pattern[i],
+        text.len(),
+        at,
+        case_insensitive,
+    )
 }
 
 /// [`overlap`] by a search over pairs of positions.
